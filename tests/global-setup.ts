@@ -1,26 +1,46 @@
-// Starts one stack per test run on free ports and hands its coordinates to the tests via `inject`.
+// Starts one stack per test run (Postgres, migrations, seed, simulator, storage, functions on Deno
+// behind the gateway) on free ports, and hands its coordinates to the tests via `inject`.
 import type { TestProject } from 'vitest/node';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPostgres } from '../dev/db/postgres.ts';
-import { applyMigrations, bootstrapDatabase, seedDatabase } from '../dev/db/migrate.ts';
-import { freePort } from '../dev/net.ts';
+import { freePort, startStack } from '../dev/stack.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** Superuser URL of the test database. */
     dbUrl: string;
+    gatewayUrl: string;
+    simUrl: string;
+    secretKey: string;
+    publishableKey: string;
+    /** The private ES256 JWK (JSON) that signs user tokens, so tests can mint them. */
+    signingKey: string;
+    issuer: string;
+    /** Every line the functions printed during the run. */
+    functionLogFile: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const dir = await mkdtemp(join(tmpdir(), 'casehug-test-'));
-  const db = await startPostgres({ dataDir: join(dir, 'postgres'), port: await freePort() });
-  await bootstrapDatabase(db.url);
-  await applyMigrations(db.url);
-  await seedDatabase(db.url);
-  project.provide('dbUrl', db.url);
+  const stack = await startStack({
+    dataDir: dir,
+    gatewayPort: await freePort(),
+    dbPort: await freePort(),
+    simPort: await freePort(),
+    databaseUrl: process.env.TEST_DATABASE_URL,
+  });
+  project.provide('dbUrl', stack.dbUrl);
+  project.provide('gatewayUrl', stack.gatewayUrl);
+  project.provide('simUrl', stack.simUrl);
+  project.provide('secretKey', stack.keys.secretKey);
+  project.provide('publishableKey', stack.keys.publishableKey);
+  project.provide('signingKey', JSON.stringify(stack.keys.signingKey));
+  project.provide('issuer', stack.issuer);
+  project.provide('functionLogFile', stack.logFile);
   return async () => {
-    await db.stop();
+    await stack.stop();
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   };
 }

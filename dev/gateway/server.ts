@@ -1,0 +1,100 @@
+// The local stand-in for Supabase's API gateway on one port:
+//   /functions/v1/<name>[/…]          the function's Deno process (verify_jwt honoured, CORS preflight)
+//   /auth/v1/.well-known/jwks.json    the JWKS that signs user JWTs
+//   /storage/v1/…                     the Storage subset (dev/storage)
+// Every error it answers itself is JSON `{ "error": { "code", "message" } }`, never a stack trace.
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
+import type { FunctionProcess } from './function-process.ts';
+
+export type GatewayOptions = {
+  port: number;
+  jwks: { keys: JWK[] };
+  issuer: string;
+  functions: Map<string, { process: FunctionProcess; verifyJwt: boolean }>;
+  storage: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
+};
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'authorization, x-client-info, apikey, content-type, x-region',
+  'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+  'access-control-max-age': '86400',
+};
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']);
+
+export function startGateway(options: GatewayOptions): Promise<Server> {
+  const keySet = createLocalJWKSet(options.jwks);
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) sendError(res, 500, 'gateway_error', 'The gateway failed to handle the request');
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://gateway.local');
+    if (!METHODS.has(req.method ?? '')) return sendError(res, 405, 'method_not_allowed', 'Method not allowed');
+    if (url.pathname === '/auth/v1/.well-known/jwks.json') return sendJson(res, 200, options.jwks);
+    if (url.pathname.startsWith('/storage/v1/')) return options.storage(req, res, `${url.pathname.slice('/storage/v1'.length)}${url.search}`);
+    const fn = /^\/functions\/v1\/([^/?]+)/.exec(url.pathname);
+    if (!fn) return sendError(res, 404, 'not_found', 'No such route');
+    const target = options.functions.get(fn[1]);
+    if (!target) return sendError(res, 404, 'function_not_found', 'Requested function was not found');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS_HEADERS);
+      return void res.end();
+    }
+    if (target.verifyJwt && !(await hasValidJwt(req))) {
+      return sendError(res, 401, 'invalid_jwt', 'Invalid or missing JWT', CORS_HEADERS);
+    }
+    let port: number;
+    try {
+      port = await target.process.port();
+    } catch {
+      return sendError(res, 503, 'function_unavailable', 'The function failed to start');
+    }
+    proxy(req, res, port);
+  }
+
+  async function hasValidJwt(req: IncomingMessage): Promise<boolean> {
+    const token = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+    if (!token) return false;
+    try {
+      await jwtVerify(token, keySet, { issuer: options.issuer });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function proxy(req: IncomingMessage, res: ServerResponse, port: number): void {
+  const upstream = httpRequest(
+    { host: '127.0.0.1', port, method: req.method, path: req.url, headers: { ...req.headers, 'x-forwarded-host': req.headers.host ?? '' } },
+    (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    },
+  );
+  upstream.on('error', () => {
+    if (!res.headersSent) sendError(res, 502, 'function_unavailable', 'The function did not answer');
+    else res.destroy();
+  });
+  req.pipe(upstream);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error: { code, message } }, headers);
+}

@@ -1,0 +1,201 @@
+// `npm start`: the whole integration on one machine without Docker (DESIGN §7). Starts Postgres
+// (embedded, or DATABASE_URL), the Supabase bootstrap, the migrations (pinned Supabase CLI), the seed,
+// the Smokeball simulator, the Storage subset and the functions on Deno behind a gateway, then prints
+// `ready`. The tests and the benchmarks start the same stack through `startStack`.
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import type { JWK } from 'jose';
+import { startPostgres } from './db/postgres.ts';
+import { ROOT, applyMigrations, bootstrapDatabase, seedDatabase } from './db/migrate.ts';
+import { seedStorageObjects } from './db/seed-storage.ts';
+import { readFunctionSpecs } from './gateway/function-config.ts';
+import { FunctionProcess } from './gateway/function-process.ts';
+import { startGateway } from './gateway/server.ts';
+import { loadOrCreateKeys, publicJwks, type StackKeys } from './keys.ts';
+import { freePort } from './net.ts';
+import { startSmokeballSim, type SmokeballSim } from './smokeball-sim/server.ts';
+import { createStorageHandler } from './storage/server.ts';
+
+export type StackOptions = {
+  /** Everything the stack keeps: Postgres data, storage objects, keys, logs. */
+  dataDir: string;
+  gatewayPort: number;
+  dbPort: number;
+  simPort: number;
+  fresh?: boolean;
+  /** Use this Postgres instead of starting one. */
+  databaseUrl?: string;
+  /** Extra environment for the functions (tests switch knobs here). */
+  functionEnv?: Record<string, string>;
+  /** Where function log lines go besides the log file. */
+  echoFunctionLogs?: boolean;
+  log?: (line: string) => void;
+};
+
+export type Stack = {
+  gatewayUrl: string;
+  dbUrl: string;
+  simUrl: string;
+  /** Whether functions talk to the simulator (false when real Smokeball credentials are configured). */
+  usesSimulator: boolean;
+  keys: StackKeys;
+  issuer: string;
+  logFile: string;
+  functions: Map<string, { process: FunctionProcess; verifyJwt: boolean }>;
+  stop(): Promise<void>;
+};
+
+/** The simulator's defaults (dev/smokeball-sim/README.md): the local app registration. */
+const SIM_CREDENTIALS = {
+  SMOKEBALL_CLIENT_ID: 'casehug-local',
+  SMOKEBALL_CLIENT_SECRET: 'casehug-local-secret',
+  SMOKEBALL_API_KEY: 'casehug-local-api-key',
+};
+
+/** Variables of the project's own that functions receive from `.env` or the environment. */
+const PROJECT_VARIABLES = /^(SMOKEBALL_|TOKEN_ENCRYPTION_KEYS$|APP_URL$|LOG_)/;
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = resolve(options.dataDir);
+  if (options.fresh) await rm(dataDir, { recursive: true, force: true });
+  await mkdir(dataDir, { recursive: true });
+  const keys = await loadOrCreateKeys(join(dataDir, 'keys.json'));
+  const gatewayUrl = `http://127.0.0.1:${options.gatewayPort}`;
+  const issuer = `${gatewayUrl}/auth/v1`;
+  const logFile = join(dataDir, 'functions.log');
+  const logStream = createWriteStream(logFile, { flags: 'a' });
+  const cleanups: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    await new Promise<void>((r) => logStream.end(r));
+  };
+
+  try {
+    const storageRoot = join(dataDir, 'storage');
+    const [dbUrl, sim] = await Promise.all([
+      (async () => {
+        let url = options.databaseUrl;
+        if (!url) {
+          const db = await startPostgres({ dataDir: join(dataDir, 'postgres'), port: options.dbPort, log: () => undefined });
+          cleanups.push(() => db.stop());
+          url = db.url;
+        }
+        await bootstrapDatabase(url);
+        log(await applyMigrations(url));
+        await seedDatabase(url);
+        await seedStorageObjects(url, storageRoot);
+        return url;
+      })(),
+      startSmokeballSim({ port: options.simPort, redirectUris: [`${gatewayUrl}/functions/v1/oauth-callback`] }).then((s: SmokeballSim) => {
+        cleanups.push(() => s.close());
+        return s;
+      }),
+    ]);
+
+    const projectEnv = { ...readDotEnv(), ...pick(process.env, PROJECT_VARIABLES) };
+    const realSmokeball = Boolean(projectEnv.SMOKEBALL_CLIENT_ID && projectEnv.SMOKEBALL_API_KEY);
+    const env: Record<string, string> = {
+      ...pick(process.env, /^(PATH|HOME|DENO_DIR|TMPDIR)$/),
+      ...(realSmokeball ? {} : { ...SIM_CREDENTIALS, SMOKEBALL_API_URL: sim.url, SMOKEBALL_AUTH_URL: sim.url }),
+      TOKEN_ENCRYPTION_KEYS: keys.tokenEncryptionKeys,
+      APP_URL: `${gatewayUrl}/app`,
+      ...projectEnv,
+      SUPABASE_URL: gatewayUrl,
+      SUPABASE_DB_URL: dbUrl,
+      SUPABASE_JWKS: JSON.stringify(publicJwks(keys.signingKey)),
+      SUPABASE_SECRET_KEY: keys.secretKey,
+      SUPABASE_PUBLISHABLE_KEY: keys.publishableKey,
+      ...options.functionEnv,
+    };
+
+    const onLine = (fn: string, line: string) => {
+      logStream.write(`${JSON.stringify({ fn, line })}\n`);
+      if (options.echoFunctionLogs) log(`[${fn}] ${line}`);
+    };
+    const functions = new Map(
+      readFunctionSpecs(ROOT).map((spec) => [
+        spec.name,
+        { verifyJwt: spec.verifyJwt, process: new FunctionProcess({ name: spec.name, root: ROOT, env, onLine }) },
+      ]),
+    );
+    cleanups.push(async () => {
+      await Promise.all([...functions.values()].map((f) => f.process.stop()));
+    });
+
+    const gateway: Server = await startGateway({
+      port: options.gatewayPort,
+      jwks: publicJwks(keys.signingKey) as { keys: JWK[] },
+      issuer,
+      functions,
+      storage: createStorageHandler({ root: storageRoot, secretKeys: [keys.secretKey], signingSecret: keys.secretKey }),
+    });
+    cleanups.push(() => new Promise<void>((r) => gateway.close(() => r())));
+    gateway.closeAllConnections?.();
+
+    // "Everything answers": every function has started and listens.
+    await Promise.all([...functions.values()].map((f) => f.process.port()));
+
+    const stack: Stack = { gatewayUrl, dbUrl, simUrl: sim.url, usesSimulator: !realSmokeball, keys, issuer, logFile, functions, stop };
+    await writeFile(join(dataDir, 'stack.json'), JSON.stringify({ gatewayUrl, dbUrl, simUrl: sim.url, issuer }, null, 2));
+    return stack;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function readDotEnv(): Record<string, string> {
+  const file = join(ROOT, '.env');
+  return existsSync(file) ? (parseEnv(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+}
+
+function pick(env: NodeJS.ProcessEnv, pattern: RegExp): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => pattern.test(e[0]) && e[1] !== undefined));
+}
+
+export const DEFAULT_DATA_DIR = join(ROOT, '.data');
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const started = Date.now();
+  const stack = await startStack({
+    dataDir: DEFAULT_DATA_DIR,
+    gatewayPort: 54321,
+    dbPort: 54322,
+    simPort: Number(process.env.SMOKEBALL_SIM_PORT ?? 54330),
+    fresh: args.includes('--fresh'),
+    databaseUrl: process.env.DATABASE_URL,
+    echoFunctionLogs: args.includes('--verbose'),
+    log: (line) => console.error(line),
+  });
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('stopping…');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  console.log('ready');
+  console.log(`gateway    ${stack.gatewayUrl}   (functions at ${stack.gatewayUrl}/functions/v1/<name>)`);
+  console.log(`database   ${stack.dbUrl}`);
+  console.log(`smokeball  ${stack.simUrl}${stack.usesSimulator ? '   (simulator)' : '   (simulator idle: functions use real Smokeball)'}`);
+  console.log(`functions  ${[...stack.functions.keys()].join(', ')}   (logs: ${stack.logFile})`);
+  console.log(`started in ${((Date.now() - started) / 1000).toFixed(1)} s. Try:`);
+  console.log(`  T=$(npm run -s token) && curl -H "Authorization: Bearer $T" ${stack.gatewayUrl}/functions/v1/health`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+  main().catch((err) => {
+    console.error(`stack failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
+
+export { freePort };

@@ -1,0 +1,61 @@
+// The adapter every function is built with (STYLE §1, §4, §8): request id, CORS preflight, method
+// check, authentication, one error writer and one log line per request. The handler itself only
+// parses, authorizes, calls one shared/sync function and answers.
+import { AppError } from '../errors.ts';
+import type { Runtime } from '../runtime.ts';
+import { authenticateSecretKey, authenticateUser, type AuthenticatedUser } from './auth.ts';
+import { CORS_HEADERS, preflightResponse } from './cors.ts';
+import { createLogger, describeError, type Logger } from './log.ts';
+import { errorResponse, jsonResponse } from './respond.ts';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+type BaseContext = { req: Request; url: URL; requestId: string; log: Logger; runtime: Runtime };
+export type UserContext = BaseContext & { user: AuthenticatedUser };
+export type PublicContext = BaseContext;
+
+type Result = Response | { status?: number; body: unknown };
+
+type Definition =
+  | { name: string; methods: Method[]; auth: 'user'; cors?: boolean; handle(ctx: UserContext): Promise<Result> }
+  | { name: string; methods: Method[]; auth: 'secret-key' | 'none'; cors?: boolean; handle(ctx: PublicContext): Promise<Result> };
+
+export function defineFunction(def: Definition, runtime: () => Runtime): (req: Request) => Promise<Response> {
+  return async (req) => {
+    const started = Date.now();
+    const requestId = validRequestId(req.headers.get('x-request-id')) ?? crypto.randomUUID();
+    const log = createLogger({ fn: def.name, requestId });
+    const extraHeaders: Record<string, string> = def.cors ? { ...CORS_HEADERS } : {};
+    let response: Response;
+    try {
+      if (def.cors && req.method === 'OPTIONS') return preflightResponse();
+      if (!(def.methods as string[]).includes(req.method)) {
+        throw new AppError({ code: 'method_not_allowed', status: 405, message: `Use ${def.methods.join(' or ')}` });
+      }
+      const base: BaseContext = { req, url: new URL(req.url), requestId, log, runtime: runtime() };
+      let result: Result;
+      if (def.auth === 'user') {
+        const user = await authenticateUser(req, base.runtime.verifyJwt);
+        result = await def.handle({ ...base, user });
+      } else {
+        if (def.auth === 'secret-key') await authenticateSecretKey(req, base.runtime.config.secretKeys);
+        result = await def.handle(base);
+      }
+      response = result instanceof Response ? result : jsonResponse(result.status ?? 200, result.body);
+      for (const [k, v] of Object.entries({ ...extraHeaders, 'x-request-id': requestId })) {
+        if (!response.headers.has(k)) response.headers.set(k, v);
+      }
+    } catch (err) {
+      if (!(err instanceof AppError)) log.error('request_failed', describeError(err));
+      else if (err.status >= 500) log.error('request_failed', { code: err.code, ...describeError(err.cause ?? err) });
+      response = errorResponse(err, requestId, extraHeaders);
+    }
+    log.info('request', { method: req.method, status: response.status, durationMs: Date.now() - started });
+    return response;
+  };
+}
+
+/** Accept a caller's request id only if it is a plain token (it is echoed and logged). */
+function validRequestId(value: string | null): string | undefined {
+  return value && /^[A-Za-z0-9._-]{8,64}$/.test(value) ? value : undefined;
+}
