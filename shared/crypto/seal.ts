@@ -1,0 +1,66 @@
+// Sealing secrets at rest (tokens, PKCE verifiers, webhook keys): AES-256-GCM with a fresh 12-byte IV,
+// and the key id in every sealed value so keys can rotate (anchors §1.2: Nango's gap is a single key
+// without a version). The context (e.g. `firm:<id>:refresh_token`) is bound as additional data, so a
+// sealed value copied to another firm's row or column does not open.
+import { fromBase64, toBase64Url, utf8 } from './encoding.ts';
+
+const VERSION = 'v1';
+const IV_BYTES = 12;
+const KEY_BYTES = 32;
+
+export type Sealer = {
+  seal(plaintext: string, context: string): Promise<string>;
+  open(sealed: string, context: string): Promise<string>;
+  /** The key id new values are sealed with. */
+  currentKeyId: string;
+};
+
+/** `TOKEN_ENCRYPTION_KEYS`: `kid:base64key[,kid:base64key…]`; the first seals, all open. */
+export async function createSealer(spec: string): Promise<Sealer> {
+  const entries = spec.split(',').map((part) => part.trim()).filter(Boolean);
+  if (entries.length === 0) throw new Error('TOKEN_ENCRYPTION_KEYS has no key');
+  const keys = new Map<string, CryptoKey>();
+  for (const entry of entries) {
+    const at = entry.indexOf(':');
+    const kid = entry.slice(0, at);
+    if (at <= 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(kid)) throw new Error('TOKEN_ENCRYPTION_KEYS: each key needs an id (kid:base64key)');
+    let raw: Uint8Array;
+    try {
+      raw = fromBase64(entry.slice(at + 1));
+    } catch {
+      throw new Error(`TOKEN_ENCRYPTION_KEYS: key ${kid} is not base64`);
+    }
+    if (raw.length !== KEY_BYTES) throw new Error(`TOKEN_ENCRYPTION_KEYS: key ${kid} must be 32 bytes`);
+    if (keys.has(kid)) throw new Error(`TOKEN_ENCRYPTION_KEYS: key id ${kid} appears twice`);
+    keys.set(kid, await crypto.subtle.importKey('raw', raw as BufferSource, 'AES-GCM', false, ['encrypt', 'decrypt']));
+  }
+  const currentKeyId = entries[0].slice(0, entries[0].indexOf(':'));
+
+  return {
+    currentKeyId,
+    async seal(plaintext, context) {
+      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+      const cipher = await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv, additionalData: utf8(context) as BufferSource },
+        keys.get(currentKeyId)!,
+        utf8(plaintext) as BufferSource,
+      );
+      return [VERSION, currentKeyId, toBase64Url(iv), toBase64Url(new Uint8Array(cipher))].join('.');
+    },
+    async open(sealed, context) {
+      const [version, kid, iv, cipher, extra] = sealed.split('.');
+      const key = keys.get(kid ?? '');
+      if (version !== VERSION || !key || !iv || !cipher || extra !== undefined) throw new Error('sealed value is malformed or its key is unknown');
+      try {
+        const plain = await crypto.subtle.decrypt(
+          { name: 'AES-GCM', iv: fromBase64(iv) as BufferSource, additionalData: utf8(context) as BufferSource },
+          key,
+          fromBase64(cipher) as BufferSource,
+        );
+        return new TextDecoder().decode(plain);
+      } catch {
+        throw new Error('sealed value does not open with its key and context');
+      }
+    },
+  };
+}
