@@ -24,7 +24,7 @@ export async function createSealer(spec: string): Promise<Sealer> {
     const at = entry.indexOf(':');
     const kid = entry.slice(0, at);
     if (at <= 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(kid)) throw new Error('TOKEN_ENCRYPTION_KEYS: each key needs an id (kid:base64key)');
-    let raw: Uint8Array;
+    let raw: Uint8Array<ArrayBuffer>;
     try {
       raw = fromBase64(entry.slice(at + 1));
     } catch {
@@ -32,7 +32,7 @@ export async function createSealer(spec: string): Promise<Sealer> {
     }
     if (raw.length !== KEY_BYTES) throw new Error(`TOKEN_ENCRYPTION_KEYS: key ${kid} must be 32 bytes`);
     if (keys.has(kid)) throw new Error(`TOKEN_ENCRYPTION_KEYS: key id ${kid} appears twice`);
-    keys.set(kid, await crypto.subtle.importKey('raw', raw as BufferSource, 'AES-GCM', false, ['encrypt', 'decrypt']));
+    keys.set(kid, await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']));
   }
   const currentKeyId = entries[0].slice(0, entries[0].indexOf(':'));
 
@@ -41,9 +41,9 @@ export async function createSealer(spec: string): Promise<Sealer> {
     async seal(plaintext, context) {
       const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
       const cipher = await crypto.subtle.encrypt(
-        { name: 'AES-GCM', iv, additionalData: utf8(context) as BufferSource },
+        { name: 'AES-GCM', iv, additionalData: utf8(context) },
         keys.get(currentKeyId)!,
-        utf8(plaintext) as BufferSource,
+        utf8(plaintext),
       );
       return [VERSION, currentKeyId, toBase64Url(iv), toBase64Url(new Uint8Array(cipher))].join('.');
     },
@@ -53,9 +53,9 @@ export async function createSealer(spec: string): Promise<Sealer> {
       if (version !== VERSION || !key || !iv || !cipher || extra !== undefined) throw new Error('sealed value is malformed or its key is unknown');
       try {
         const plain = await crypto.subtle.decrypt(
-          { name: 'AES-GCM', iv: fromBase64(iv) as BufferSource, additionalData: utf8(context) as BufferSource },
+          { name: 'AES-GCM', iv: fromBase64(iv), additionalData: utf8(context) },
           key,
-          fromBase64(cipher) as BufferSource,
+          fromBase64(cipher),
         );
         return new TextDecoder().decode(plain);
       } catch {

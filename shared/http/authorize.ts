@@ -1,0 +1,29 @@
+// Verified user → firm (STYLE §1 step 2). A user of one firm acts for it; a user of several names the
+// firm with `?firmId=`. Service code then filters every query by the firm returned here.
+import { z } from 'zod';
+import { AppError, forbidden } from '../errors.ts';
+import type { Sql } from '../db/connection.ts';
+import { listFirmMemberships, type FirmMembership, type FirmRole } from '../db/firms.ts';
+import type { AuthenticatedUser } from './auth.ts';
+
+const FirmId = z.uuid();
+
+export async function authorizeFirm(
+  sql: Sql,
+  user: AuthenticatedUser,
+  url: URL,
+  required: FirmRole = 'member',
+): Promise<FirmMembership> {
+  const requested = url.searchParams.get('firmId') ?? undefined;
+  if (requested !== undefined && !FirmId.safeParse(requested).success) {
+    throw new AppError({ code: 'invalid_query', status: 400, message: 'firmId must be a UUID' });
+  }
+  const memberships = await listFirmMemberships(sql, user.userId, requested);
+  if (memberships.length === 0) throw forbidden('You are not a member of this firm');
+  if (memberships.length > 1) {
+    throw new AppError({ code: 'invalid_query', status: 400, message: 'You belong to several firms: name one with ?firmId=' });
+  }
+  const membership = memberships[0];
+  if (required === 'admin' && membership.role !== 'admin') throw forbidden('Only a firm admin can do this');
+  return membership;
+}
