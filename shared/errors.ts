@@ -32,6 +32,7 @@ export const ErrorCode = z.enum([
   'smokeball_forbidden',
   'smokeball_not_found',
   'smokeball_invalid_response',
+  'smokeball_upload_failed',
   'smokeball_error',
   // sync domain
   'matter_type_unmapped',

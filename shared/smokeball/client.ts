@@ -1,0 +1,227 @@
+// The typed Smokeball client: the operations the features need, grouped by resource. Every call goes
+// through request.ts (rate limit, RequestId, retry, validation) and returns `{ data, requestId }`; list
+// calls return async iterators or `{ data, requestIds }`. Paths and bodies follow reference §2–§5.
+import { z } from 'zod';
+import { createMatterTypeCache, type MatterTypeCache } from './matter-type-cache.ts';
+import { collectPages, iterateItems, iteratePages, pageParams } from './pagination.ts';
+import { createSmokeballRequest, type SmokeballDeps, type SmokeballResult } from './request.ts';
+import { CreatedLink } from './schemas/common.ts';
+import { Contact, type PersonInput } from './schemas/contact.ts';
+import { type FileCreateInput, MatterFile, UploadFileInfo } from './schemas/file.ts';
+import { Matter, type MatterCreateInput, type MatterListQuery, type MatterPatchInput } from './schemas/matter.ts';
+import { MatterTypeInfo } from './schemas/matter-type.ts';
+import { MAX_PAGE_LIMIT, pagedCollection } from './schemas/paging.ts';
+import { type WebhookCreateInput, WebhookSubscription, WebhookTypes } from './schemas/webhook.ts';
+import { type UploadBody, uploadToPresignedUrl } from './upload.ts';
+
+export type SmokeballClientDeps = SmokeballDeps & {
+  /** Share one per process so every client (one per firm and call) hits the same cache. */
+  matterTypeCache?: MatterTypeCache;
+};
+
+/** Per-call options of writes that create something (POST). */
+export type CreateOptions = {
+  /**
+   * Retry 5xx and network errors too. Off by default: such a failure may come after Smokeball accepted the
+   * write, and repeating it could create a duplicate (retry.ts `idempotent`). Turn on only when the caller
+   * has made the create safe to repeat. 429s are always retried.
+   */
+  retryUnsafe?: boolean;
+};
+
+/** Per-call options of reads. */
+export type ReadOptions = {
+  /** The id came from a 202 moments ago: ride out eventual consistency (retry.ts JUST_CREATED_WINDOW_MS). */
+  justCreated?: boolean;
+};
+
+const ContactPage = pagedCollection(Contact);
+const MatterPage = pagedCollection(Matter);
+const MatterTypePage = pagedCollection(MatterTypeInfo);
+const FilePage = pagedCollection(MatterFile);
+const WebhookPage = pagedCollection(WebhookSubscription);
+const EmptyBody = z.unknown();
+
+/** Read-only fields of a Contact that a PUT must not send back. */
+const CONTACT_READ_ONLY = ['id', 'href', 'versionId', 'lastUpdated', 'tags'] as const;
+
+export function createSmokeballClient(deps: SmokeballClientDeps) {
+  const request = createSmokeballRequest(deps);
+  const matterTypeCache = deps.matterTypeCache ?? createMatterTypeCache({ now: deps.now });
+
+  const contacts = {
+    /**
+     * Contacts whose email equals `email` (case-insensitive; reference §2 "Search by email"). One page of up
+     * to 500: an email is shared by a handful of contacts at most. The caller picks the match.
+     */
+    searchByEmail(email: string): Promise<SmokeballResult<Contact[]>> {
+      const params = pageParams(0, MAX_PAGE_LIMIT);
+      params.append('search', `email:${email}`);
+      return request({ method: 'GET', route: '/contacts', searchParams: params, schema: ContactPage }).then(
+        ({ data, requestId }) => ({ data: data.value, requestId }),
+      );
+    },
+
+    /** `POST /contacts` with a `person` (202 + id; the contact appears later). */
+    createPerson(
+      person: PersonInput,
+      options: CreateOptions & { externalSystemId?: string } = {},
+    ): Promise<SmokeballResult<CreatedLink>> {
+      return request({
+        method: 'POST',
+        route: '/contacts',
+        json: { person, ...(options.externalSystemId ? { externalSystemId: options.externalSystemId } : {}) },
+        schema: CreatedLink,
+        idempotent: options.retryUnsafe ?? false,
+      });
+    },
+
+    get(id: string, options: ReadOptions = {}): Promise<SmokeballResult<Contact>> {
+      return request({ method: 'GET', route: '/contacts/{id}', ids: [id], schema: Contact, justCreated: options.justCreated });
+    },
+
+    /**
+     * Read-modify-write: GET the contact, merge `changes` into its person, PUT the whole contact back.
+     * Whether PUT replaces or merges is UNCONFIRMED, and a sibling resource's PUT replaces (reference §2
+     * "Update"), so fields we do not model are sent back as read. Returns the PUT's RequestId.
+     */
+    async updatePerson(id: string, changes: PersonInput, options: ReadOptions = {}): Promise<SmokeballResult<CreatedLink>> {
+      const { data: current } = await contacts.get(id, options);
+      return request({
+        method: 'PUT',
+        route: '/contacts/{id}',
+        ids: [id],
+        json: mergePersonChanges(current, changes),
+        schema: CreatedLink,
+      });
+    },
+  };
+
+  const matters = {
+    /** `POST /matters` (202 + id). Reconcile by externalSystemId before calling again after `maybeDelivered`. */
+    create(input: MatterCreateInput, options: CreateOptions = {}): Promise<SmokeballResult<CreatedLink>> {
+      return request({ method: 'POST', route: '/matters', json: input, schema: CreatedLink, idempotent: options.retryUnsafe ?? false });
+    },
+
+    get(id: string, options: ReadOptions = {}): Promise<SmokeballResult<Matter>> {
+      return request({ method: 'GET', route: '/matters/{id}', ids: [id], schema: Matter, justCreated: options.justCreated });
+    },
+
+    /** Every matter matching `query`, page by page (500 per call). */
+    list(query: MatterListQuery = {}): AsyncGenerator<Matter> {
+      const base = new URLSearchParams();
+      if (query.search) base.set('search', query.search);
+      if (query.contactId) base.set('contactId', query.contactId);
+      if (query.matterTypeId) base.set('matterTypeId', query.matterTypeId);
+      for (const status of query.status ?? []) base.append('status', status);
+      return iterateItems(
+        iteratePages((offset, limit) =>
+          request({ method: 'GET', route: '/matters', searchParams: pageParams(offset, limit, base), schema: MatterPage }),
+        ),
+      );
+    },
+
+    /** `PATCH /matters/{id}` with a partial `MatterDto2` (202 + Link). Same body twice = same state. */
+    patch(id: string, changes: MatterPatchInput): Promise<SmokeballResult<CreatedLink>> {
+      return request({ method: 'PATCH', route: '/matters/{id}', ids: [id], json: changes, schema: CreatedLink });
+    },
+  };
+
+  const matterTypes = {
+    /** Matter types (not lead types) of one location, e.g. `IL` or `NSW`, deleted ones excluded. */
+    list(location: string): Promise<{ data: MatterTypeInfo[]; requestIds: string[] }> {
+      const base = new URLSearchParams({ location, type: '0' });
+      return collectPages(
+        iteratePages((offset, limit) =>
+          request({ method: 'GET', route: '/mattertypes', searchParams: pageParams(offset, limit, base), schema: MatterTypePage }),
+        ),
+      ).then(({ data, requestIds }) => ({ data: data.filter((type) => !type.isDeleted), requestIds }));
+    },
+
+    /** `list(location)` through the per-process cache (matter-type-cache.ts), keyed by account + location. */
+    listCached(key: { accountId: string; location: string }): Promise<MatterTypeInfo[]> {
+      return matterTypeCache.getOrLoad(key, async () => (await matterTypes.list(key.location)).data);
+    },
+  };
+
+  const files = {
+    /** Step 1 of an upload (reference §4): the file record; answers where to PUT the bytes. */
+    create(matterId: string, input: FileCreateInput, options: CreateOptions = {}): Promise<SmokeballResult<UploadFileInfo>> {
+      return request({
+        method: 'POST',
+        route: '/matters/{id}/documents/files',
+        ids: [matterId],
+        json: input,
+        schema: UploadFileInfo,
+        idempotent: options.retryUnsafe ?? false,
+      });
+    },
+
+    /** A matter's files, oldest first. */
+    list(matterId: string): AsyncGenerator<MatterFile> {
+      return iterateItems(
+        iteratePages((offset, limit) =>
+          request({
+            method: 'GET',
+            route: '/matters/{id}/documents/files',
+            ids: [matterId],
+            searchParams: pageParams(offset, limit),
+            schema: FilePage,
+          }),
+        ),
+      );
+    },
+
+    /** Step 2: stream the bytes to `uploadUrl` with their Content-Length (upload.ts; not rate limited). */
+    upload(input: { uploadUrl: string; body: UploadBody; contentLength: number }): Promise<{ status: number }> {
+      return uploadToPresignedUrl(input);
+    },
+  };
+
+  const webhooks = {
+    types(): Promise<SmokeballResult<string[]>> {
+      return request({ method: 'GET', route: '/webhooks/types', schema: WebhookTypes }).then(({ data, requestId }) => ({
+        data: data.value,
+        requestId,
+      }));
+    },
+
+    list(): Promise<{ data: WebhookSubscription[]; requestIds: string[] }> {
+      return collectPages(
+        iteratePages((offset, limit) =>
+          request({ method: 'GET', route: '/webhooks', searchParams: pageParams(offset, limit), schema: WebhookPage }),
+        ),
+      );
+    },
+
+    /** `POST /webhooks` (200 with the subscription). List first: one subscription per firm (reference §5). */
+    create(input: WebhookCreateInput, options: CreateOptions = {}): Promise<SmokeballResult<WebhookSubscription>> {
+      return request({ method: 'POST', route: '/webhooks', json: input, schema: WebhookSubscription, idempotent: options.retryUnsafe ?? false });
+    },
+
+    /** `DELETE /webhooks/{id}`; `existed: false` when it was gone already (404), e.g. after a retried delete. */
+    async delete(id: string): Promise<SmokeballResult<{ existed: boolean }>> {
+      const { found, requestId } = await request.orMissing({ method: 'DELETE', route: '/webhooks/{id}', ids: [id], schema: EmptyBody });
+      return { data: { existed: found }, requestId };
+    },
+  };
+
+  return { contacts, matters, matterTypes, files, webhooks };
+}
+export type SmokeballClient = ReturnType<typeof createSmokeballClient>;
+
+/** The PUT body of a read-modify-write: the contact as read, minus read-only fields, with `changes` merged
+ * into `person` (phone objects merged part by part). */
+export function mergePersonChanges(current: Contact, changes: PersonInput): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...current };
+  for (const field of CONTACT_READ_ONLY) delete body[field];
+  const person = { ...(current.person ?? {}) };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    const before = person[key];
+    person[key] =
+      typeof value === 'object' && value !== null && typeof before === 'object' && before !== null ? { ...before, ...value } : value;
+  }
+  body.person = person;
+  return body;
+}

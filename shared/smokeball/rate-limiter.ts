@@ -1,0 +1,83 @@
+// Client-side throttling for Smokeball's limit of 5 requests/s with a burst of 5 per client id and
+// endpoint, shared by every firm (reference §6; DESIGN §5 "Rate limit"). The production limiter is the
+// Postgres GCRA in shared/db/rate-limit.ts, shared by every process; this file holds the interface, the
+// bucket naming, the GCRA parameters both limiters use, and in-memory limiters for tests and scripts.
+
+export type RateLimiter = {
+  /** Resolves when a request for `bucket` may be sent; the slot is reserved before it resolves. */
+  acquire(bucket: string): Promise<void>;
+};
+
+/** For unit tests of logic that does not involve throttling. */
+export const noRateLimit: RateLimiter = { acquire: async () => {} };
+
+/**
+ * The bucket of one request: `${clientId}:${METHOD} ${route template}`, ids as `{id}`, e.g.
+ * `abc:GET /matters/{id}`. Smokeball limits per client id and endpoint (reference §6 [ISSUES]); the
+ * simulator throttles by exactly this key.
+ */
+export function rateLimitBucket(clientId: string, endpoint: string): string {
+  return `${clientId}:${endpoint}`;
+}
+
+/**
+ * Added to the emission interval T = 1000/rps: our clock (Postgres `clock_timestamp()`) and Smokeball's may
+ * tick at slightly different rates, and a simulator may refill in whole milliseconds. 2 ms of 200 ms costs
+ * 1% of throughput.
+ */
+export const GCRA_INTERVAL_MARGIN_MS = 2;
+
+/**
+ * Removed from the burst tolerance τ = (burst−1)·T. The limiter decides *dispatch* times; Smokeball's
+ * bucket sees *arrival* times, which trail dispatch by a variable delay (the reservation's round trip,
+ * timer lateness, event-loop stalls, the network). A schedule that is exactly at the bound stops conforming
+ * as soon as one request is a little later than the next: with arrivals in [t+dmin, t+dmax], any window of
+ * length L holds at most 1 + (L + J + τ)/T dispatches (J = dmax − dmin), which stays within Smokeball's
+ * burst + L/T only if τ ≤ (burst−1)·T − J. So we give up J of burst (one burst of 5 becomes 4 at once and
+ * the 5th 100 ms later) and keep the full sustained rate. 100 ms covers scheduling jitter on a busy host.
+ */
+export const GCRA_JITTER_ALLOWANCE_MS = 100;
+
+export type RateLimit = { rps: number; burst: number; jitterAllowanceMs?: number };
+
+/** GCRA parameters: emission interval and burst tolerance, in ms (see the two constants above). */
+export function gcraParameters({ rps, burst, jitterAllowanceMs = GCRA_JITTER_ALLOWANCE_MS }: RateLimit) {
+  if (!(rps > 0) || !Number.isInteger(burst) || burst < 1) {
+    throw new RangeError('rate limit needs rps > 0 and an integer burst >= 1');
+  }
+  const nominalIntervalMs = 1000 / rps;
+  return {
+    intervalMs: nominalIntervalMs + GCRA_INTERVAL_MARGIN_MS,
+    toleranceMs: Math.max(0, (burst - 1) * nominalIntervalMs - jitterAllowanceMs),
+  };
+}
+
+/**
+ * One GCRA reservation, the same arithmetic as `private.smokeball_rate_limit_reserve` in
+ * supabase/migrations/20261126000500_smokeball_rate_limiter.sql: the request is due at the theoretical
+ * arrival time (TAT) minus the tolerance; the next TAT is one interval later.
+ */
+export function reserveGcraSlot(
+  tatMs: number | undefined,
+  nowMs: number,
+  { intervalMs, toleranceMs }: { intervalMs: number; toleranceMs: number },
+): { waitMs: number; nextTatMs: number } {
+  const due = Math.max(tatMs ?? nowMs, nowMs);
+  return { waitMs: Math.max(0, due - toleranceMs - nowMs), nextTatMs: due + intervalMs };
+}
+
+/** A single-process GCRA limiter (scripts and tests); production uses the Postgres one. */
+export function createInMemoryRateLimiter(
+  limit: RateLimit,
+  deps: { now(): number; sleep(ms: number): Promise<void> },
+): RateLimiter {
+  const parameters = gcraParameters(limit);
+  const tats = new Map<string, number>();
+  return {
+    async acquire(bucket) {
+      const { waitMs, nextTatMs } = reserveGcraSlot(tats.get(bucket), deps.now(), parameters);
+      tats.set(bucket, nextTatMs);
+      if (waitMs > 0) await deps.sleep(waitMs);
+    },
+  };
+}
