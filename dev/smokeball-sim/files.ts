@@ -1,0 +1,88 @@
+// Matter files (reference §4): `POST …/documents/files` answers 202 `{fileId, uploadUrl, expiry}`; the
+// bytes then go to the pre-signed S3 URL (s3.ts). The file record itself is an asynchronous write; its
+// `isUploaded`/`sizeBytes` come from the S3 object once the PUT completed.
+import { json, ReplyError, type Reply } from './http.ts';
+import { newGuid } from './ids.ts';
+import { isKnownMatter, requireVisibleMatter } from './matters.ts';
+import { pagedEnvelope, pageOf } from './paging.ts';
+import { notFoundProblem, problem, throwIfInvalid, type FieldError } from './problem.ts';
+import { presignUpload } from './s3.ts';
+import type { FileRecord, JsonObject } from './store.ts';
+import { fileView } from './views.ts';
+import { scheduleWrite } from './writes.ts';
+import type { ApiCtx } from './world.ts';
+
+const MAX_FILE_NAME = 256;
+
+/** "Letter.docx" → name "Letter", fileExtension ".docx" (File.name is without extension). */
+export function splitFileName(fileName: string): { name: string; fileExtension: string } {
+  const dot = fileName.lastIndexOf('.');
+  if (dot <= 0 || dot === fileName.length - 1) return { name: fileName, fileExtension: '' };
+  return { name: fileName.slice(0, dot), fileExtension: fileName.slice(dot) };
+}
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export async function createFile(ctx: ApiCtx): Promise<Reply> {
+  const matterId = ctx.params.id;
+  if (!isKnownMatter(ctx.account, matterId)) requireVisibleMatter(ctx, matterId);
+  const body = await ctx.body();
+  if (!isObject(body)) throw new ReplyError(problem(400, ctx.path, 'The request body must be a JSON object.'));
+  const errors: FieldError[] = [];
+  const fileName = body.fileName;
+  if (typeof fileName !== 'string' || fileName.trim() === '' || fileName.length > MAX_FILE_NAME) {
+    errors.push({ field: 'fileName', message: `fileName is required (at most ${MAX_FILE_NAME} characters, with its extension).` });
+  }
+  const additional = body.fileAdditionalData ?? {};
+  if (!isObject(additional) || Object.values(additional).some((v) => typeof v !== 'string')) {
+    errors.push({ field: 'fileAdditionalData', message: 'fileAdditionalData must map strings to strings.' });
+  }
+  throwIfInvalid(ctx.path, errors);
+
+  const { account, world } = ctx;
+  const now = world.clock.nowMs();
+  const id = newGuid();
+  const versionId = newGuid();
+  const s3Key = `${account.id}/${matterId}/${id}/${versionId}`;
+  const upload = presignUpload(world, s3Key);
+  const record: FileRecord = {
+    id,
+    matterId,
+    versionId,
+    ...splitFileName(fileName as string),
+    folderId: typeof body.folderId === 'string' ? body.folderId : null,
+    folderPath: typeof body.folderPath === 'string' ? body.folderPath : null,
+    ownerId: typeof body.userId === 'string' ? body.userId : null,
+    additionalData: additional as Record<string, string>,
+    dateCreated: typeof body.dateCreated === 'string' ? body.dateCreated : new Date(now).toISOString(),
+    dateModified: typeof body.dateModified === 'string' ? body.dateModified : new Date(now).toISOString(),
+    s3Key,
+    createdMs: now,
+  };
+  scheduleWrite(ctx, {
+    resourceName: 'File',
+    resourceId: id,
+    discard: () => undefined,
+    apply: () => {
+      account.files.set(id, record);
+      return [];
+    },
+  });
+  return json(202, { fileId: id, uploadUrl: upload.url, expiry: new Date(upload.expiresAtMs).toISOString() });
+}
+
+export function listFiles(ctx: ApiCtx): Reply {
+  const matter = requireVisibleMatter(ctx, ctx.params.id);
+  const page = pageOf(ctx.query, ctx.path);
+  // Reference §4 "List": default order is oldest first.
+  const items = [...ctx.account.files.values()].filter((f) => f.matterId === matter.id).sort((a, b) => a.createdMs - b.createdMs);
+  const { baseUrl, store } = ctx.world;
+  return json(200, pagedEnvelope(items, page, ctx.url, baseUrl, (f) => fileView(baseUrl, f, store.objects.get(f.s3Key))));
+}
+
+export function getFile(ctx: ApiCtx): Reply {
+  requireVisibleMatter(ctx, ctx.params.id);
+  const file = ctx.account.files.get(ctx.params.fileId);
+  if (!file || file.matterId !== ctx.params.id) throw notFoundProblem(ctx.path, 'File');
+  return json(200, fileView(ctx.world.baseUrl, file, ctx.world.store.objects.get(file.s3Key)));
+}

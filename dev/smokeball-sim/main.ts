@@ -1,0 +1,49 @@
+// `npm run smokeball-sim`: starts the simulator alone. Flags: `--port <n>` (or env SMOKEBALL_SIM_PORT),
+// `--auto-approve`. Stops on SIGINT/SIGTERM.
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORT } from './options.ts';
+import { startSmokeballSim } from './server.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    'auto-approve': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  console.log('Usage: npm run smokeball-sim -- [--port <n>] [--auto-approve]\nEnv: SMOKEBALL_SIM_PORT. See dev/smokeball-sim/README.md.');
+  process.exit(0);
+}
+
+const portText = values.port ?? process.env.SMOKEBALL_SIM_PORT ?? String(DEFAULT_PORT);
+const port = Number(portText);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Invalid port: ${portText}`);
+  process.exit(2);
+}
+
+const sim = await startSmokeballSim({ port, autoApprove: values['auto-approve'] });
+const o = sim.options;
+console.log(`Smokeball simulator listening on ${sim.url}`);
+console.log(`  SMOKEBALL_API_URL=${sim.url}`);
+console.log(`  SMOKEBALL_AUTH_URL=${sim.url}`);
+console.log(`  client id      ${o.clientId}`);
+console.log(`  client secret  ${o.clientSecret}`);
+console.log(`  API key        ${o.apiKey}`);
+console.log(`  redirect URIs  ${o.redirectUris.join(', ')}`);
+console.log(`  auto-approve   ${o.autoApprove ? 'on (?auto=approve&login_hint=<firm>)' : 'off'}`);
+console.log(`  rate limit     ${o.rateLimit.enabled ? `${o.rateLimit.rps}/s burst ${o.rateLimit.burst}` : 'off'}; write visibility delay ${o.writeVisibilityDelayMs} ms`);
+console.log(`  controls       ${sim.url}/__sim/state, /__sim/requests, /__sim/config …`);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: stopping the Smokeball simulator`);
+  await sim.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
