@@ -40,6 +40,11 @@ const EnvSchema = z.object({
   TOKEN_ENCRYPTION_KEYS: z.string().min(1),
   /** The CaseHug app origin that OAuth redirects return to. */
   APP_URL: z.url(),
+  /**
+   * How long Smokeball's refresh tokens live; not in any token response, so tracked here (reference §1
+   * "Lifetimes": 30 days by default, 180 for apps registered after 24 Aug 2026).
+   */
+  SMOKEBALL_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().positive().default(30),
   /** Where Smokeball sends users back after consent; defaults to this project's oauth-callback function. */
   SMOKEBALL_REDIRECT_URI: z.url().optional(),
 });
@@ -73,6 +78,7 @@ export function parseConfig(env: Env) {
     smokeballApiUrl: e.SMOKEBALL_API_URL,
     smokeballAuthUrl: e.SMOKEBALL_AUTH_URL,
     rateLimit: { rps: e.SMOKEBALL_RATE_LIMIT_RPS, burst: e.SMOKEBALL_RATE_LIMIT_BURST },
+    refreshTokenTtlMs: e.SMOKEBALL_REFRESH_TOKEN_TTL_DAYS * 24 * 60 * 60 * 1000,
     tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEYS,
     appUrl: e.APP_URL.replace(/\/+$/, ''),
     redirectUri: e.SMOKEBALL_REDIRECT_URI ?? `${supabaseUrl}/functions/v1/oauth-callback`,

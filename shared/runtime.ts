@@ -1,21 +1,43 @@
-// The composition root of a function instance: configuration, the database pool and the JWT verifier,
-// built once from the environment the function was given (functions pass `Deno.env.toObject()`).
+// The composition root of a function instance: configuration, the database pool, the JWT verifier, the
+// token sealer and Smokeball access, built once from the environment the function was given (functions
+// pass `Deno.env.toObject()`), so a warm instance reuses them across requests.
 import { parseConfig, type Config, type Env } from './config.ts';
+import { parseSealer, type Sealer } from './crypto/seal.ts';
 import { createSql, type Sql } from './db/connection.ts';
 import { createJwtVerifier, type JwtVerifier } from './http/auth.ts';
+import { createLogger, type Logger } from './http/log.ts';
+import { createSmokeballAccess, type SmokeballAccess } from './sync/smokeball-access.ts';
 
 export type Runtime = {
   config: Config;
   sql: Sql;
   verifyJwt: JwtVerifier;
+  sealer: Sealer;
+  smokeball: SmokeballAccess;
+  log: Logger;
+  now(): number;
+  random(): number;
+  sleep(ms: number): Promise<void>;
 };
 
 export function createRuntime(env: Env): Runtime {
   const config = parseConfig(env);
+  const sql = createSql(config.dbUrl);
+  const sealer = parseSealer(config.tokenEncryptionKeys);
+  const log = createLogger({ component: 'runtime' });
+  const now = () => Date.now();
+  const random = () => Math.random();
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   return {
     config,
-    sql: createSql(config.dbUrl),
+    sql,
     verifyJwt: createJwtVerifier({ jwks: config.jwks, jwksUrl: config.jwksUrl, issuer: config.jwtIssuer }),
+    sealer,
+    smokeball: createSmokeballAccess({ config, sql, sealer, now, random, sleep, log: log.info }),
+    log,
+    now,
+    random,
+    sleep,
   };
 }
 

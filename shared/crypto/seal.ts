@@ -15,26 +15,40 @@ export type Sealer = {
   currentKeyId: string;
 };
 
-/** `TOKEN_ENCRYPTION_KEYS`: `kid:base64key[,kid:base64key…]`; the first seals, all open. */
-export async function createSealer(spec: string): Promise<Sealer> {
+/**
+ * `TOKEN_ENCRYPTION_KEYS`: `kid:base64key[,kid:base64key…]`; the first seals, all open. The spec is
+ * validated at once (a bad key fails at start); the keys are imported into WebCrypto on first use.
+ */
+export function parseSealer(spec: string): Sealer {
   const entries = spec.split(',').map((part) => part.trim()).filter(Boolean);
   if (entries.length === 0) throw new Error('TOKEN_ENCRYPTION_KEYS has no key');
-  const keys = new Map<string, CryptoKey>();
+  const raw = new Map<string, Uint8Array<ArrayBuffer>>();
   for (const entry of entries) {
     const at = entry.indexOf(':');
     const kid = entry.slice(0, at);
     if (at <= 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(kid)) throw new Error('TOKEN_ENCRYPTION_KEYS: each key needs an id (kid:base64key)');
-    let raw: Uint8Array<ArrayBuffer>;
+    let bytes: Uint8Array<ArrayBuffer>;
     try {
-      raw = fromBase64(entry.slice(at + 1));
+      bytes = fromBase64(entry.slice(at + 1));
     } catch {
       throw new Error(`TOKEN_ENCRYPTION_KEYS: key ${kid} is not base64`);
     }
-    if (raw.length !== KEY_BYTES) throw new Error(`TOKEN_ENCRYPTION_KEYS: key ${kid} must be 32 bytes`);
-    if (keys.has(kid)) throw new Error(`TOKEN_ENCRYPTION_KEYS: key id ${kid} appears twice`);
-    keys.set(kid, await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']));
+    if (bytes.length !== KEY_BYTES) throw new Error(`TOKEN_ENCRYPTION_KEYS: key ${kid} must be 32 bytes`);
+    if (raw.has(kid)) throw new Error(`TOKEN_ENCRYPTION_KEYS: key id ${kid} appears twice`);
+    raw.set(kid, bytes);
   }
   const currentKeyId = entries[0].slice(0, entries[0].indexOf(':'));
+  const imported = new Map<string, Promise<CryptoKey>>();
+  const keyFor = (kid: string): Promise<CryptoKey> | undefined => {
+    const bytes = raw.get(kid);
+    if (!bytes) return undefined;
+    let key = imported.get(kid);
+    if (!key) {
+      key = crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt']);
+      imported.set(kid, key);
+    }
+    return key;
+  };
 
   return {
     currentKeyId,
@@ -42,19 +56,19 @@ export async function createSealer(spec: string): Promise<Sealer> {
       const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
       const cipher = await crypto.subtle.encrypt(
         { name: 'AES-GCM', iv, additionalData: utf8(context) },
-        keys.get(currentKeyId)!,
+        await keyFor(currentKeyId)!,
         utf8(plaintext),
       );
       return [VERSION, currentKeyId, toBase64Url(iv), toBase64Url(new Uint8Array(cipher))].join('.');
     },
     async open(sealed, context) {
       const [version, kid, iv, cipher, extra] = sealed.split('.');
-      const key = keys.get(kid ?? '');
+      const key = keyFor(kid ?? '');
       if (version !== VERSION || !key || !iv || !cipher || extra !== undefined) throw new Error('sealed value is malformed or its key is unknown');
       try {
         const plain = await crypto.subtle.decrypt(
           { name: 'AES-GCM', iv: fromBase64(iv), additionalData: utf8(context) },
-          key,
+          await key,
           fromBase64(cipher),
         );
         return new TextDecoder().decode(plain);
@@ -63,4 +77,9 @@ export async function createSealer(spec: string): Promise<Sealer> {
       }
     },
   };
+}
+
+/** `parseSealer`, as a promise (the spec errors arrive as rejections). */
+export async function createSealer(spec: string): Promise<Sealer> {
+  return parseSealer(spec);
 }

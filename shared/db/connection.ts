@@ -17,3 +17,6 @@ export function createSql(url: string, options: { max?: number } = {}): Sql {
     connection: { application_name: 'casehug-smokeball' },
   });
 }
+
+/** A connection inside `sql.begin(…)`: statements that must share a transaction take this. */
+export type Tx = postgres.TransactionSql;

@@ -5,9 +5,13 @@ import { AppError } from '../errors.ts';
 /** Bodies of browser-called functions are small JSON objects. */
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
-export async function readJsonBody(req: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<unknown> {
-  const text = await readTextBody(req, maxBytes);
-  if (text.trim() === '') throw new AppError({ code: 'invalid_json', status: 400, message: 'Request body must be JSON' });
+/** `emptyAs`: what an empty body means for endpoints whose every field is optional. */
+export async function readJsonBody(req: Request, options: { maxBytes?: number; emptyAs?: unknown } = {}): Promise<unknown> {
+  const text = await readTextBody(req, options.maxBytes ?? MAX_JSON_BODY_BYTES);
+  if (text.trim() === '') {
+    if (options.emptyAs !== undefined) return options.emptyAs;
+    throw new AppError({ code: 'invalid_json', status: 400, message: 'Request body must be JSON' });
+  }
   try {
     return JSON.parse(text);
   } catch {

@@ -1,0 +1,122 @@
+// public.smokeball_connections and private.smokeball_credentials: a firm's link to its Smokeball
+// account and its sealed tokens. Every statement is filtered by the verified firm id.
+import type { Sql, Tx } from './connection.ts';
+
+export type ConnectionStatus = 'connected' | 'needs_reauth';
+
+export type CredentialsRow = {
+  region: 'US' | 'AU' | 'UK';
+  status: ConnectionStatus;
+  accountId: string | null;
+  sealedAccessToken: string;
+  sealedRefreshToken: string;
+  sealedWebhookKey: string | null;
+  accessTokenExpiresAt: Date;
+};
+
+export type SealedTokens = {
+  sealedAccessToken: string;
+  sealedRefreshToken: string;
+  keyId: string;
+  accessTokenExpiresAt: Date;
+  refreshTokenExpiresAt: Date | null;
+};
+
+const CREDENTIALS_COLUMNS = (sql: Sql | Tx) => sql`
+  c.region, c.status, c.account_id as "accountId", k.sealed_access_token as "sealedAccessToken",
+  k.sealed_refresh_token as "sealedRefreshToken", k.sealed_webhook_key as "sealedWebhookKey",
+  k.access_token_expires_at as "accessTokenExpiresAt"`;
+
+export async function readCredentials(sql: Sql, firmId: string): Promise<CredentialsRow | undefined> {
+  const [row] = await sql<CredentialsRow[]>`
+    select ${CREDENTIALS_COLUMNS(sql)}
+    from public.smokeball_connections c
+    join private.smokeball_credentials k on k.firm_id = c.firm_id
+    where c.firm_id = ${firmId}`;
+  return row;
+}
+
+/** The same row, locked until the surrounding transaction ends: one refresh at a time per firm. */
+export async function lockCredentials(tx: Tx, firmId: string): Promise<CredentialsRow | undefined> {
+  const [row] = await tx<CredentialsRow[]>`
+    select ${CREDENTIALS_COLUMNS(tx)}
+    from public.smokeball_connections c
+    join private.smokeball_credentials k on k.firm_id = c.firm_id
+    where c.firm_id = ${firmId}
+    for update of k`;
+  return row;
+}
+
+/** After a successful code exchange: (re)connect the firm. A reconnect keeps the webhook key. */
+export async function saveConnection(
+  tx: Tx,
+  input: { firmId: string; region: string; userId: string; tokens: SealedTokens },
+): Promise<void> {
+  const t = input.tokens;
+  await tx`
+    insert into public.smokeball_connections as c
+      (firm_id, region, status, connected_by, connected_at, access_token_expires_at, refresh_token_expires_at,
+       last_refreshed_at, last_error_code, last_error_message)
+    values (${input.firmId}, ${input.region}, 'connected', ${input.userId}, now(), ${t.accessTokenExpiresAt},
+            ${t.refreshTokenExpiresAt}, null, null, null)
+    on conflict (firm_id) do update set
+      region = excluded.region, status = 'connected', connected_by = excluded.connected_by,
+      connected_at = excluded.connected_at, access_token_expires_at = excluded.access_token_expires_at,
+      refresh_token_expires_at = excluded.refresh_token_expires_at, last_refreshed_at = null,
+      last_error_code = null, last_error_message = null`;
+  await tx`
+    insert into private.smokeball_credentials as k
+      (firm_id, sealed_access_token, sealed_refresh_token, key_id, access_token_expires_at, refresh_token_expires_at)
+    values (${input.firmId}, ${t.sealedAccessToken}, ${t.sealedRefreshToken}, ${t.keyId}, ${t.accessTokenExpiresAt},
+            ${t.refreshTokenExpiresAt})
+    on conflict (firm_id) do update set
+      sealed_access_token = excluded.sealed_access_token, sealed_refresh_token = excluded.sealed_refresh_token,
+      key_id = excluded.key_id, access_token_expires_at = excluded.access_token_expires_at,
+      refresh_token_expires_at = excluded.refresh_token_expires_at`;
+}
+
+/** After a refresh. The refresh token and its expiry change only when Smokeball rotated it. */
+export async function saveRefreshedTokens(
+  tx: Tx,
+  firmId: string,
+  t: { sealedAccessToken: string; sealedRefreshToken?: string; keyId: string; accessTokenExpiresAt: Date; refreshTokenExpiresAt?: Date },
+): Promise<void> {
+  await tx`
+    update private.smokeball_credentials set
+      sealed_access_token = ${t.sealedAccessToken},
+      sealed_refresh_token = coalesce(${t.sealedRefreshToken ?? null}, sealed_refresh_token),
+      key_id = ${t.keyId},
+      access_token_expires_at = ${t.accessTokenExpiresAt},
+      refresh_token_expires_at = coalesce(${t.refreshTokenExpiresAt ?? null}::timestamptz, refresh_token_expires_at)
+    where firm_id = ${firmId}`;
+  await tx`
+    update public.smokeball_connections set
+      access_token_expires_at = ${t.accessTokenExpiresAt},
+      refresh_token_expires_at = coalesce(${t.refreshTokenExpiresAt ?? null}::timestamptz, refresh_token_expires_at),
+      last_refreshed_at = now(), last_error_code = null, last_error_message = null
+    where firm_id = ${firmId}`;
+}
+
+export async function markNeedsReauth(sql: Sql | Tx, firmId: string, code: string, message: string): Promise<void> {
+  await sql`
+    update public.smokeball_connections
+    set status = 'needs_reauth', last_error_code = ${code}, last_error_message = ${message}
+    where firm_id = ${firmId}`;
+}
+
+/**
+ * Disconnect: the connection (and with it the credentials), pending connects and queued jobs go; the
+ * link ids on clients, matters and documents stay, so a reconnect links to the same Smokeball records.
+ */
+export async function deleteConnection(tx: Tx, firmId: string): Promise<{ deleted: boolean; jobsCancelled: number }> {
+  const deleted = await tx`delete from public.smokeball_connections where firm_id = ${firmId}`;
+  await tx`delete from private.oauth_states where firm_id = ${firmId}`;
+  await tx`delete from public.webhook_subscriptions where firm_id = ${firmId}`;
+  const jobs = await tx`delete from public.sync_jobs where firm_id = ${firmId} and status = 'queued'`;
+  return { deleted: deleted.count > 0, jobsCancelled: jobs.count };
+}
+
+export async function readConnectionRegion(sql: Sql, firmId: string): Promise<'US' | 'AU' | 'UK' | undefined> {
+  const [row] = await sql<{ region: 'US' | 'AU' | 'UK' }[]>`select region from public.smokeball_connections where firm_id = ${firmId}`;
+  return row?.region;
+}

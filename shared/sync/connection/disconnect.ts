@@ -1,0 +1,49 @@
+// Disconnect (DESIGN §5): delete the account's webhook subscriptions at Smokeball (best effort, bounded
+// time), then the credentials, pending connects and queued jobs; keep every link id on clients, matters
+// and documents. A second call finds nothing and says so.
+import type { Sql } from '../../db/connection.ts';
+import { deleteConnection } from '../../db/connections.ts';
+import type { LogFields } from '../../http/log.ts';
+import type { SmokeballClient } from '../../smokeball/client.ts';
+
+/** Smokeball answers a delete in well under a second; a hung call must not hold the admin's click. */
+export const WEBHOOK_CLEANUP_BUDGET_MS = 5_000;
+
+export type DisconnectDeps = {
+  sql: Sql;
+  /** A client for the firm, or undefined when it cannot talk to Smokeball (e.g. needs re-auth). */
+  client?: SmokeballClient;
+  log(event: string, fields?: LogFields): void;
+};
+
+export type DisconnectResult = {
+  disconnected: boolean;
+  webhooks: { deleted: number; failed: number };
+  jobsCancelled: number;
+};
+
+export async function disconnectSmokeball(deps: DisconnectDeps, firmId: string): Promise<DisconnectResult> {
+  const [connection] = await deps.sql<{ firmId: string }[]>`
+    select firm_id as "firmId" from public.smokeball_connections where firm_id = ${firmId}`;
+  if (!connection) return { disconnected: false, webhooks: { deleted: 0, failed: 0 }, jobsCancelled: 0 };
+
+  const subscriptions = await deps.sql<{ smokeballSubscriptionId: string }[]>`
+    select smokeball_subscription_id as "smokeballSubscriptionId" from public.webhook_subscriptions where firm_id = ${firmId}`;
+  const webhooks = await deleteSubscriptionsBestEffort(deps, firmId, subscriptions.map((s) => s.smokeballSubscriptionId));
+  const { jobsCancelled } = await deps.sql.begin((tx) => deleteConnection(tx, firmId));
+  deps.log('smokeball_disconnected', { firmId, webhooksDeleted: webhooks.deleted, webhooksFailed: webhooks.failed, jobsCancelled });
+  return { disconnected: true, webhooks, jobsCancelled };
+}
+
+async function deleteSubscriptionsBestEffort(deps: DisconnectDeps, firmId: string, ids: string[]) {
+  const client = deps.client;
+  if (!client || ids.length === 0) return { deleted: 0, failed: ids.length };
+  let deleted = 0;
+  const work = Promise.allSettled(ids.map((id) => client.webhooks.delete(id).then(() => void deleted++)));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), WEBHOOK_CLEANUP_BUDGET_MS)));
+  const outcome = await Promise.race([work, timeout]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') deps.log('webhook_cleanup_timed_out', { firmId });
+  return { deleted, failed: ids.length - deleted };
+}

@@ -1,0 +1,62 @@
+// Connect, step 1 (DESIGN §5): a state of 32 random bytes (only its hash kept) bound to user, firm and
+// region with a 10-minute expiry, and a sealed PKCE S256 verifier; answers the authorize URL.
+import { z } from 'zod';
+import { pkceChallenge, sha256Hex } from '../../crypto/hash.ts';
+import { randomToken } from '../../crypto/random.ts';
+import type { Sealer } from '../../crypto/seal.ts';
+import type { Sql } from '../../db/connection.ts';
+import { insertOAuthState } from '../../db/oauth-states.ts';
+import { SmokeballRegion } from '../../smokeball/hosts.ts';
+import type { SmokeballOAuth } from '../../smokeball/oauth.ts';
+
+/** A path of the app: `/…`, never `//host`, a scheme, a backslash or a control character (no open redirect). */
+export const AppPath = z
+  .string()
+  .max(2048)
+  .regex(/^\/(?!\/)[^\\\u0000-\u001f\u007f]*$/, 'must be a path of the app, starting with a single /');
+
+export const StartConnectBody = z
+  .object({ region: SmokeballRegion.optional(), returnTo: AppPath.default('/') })
+  .strict();
+export type StartConnectBody = z.infer<typeof StartConnectBody>;
+
+export type StartConnectDeps = {
+  sql: Sql;
+  sealer: Sealer;
+  oauthFor(region: SmokeballRegion): SmokeballOAuth;
+  redirectUri: string;
+};
+
+/** Smokeball's region for a firm's jurisdiction when the admin does not name one (reference §1 Base URLs). */
+export function regionForJurisdiction(jurisdiction: string): SmokeballRegion {
+  if (['NSW', 'VIC', 'QLD', 'SA', 'TAS', 'ACT', 'NT'].includes(jurisdiction)) return 'AU';
+  if (['ENG', 'WLS', 'SCT', 'NIR'].includes(jurisdiction)) return 'UK';
+  return 'US';
+}
+
+export async function startConnect(
+  deps: StartConnectDeps,
+  input: { firmId: string; userId: string; jurisdiction: string } & StartConnectBody,
+): Promise<{ url: string }> {
+  const region = input.region ?? regionForJurisdiction(input.jurisdiction);
+  const state = randomToken(32);
+  // 32 bytes → 43 base64url characters: the shortest verifier RFC 7636 §4.1 allows, with 256 bits.
+  const verifier = randomToken(32);
+  const stateHash = await sha256Hex(state);
+  await insertOAuthState(deps.sql, {
+    stateHash,
+    firmId: input.firmId,
+    userId: input.userId,
+    region,
+    sealedCodeVerifier: await deps.sealer.seal(verifier, codeVerifierContext(stateHash)),
+    returnPath: input.returnTo,
+  });
+  const url = deps.oauthFor(region).authorizeUrl({
+    redirectUri: deps.redirectUri,
+    state,
+    codeChallenge: await pkceChallenge(verifier),
+  });
+  return { url };
+}
+
+export const codeVerifierContext = (stateHash: string) => `oauth_state:${stateHash}:code_verifier`;

@@ -1,0 +1,28 @@
+// POST /functions/v1/oauth-start (admin JWT; body { region?, returnTo? }) → { url } to send the browser to.
+import { authorizeFirm } from '../../../shared/http/authorize.ts';
+import { defineFunction } from '../../../shared/http/define-function.ts';
+import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
+import { lazyRuntime } from '../../../shared/runtime.ts';
+import { StartConnectBody, startConnect } from '../../../shared/sync/connection/start-connect.ts';
+
+export const runtime = lazyRuntime(() => Deno.env.toObject());
+
+export default defineFunction(
+  {
+    name: 'oauth-start',
+    methods: ['POST'],
+    auth: 'user',
+    cors: true,
+    async handle({ req, url, user, runtime }) {
+      runtime.smokeball.assertConfigured();
+      const firm = await authorizeFirm(runtime.sql, user, url, 'admin');
+      const body = parseWith(StartConnectBody, await readJsonBody(req, { emptyAs: {} }), 'invalid_body');
+      const result = await startConnect(
+        { sql: runtime.sql, sealer: runtime.sealer, oauthFor: runtime.smokeball.oauthFor, redirectUri: runtime.config.redirectUri },
+        { firmId: firm.firmId, userId: user.userId, jurisdiction: firm.jurisdiction, ...body },
+      );
+      return { body: result };
+    },
+  },
+  runtime,
+);
