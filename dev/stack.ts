@@ -29,6 +29,8 @@ export type StackOptions = {
   fresh?: boolean;
   /** Use this Postgres instead of starting one. */
   databaseUrl?: string;
+  /** Simulator options beyond the defaults (tests turn on `autoApprove`). */
+  simOptions?: Parameters<typeof startSmokeballSim>[0];
   /** Extra environment for the functions (tests switch knobs here). */
   functionEnv?: Record<string, string>;
   /** Where function log lines go besides the log file. */
@@ -91,7 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         await seedStorageObjects(url, storageRoot);
         return url;
       })(),
-      startSmokeballSim({ port: options.simPort, redirectUris: [`${gatewayUrl}/functions/v1/oauth-callback`] }).then((s: SmokeballSim) => {
+      startSmokeballSim({ ...options.simOptions, port: options.simPort, redirectUris: [`${gatewayUrl}/functions/v1/oauth-callback`] }).then((s: SmokeballSim) => {
         cleanups.push(() => s.close());
         return s;
       }),

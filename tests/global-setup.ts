@@ -30,6 +30,8 @@ export default async function setup(project: TestProject) {
     dbPort: await freePort(),
     simPort: await freePort(),
     databaseUrl: process.env.TEST_DATABASE_URL,
+    // Tests connect firms without a browser (`auto=approve`); the browser test clicks the real page.
+    simOptions: { autoApprove: true },
   });
   project.provide('dbUrl', stack.dbUrl);
   project.provide('gatewayUrl', stack.gatewayUrl);

@@ -37,6 +37,7 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
     if (!METHODS.has(req.method ?? '')) return sendError(res, 405, 'method_not_allowed', 'Method not allowed');
     if (url.pathname === '/auth/v1/.well-known/jwks.json') return sendJson(res, 200, options.jwks);
     if (url.pathname.startsWith('/storage/v1/')) return options.storage(req, res, `${url.pathname.slice('/storage/v1'.length)}${url.search}`);
+    if ((url.pathname === '/app' || url.pathname.startsWith('/app/')) && req.method === 'GET') return sendAppPage(res, url);
     const fn = /^\/functions\/v1\/([^/?]+)/.exec(url.pathname);
     if (!fn) return sendError(res, 404, 'not_found', 'No such route');
     const target = options.functions.get(fn[1]);
@@ -87,6 +88,21 @@ function proxy(req: IncomingMessage, res: ServerResponse, port: number): void {
     else res.destroy();
   });
   req.pipe(upstream);
+}
+
+/**
+ * The local stand-in for the CaseHug app (APP_URL = <gateway>/app): OAuth redirects land here, and the
+ * page shows what the app would react to (`connected=1` or `error=…`).
+ */
+function sendAppPage(res: ServerResponse, url: URL): void {
+  const connected = url.searchParams.get('connected') === '1';
+  const error = url.searchParams.get('error');
+  const status = connected ? 'Smokeball connected' : error ? `Smokeball connection failed: ${error}` : 'CaseHug';
+  const escape = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>CaseHug (local)</title></head>` +
+    `<body><h1 id="status">${escape(status)}</h1><p>Local stand-in for the CaseHug app at ${escape(url.pathname)}</p></body></html>`;
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'referrer-policy': 'no-referrer' });
+  res.end(html);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
+import { appUrl, approveAt, followCallback, startConnect } from '../../helpers/connect.ts';
+import { signToken } from '../../helpers/stack.ts';
+
+let sql: Sql;
+beforeAll(() => {
+  sql = connectAsSuperuser();
+});
+afterAll(() => sql.end());
+
+describe('connect', () => {
+  test('an admin connects: authorize URL, consent, callback → app with connected=1 and a connection row', async () => {
+    const firm = await createFirm(sql);
+    const admin = await createMember(sql, firm.id, 'admin');
+    const token = await signToken({ sub: admin.id, email: admin.email });
+
+    const start = await startConnect(token, { returnTo: '/settings/integrations/smokeball' });
+    expect(start.status).toBe(200);
+    const { url } = await start.json();
+    const authorize = new URL(url);
+    expect(authorize.pathname).toBe('/oauth2/authorize');
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('state')).toMatch(/^[\w-]{43}$/);
+
+    const { status, location } = await followCallback(await approveAt(url, `firm-${firm.id}`));
+    expect(status).toBe(302);
+    expect(location?.toString()).toBe(`${appUrl()}/settings/integrations/smokeball?connected=1`);
+
+    const [connection] = await sql`select status, region, connected_by from public.smokeball_connections where firm_id = ${firm.id}`;
+    expect(connection).toEqual({ status: 'connected', region: 'US', connected_by: admin.id });
+  });
+});
