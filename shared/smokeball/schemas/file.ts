@@ -22,6 +22,8 @@ export const MatterFile = z.looseObject({
   sizeBytes: z.number().nullish(),
   dateCreated: OptionalText,
   dateModified: OptionalText,
+  // `fileAdditionalData` as given on create: the sync finds the file an interrupted attempt created by it.
+  additionalData: z.record(z.string(), z.string()).nullish(),
   isUploaded: z.boolean().nullish(),
   isCancelled: z.boolean().nullish(),
   isDeleted: z.boolean().nullish(),

@@ -300,6 +300,25 @@ const MATRIX: TableSpec[] = [
     },
   },
   {
+    // The matter-sync lease (20261126000600): written by the service role only.
+    table: 'private.matter_sync_leases',
+    key: ['matter_id'],
+    firmColumn: 'firm_id',
+    rows: (f) => [{ matter_id: f.matter }],
+    target: (f) => ({ matter_id: f.matter }),
+    ops: {
+      select: { kind: 'select', expect: ALL_DENIED_BUT_SERVICE },
+      insert: {
+        kind: 'insert',
+        setup: (tx, f) => tx`delete from private.matter_sync_leases where matter_id = ${f.matter}`,
+        row: (f) => ({ matter_id: f.matter, firm_id: f.id, holder: 'matrix', locked_until: new Date() }),
+        expect: ALL_DENIED_BUT_SERVICE,
+      },
+      update: { kind: 'update', set: () => ({ holder: 'someone-else' }), expect: ALL_DENIED_BUT_SERVICE },
+      delete: { kind: 'delete', expect: ALL_DENIED_BUT_SERVICE },
+    },
+  },
+  {
     // Owned by the rate-limiter migration (20261126000500): no tenant, and no table privilege for any API
     // role — not even service_role, which goes through private.smokeball_rate_limit_reserve().
     table: 'private.smokeball_rate_limits',
@@ -388,6 +407,9 @@ async function createFirmFixture(sql: Sql, key: FirmKey): Promise<FirmFixture> {
   const [event] = await sql`
     insert into public.webhook_events (firm_id, fingerprint, subscription_id, event_type, resource_id)
     values (${firm.id}, ${`fp-${newId()}`}, ${subscription.id}, 'matter.updated', ${`sb-${newId()}`}) returning id`;
+  await sql`
+    insert into private.matter_sync_leases (matter_id, firm_id, holder, locked_until)
+    values (${matter.id}, ${firm.id}, 'matrix', now() + interval '1 minute')`;
   const bucket = `matrix:${key}:${newId()}`;
   await sql`insert into private.smokeball_rate_limits (bucket, tat) values (${bucket}, now())`;
   return {
