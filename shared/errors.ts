@@ -38,6 +38,7 @@ export const ErrorCode = z.enum([
   'matter_type_unmapped',
   'document_unavailable',
   'sync_in_progress',
+  'sync_interrupted',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -36,14 +36,21 @@ export async function readCredentials(sql: Sql, firmId: string): Promise<Credent
   return row;
 }
 
-/** The same row, locked until the surrounding transaction ends: one refresh at a time per firm. */
+/**
+ * The same row, locked until the surrounding transaction ends: one refresh at a time per firm. The lock
+ * and the read are two statements on purpose: a `select … join … for update of k` that waited for the
+ * lock re-checks only the locked credentials row and keeps the joined connection row as its snapshot
+ * saw it, so a waiter would miss the `needs_reauth` the lock holder just committed and ask Smokeball
+ * again. Read after the lock, in a statement of its own, it sees everything the holder committed.
+ */
 export async function lockCredentials(tx: Tx, firmId: string): Promise<CredentialsRow | undefined> {
+  const locked = await tx`select 1 from private.smokeball_credentials where firm_id = ${firmId} for update`;
+  if (locked.count === 0) return undefined;
   const [row] = await tx<CredentialsRow[]>`
     select ${CREDENTIALS_COLUMNS(tx)}
     from public.smokeball_connections c
     join private.smokeball_credentials k on k.firm_id = c.firm_id
-    where c.firm_id = ${firmId}
-    for update of k`;
+    where c.firm_id = ${firmId}`;
   return row;
 }
 

@@ -62,6 +62,15 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
       );
     },
 
+    /** Contacts whose name matches (`search=name:…`, case-insensitive); one page. */
+    searchByName(name: string): Promise<SmokeballResult<Contact[]>> {
+      const params = pageParams(0, MAX_PAGE_LIMIT);
+      params.append('search', `name:${name}`);
+      return request({ method: 'GET', route: '/contacts', searchParams: params, schema: ContactPage }).then(
+        ({ data, requestId }) => ({ data: data.value, requestId }),
+      );
+    },
+
     /** `POST /contacts` with a `person` (202 + id; the contact appears later). */
     createPerson(
       person: PersonInput,

@@ -3,10 +3,12 @@
 // mix-up across US/AU/UK auth servers is impossible: RFC 9700 §4.4), seal and store the tokens, and
 // send the browser back to the app. Never an error page or a 500, never a token in a URL: every outcome
 // is a redirect to APP_URL + the stored return path with `connected=1` or `error=<code>`.
+import { AppError } from '../../errors.ts';
 import type { Sealer } from '../../crypto/seal.ts';
 import { sha256Hex } from '../../crypto/hash.ts';
 import type { Sql } from '../../db/connection.ts';
 import { saveConnection } from '../../db/connections.ts';
+import { listFirmMemberships } from '../../db/firms.ts';
 import { consumeOAuthState } from '../../db/oauth-states.ts';
 import type { LogFields } from '../../http/log.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
@@ -34,11 +36,29 @@ const AUTHORIZE_ERRORS = new Set([
 ]);
 
 export async function completeConnect(deps: CompleteConnectDeps, query: URLSearchParams): Promise<{ location: string }> {
+  // The browser must land in the app whatever happens (STYLE §4): a failure nobody planned for (the
+  // database gone, a bug) is logged and becomes `error=internal_error`, never a 500 page.
+  let returnPath = '/';
+  try {
+    return await completeConnectOrThrow(deps, query, (path) => (returnPath = path));
+  } catch (err) {
+    deps.log('oauth_callback_failed', { errorName: err instanceof Error ? err.name : 'unknown' });
+    return redirect(deps.appUrl, returnPath, { error: err instanceof AppError && err.code === 'smokeball_not_configured' ? err.code : 'internal_error' });
+  }
+}
+
+async function completeConnectOrThrow(
+  deps: CompleteConnectDeps,
+  query: URLSearchParams,
+  knowReturnPath: (path: string) => void,
+): Promise<{ location: string }> {
   const state = query.get('state');
   // Validate the state before trusting anything else in the query (anchors §3: "Validate state before
   // trusting the error").
-  const pending = state && state.length <= 256 ? await consumeOAuthState(deps.sql, await sha256Hex(state)) : undefined;
-  if (!pending || !pending.fresh) {
+  const stateHash = state && state.length <= 256 ? await sha256Hex(state) : undefined;
+  const pending = stateHash ? await consumeOAuthState(deps.sql, stateHash) : undefined;
+  if (pending) knowReturnPath(pending.returnPath);
+  if (!stateHash || !pending || !pending.fresh) {
     deps.log('oauth_callback_rejected', { reason: pending ? 'expired_state' : 'unknown_state' });
     return redirect(deps.appUrl, pending?.returnPath ?? '/', { error: 'invalid_state' });
   }
@@ -53,10 +73,17 @@ export async function completeConnect(deps: CompleteConnectDeps, query: URLSearc
   const code = query.get('code');
   if (!code || code.length > 2048) return back({ error: 'invalid_request' });
 
+  // The state binds the connect to the admin who started it; one who lost the role (or left the firm)
+  // within the state's 10 minutes must not connect the firm. Checked before the code is spent.
+  const [membership] = await listFirmMemberships(deps.sql, pending.userId, pending.firmId);
+  if (membership?.role !== 'admin') {
+    deps.log('oauth_callback_rejected', { firmId: pending.firmId, reason: 'not_an_admin' });
+    return back({ error: 'forbidden' });
+  }
+
   const oauth = deps.oauthFor(pending.region);
   let tokens;
   try {
-    const stateHash = await sha256Hex(state!);
     const codeVerifier = await deps.sealer.open(pending.sealedCodeVerifier, codeVerifierContext(stateHash));
     tokens = await oauth.exchangeCode({ code, redirectUri: deps.redirectUri, codeVerifier });
   } catch (err) {

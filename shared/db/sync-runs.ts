@@ -1,0 +1,66 @@
+// public.sync_runs: the sync history, one row per attempt (DESIGN §4).
+import type { Sql } from './connection.ts';
+
+export type RunTrigger = 'manual' | 'auto' | 'bulk' | 'webhook';
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+
+export type RunStep = { step: string; outcome: string; at: string; detail?: string };
+
+export async function startRun(
+  sql: Sql,
+  run: { firmId: string; matterId: string | null; jobId: string | null; trigger: RunTrigger },
+): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    insert into public.sync_runs (firm_id, matter_id, job_id, trigger)
+    values (${run.firmId}, ${run.matterId}, ${run.jobId}, ${run.trigger})
+    returning id`;
+  return row.id;
+}
+
+/** Records what a run has done so far (request ids, api calls, steps), without ending it. */
+export async function saveRunProgress(
+  sql: Sql,
+  firmId: string,
+  runId: string,
+  progress: { steps: RunStep[]; apiCalls: number; requestIds: string[] },
+): Promise<void> {
+  await sql`
+    update public.sync_runs
+    set steps = ${sql.json(progress.steps)}, api_calls = ${progress.apiCalls}, request_ids = ${progress.requestIds}
+    where firm_id = ${firmId} and id = ${runId}`;
+}
+
+export async function finishRun(
+  sql: Sql,
+  firmId: string,
+  runId: string,
+  result: {
+    status: Exclude<RunStatus, 'running'>;
+    steps: RunStep[];
+    counts: Record<string, number>;
+    apiCalls: number;
+    requestIds: string[];
+    errorCode: string | null;
+    errorMessage: string | null;
+  },
+): Promise<void> {
+  await sql`
+    update public.sync_runs
+    set status = ${result.status}, steps = ${sql.json(result.steps)}, counts = ${sql.json(result.counts)},
+        api_calls = ${result.apiCalls}, request_ids = ${result.requestIds}, finished_at = clock_timestamp(),
+        duration_ms = greatest(0, (extract(epoch from clock_timestamp() - started_at) * 1000)::int),
+        error_code = ${result.errorCode}, error_message = ${result.errorMessage}
+    where firm_id = ${firmId} and id = ${runId}`;
+}
+
+/** Runs of this matter still `running` whose holder lost its lease: they died; say so in the history. */
+export async function failAbandonedRuns(sql: Sql, firmId: string, matterId: string, exceptRunId: string): Promise<number> {
+  const rows = await sql`
+    update public.sync_runs
+    set status = 'failed', finished_at = clock_timestamp(),
+        duration_ms = greatest(0, (extract(epoch from clock_timestamp() - started_at) * 1000)::int),
+        error_code = 'sync_interrupted', error_message = 'The sync stopped before it finished; it was resumed by a later sync'
+    where firm_id = ${firmId} and matter_id = ${matterId} and status = 'running' and id <> ${exceptRunId}
+    returning id`;
+  return rows.length;
+}

@@ -1,0 +1,23 @@
+// What one sync attempt did, for its sync_runs row: steps, Smokeball API calls and every RequestId sent
+// (each attempt of a call has its own, and an `error` webhook or an echo of our own write names one).
+import type { RunStep } from '../../db/sync-runs.ts';
+import type { ApiCallRecord } from '../../smokeball/request.ts';
+
+export function createRunRecorder(now: () => number) {
+  const steps: RunStep[] = [];
+  const requestIds: string[] = [];
+  let apiCalls = 0;
+  return {
+    onRequest(call: ApiCallRecord): void {
+      apiCalls++;
+      requestIds.push(call.requestId);
+    },
+    step(step: string, outcome: string, detail?: string): void {
+      steps.push({ step, outcome, at: new Date(now()).toISOString(), ...(detail ? { detail } : {}) });
+    },
+    snapshot() {
+      return { steps: [...steps], apiCalls, requestIds: [...requestIds] };
+    },
+  };
+}
+export type RunRecorder = ReturnType<typeof createRunRecorder>;

@@ -1,0 +1,96 @@
+// Documents (DESIGN §5): each approved document without a file id is created in the matter's files and
+// its bytes streamed from Storage to the pre-signed URL with their Content-Length. Each file id is stored
+// as soon as its upload completes, so a retry uploads only what is missing; one failed document leaves
+// the others done. A document whose create-started mark is set may already be in Smokeball (the attempt
+// died before storing the id): it is looked up by the casehugDocumentId it was created with.
+import { AppError } from '../../errors.ts';
+import type { Sql } from '../../db/connection.ts';
+import { markDocumentCreateStarted, saveFileLink, type DocumentToSync } from '../../db/matter-sync.ts';
+import type { LogFields } from '../../http/log.ts';
+import type { SmokeballClient } from '../../smokeball/client.ts';
+import { lookupThroughConsistencyWindow } from './consistency.ts';
+import type { OpenDocument } from './open-document.ts';
+import type { RunRecorder } from './run-recorder.ts';
+
+export type DocumentCounts = { uploaded: number; skipped: number; failed: number };
+
+export type UploadDocumentsDeps = {
+  sql: Sql;
+  client: SmokeballClient;
+  openDocument: OpenDocument;
+  recorder: RunRecorder;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  log(event: string, fields?: LogFields): void;
+  consistencyWindowMs?: number;
+};
+
+export const DOCUMENT_ID_KEY = 'casehugDocumentId';
+
+export async function uploadApprovedDocuments(
+  deps: UploadDocumentsDeps,
+  firmId: string,
+  smokeballMatterId: string,
+  documents: DocumentToSync[],
+): Promise<DocumentCounts & { failures: { documentId: string; code: string; message: string }[] }> {
+  const counts = { uploaded: 0, skipped: 0, failed: 0 };
+  const failures: { documentId: string; code: string; message: string }[] = [];
+  let existingFiles: Map<string, string> | undefined;
+  const filesOfMatter = async () => (existingFiles ??= await listUploadedFiles(deps.client, smokeballMatterId));
+
+  for (const doc of documents) {
+    if (doc.smokeballFileId) {
+      counts.skipped++;
+      continue;
+    }
+    try {
+      if (doc.createStartedAgeMs !== null) {
+        const found = await lookupThroughConsistencyWindow(deps, doc.createStartedAgeMs, async () => {
+          existingFiles = undefined;
+          return (await filesOfMatter()).get(doc.id);
+        });
+        if (found) {
+          await saveFileLink(deps.sql, firmId, doc.id, found);
+          deps.recorder.step('document', 'linked', doc.id);
+          counts.uploaded++;
+          continue;
+        }
+      }
+      const source = await deps.openDocument(doc);
+      await markDocumentCreateStarted(deps.sql, firmId, doc.id);
+      let info;
+      try {
+        ({ data: info } = await deps.client.files.create(smokeballMatterId, {
+          fileName: doc.fileName,
+          fileAdditionalData: { [DOCUMENT_ID_KEY]: doc.id },
+        }));
+      } catch (err) {
+        await source.body.cancel().catch(() => undefined);
+        throw err;
+      }
+      await deps.client.files.upload({ uploadUrl: info.uploadUrl, body: source.body, contentLength: source.contentLength });
+      await saveFileLink(deps.sql, firmId, doc.id, info.fileId);
+      deps.recorder.step('document', 'uploaded', doc.id);
+      counts.uploaded++;
+    } catch (err) {
+      const e = err instanceof AppError ? err : undefined;
+      counts.failed++;
+      failures.push({ documentId: doc.id, code: e?.code ?? 'internal_error', message: e?.message ?? 'The document could not be uploaded' });
+      deps.recorder.step('document', 'failed', `${doc.id}: ${e?.code ?? 'internal_error'}`);
+      deps.log('document_upload_failed', { firmId, documentId: doc.id, code: e?.code ?? 'internal_error' });
+      // A lost connection or revoked grant fails every other document the same way: stop here.
+      if (e && (e.code === 'smokeball_reauth_required' || e.code === 'not_connected')) throw err;
+    }
+  }
+  return { ...counts, failures };
+}
+
+/** casehugDocumentId → file id of the matter's files whose bytes arrived. */
+async function listUploadedFiles(client: SmokeballClient, matterId: string): Promise<Map<string, string>> {
+  const byDocument = new Map<string, string>();
+  for await (const file of client.files.list(matterId)) {
+    const documentId = file.additionalData?.[DOCUMENT_ID_KEY];
+    if (documentId && file.isUploaded && !file.isDeleted) byDocument.set(documentId, file.id);
+  }
+  return byDocument;
+}
