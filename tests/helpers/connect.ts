@@ -1,6 +1,13 @@
 // Connecting a test firm to its own simulator account the way an admin does, minus the browser:
 // oauth-start, the consent page with `auto=approve`, then the callback through the gateway.
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
+import { FunctionProcess } from '../../dev/gateway/function-process.ts';
+import { publicJwks, type StackKeys } from '../../dev/keys.ts';
+import { SimControl, type RequestLogEntry } from '../../dev/smokeball-sim/control.ts';
+import { parseSealer, type Sealer } from '../../shared/crypto/seal.ts';
 import { callFunction } from './stack.ts';
 
 export async function startConnect(token: string, body: unknown = {}, query = ''): Promise<Response> {
@@ -41,3 +48,99 @@ export async function connectFirm(adminToken: string, username = `firm-${crypto.
 }
 
 export const appUrl = () => `${inject('gatewayUrl')}/app`;
+
+// ---------------------------------------------------------------------------------------------------
+// The pieces of a connect, for the tests that tamper with one of them.
+// ---------------------------------------------------------------------------------------------------
+
+/** The simulator's `/__sim/` controls (read-only use: the simulator is shared by every test file). */
+export const sim = () => new SimControl(inject('simUrl'));
+
+/** The stack's keys (keys.json in its data folder, beside the function log file). */
+export async function stackKeys(): Promise<StackKeys> {
+  return JSON.parse(await readFile(join(dirname(inject('functionLogFile')), 'keys.json'), 'utf8')) as StackKeys;
+}
+
+/** A sealer with the functions' TOKEN_ENCRYPTION_KEYS, to open what they stored. */
+export async function stackSealer(): Promise<Sealer> {
+  return parseSealer((await stackKeys()).tokenEncryptionKeys);
+}
+
+/** oauth-start as an admin: the authorize URL and its state. */
+export async function startConnectUrl(token: string, body: unknown = {}): Promise<{ url: string; state: string }> {
+  const res = await startConnect(token, body);
+  if (res.status !== 200) throw new Error(`oauth-start answered ${res.status}: ${await res.text()}`);
+  const { url } = (await res.json()) as { url: string };
+  return { url, state: new URL(url).searchParams.get('state')! };
+}
+
+/** Renders the consent page (no auto-approval) and submits it with Deny; returns the redirect target. */
+export async function denyAt(authorizeUrl: string): Promise<string> {
+  const page = await fetch(authorizeUrl);
+  if (page.status !== 200) throw new Error(`consent page answered ${page.status}`);
+  const html = await page.text();
+  const form = new URLSearchParams();
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(m[1], unescapeHtml(m[2]));
+  form.set('username', '');
+  form.set('decision', 'deny');
+  const res = await fetch(new URL('/oauth2/authorize', authorizeUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form,
+    redirect: 'manual',
+  });
+  if (res.status !== 302) throw new Error(`consent form answered ${res.status}`);
+  return res.headers.get('location')!;
+}
+
+const unescapeHtml = (s: string) =>
+  s.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** The highest sequence number of the simulator's token-endpoint log: later calls have a higher one. */
+export async function tokenLogMark(): Promise<number> {
+  const entries = await sim().requests({ endpoint: 'POST /oauth2/token' });
+  return entries.reduce((max, e) => Math.max(max, e.seq), 0);
+}
+
+/**
+ * Token-endpoint calls since `mark` that may be ours. The simulator is shared with test files running in
+ * parallel; a call is attributed to an account only when the grant was valid, so `accountId` matches
+ * either ours or none (a refused grant).
+ */
+export async function tokenCallsSince(mark: number, grantType: string, accountId?: string): Promise<RequestLogEntry[]> {
+  const entries = await sim().requests({ since: mark, endpoint: 'POST /oauth2/token' });
+  return entries.filter((e) => e.grantType === grantType && (accountId === undefined || e.accountId === accountId || e.accountId === null));
+}
+
+/** The simulator account a username approved as. */
+export async function simAccountId(username: string): Promise<string> {
+  const state = await sim().state(username);
+  const account = state.accounts.find((a) => a.username.toLowerCase() === username.toLowerCase());
+  if (!account) throw new Error(`no simulator account ${username}`);
+  return account.accountId;
+}
+
+/**
+ * One function in its own Deno process with the stack's environment minus the Smokeball credentials
+ * (the shared stack's functions are configured). The global setup does not hand tests the functions'
+ * environment, so it is rebuilt here from what it does provide.
+ */
+export async function startUnconfiguredFunction(name: string): Promise<{ url: string; lines: string[]; stop(): Promise<void> }> {
+  const keys = await stackKeys();
+  const gatewayUrl = inject('gatewayUrl');
+  const env: Record<string, string> = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter((e): e is [string, string] => /^(PATH|HOME|DENO_DIR|TMPDIR)$/.test(e[0]) && e[1] !== undefined),
+    ),
+    SUPABASE_URL: gatewayUrl,
+    SUPABASE_DB_URL: inject('dbUrl'),
+    SUPABASE_JWKS: JSON.stringify(publicJwks(JSON.parse(inject('signingKey')))),
+    SUPABASE_SECRET_KEY: inject('secretKey'),
+    TOKEN_ENCRYPTION_KEYS: keys.tokenEncryptionKeys,
+    APP_URL: `${gatewayUrl}/app`,
+  };
+  const lines: string[] = [];
+  const fn = new FunctionProcess({ name, root: fileURLToPath(new URL('../..', import.meta.url)), env, onLine: (_fn, line) => lines.push(line) });
+  const port = await fn.port();
+  return { url: `http://127.0.0.1:${port}/${name}`, lines, stop: () => fn.stop() };
+}

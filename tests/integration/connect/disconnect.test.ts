@@ -1,0 +1,200 @@
+// disconnect (DESIGN §5 Disconnect): admin only; deletes the account's webhook subscriptions at Smokeball
+// (best effort), the credentials, pending connects and queued jobs; keeps every link id; a second call has
+// nothing to do; a reconnect afterwards works. The last test scans the function log for this file's secrets.
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { WEBHOOK_CLEANUP_BUDGET_MS } from '../../../shared/sync/connection/disconnect.ts';
+import { accessTokenContext, refreshTokenContext } from '../../../shared/sync/connection/tokens.ts';
+import { approveAt, followCallback, sim, simAccountId, stackSealer, startConnectUrl } from '../../helpers/connect.ts';
+import { connectAsSuperuser, createClient, createDocument, createFirm, createMatter, createMember, createUser, type Sql } from '../../helpers/db.ts';
+import { findSecretsInLog, readFunctionLog, SecretCollector, waitForRequestLogged } from '../../helpers/logs.ts';
+import { callFunction, signToken } from '../../helpers/stack.ts';
+
+let sql: Sql;
+const seen = new SecretCollector();
+let lastRequestId = '';
+beforeAll(() => {
+  sql = connectAsSuperuser();
+});
+afterAll(() => sql.end());
+
+type DisconnectBody = {
+  disconnected?: boolean;
+  webhooks?: { deleted: number; failed: number };
+  jobsCancelled?: number;
+  error?: { code: string; message: string };
+};
+
+async function disconnect(token?: string): Promise<{ status: number; body: DisconnectBody }> {
+  const res = await callFunction('disconnect', { method: 'POST', token });
+  lastRequestId = res.headers.get('x-request-id') ?? lastRequestId;
+  return { status: res.status, body: (await res.json()) as DisconnectBody };
+}
+
+/** A firm whose admin connected it to its own simulator account; its tokens are remembered as secrets. */
+async function connectedFirm() {
+  const firm = await createFirm(sql);
+  const admin = await createMember(sql, firm.id, 'admin');
+  const token = await signToken({ sub: admin.id, email: admin.email });
+  const username = `firm-${firm.id}`;
+  const { url, state } = await startConnectUrl(token);
+  seen.add('state', state);
+  const callbackUrl = await approveAt(url, username);
+  seen.add('authorization code', new URL(callbackUrl).searchParams.get('code'));
+  const { location } = await followCallback(callbackUrl);
+  expect(location?.searchParams.get('connected')).toBe('1');
+  const [row] = await sql`select sealed_access_token, sealed_refresh_token from private.smokeball_credentials where firm_id = ${firm.id}`;
+  const sealer = await stackSealer();
+  const accessToken = await sealer.open(row.sealed_access_token, accessTokenContext(firm.id));
+  seen.add('access token', accessToken);
+  seen.add('refresh token', await sealer.open(row.sealed_refresh_token, refreshTokenContext(firm.id)));
+  return { firm, admin, token, username, accessToken };
+}
+
+/** A subscription created at the simulator with the firm's token, recorded as register-webhooks would. */
+async function subscribe(firmId: string, accessToken: string): Promise<string> {
+  const res = await fetch(`${inject('simUrl')}/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${accessToken}`, 'x-api-key': 'casehug-local-api-key', 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'CaseHug', eventTypes: ['matter.updated'], eventNotificationUrl: 'http://127.0.0.1:9/webhook', key: crypto.randomUUID() }),
+  });
+  expect(res.status).toBe(200);
+  const { id } = (await res.json()) as { id: string };
+  await sql`
+    insert into public.webhook_subscriptions (firm_id, smokeball_subscription_id, event_types, event_notification_url)
+    values (${firmId}, ${id}, ${['matter.updated']}, 'http://127.0.0.1:9/webhook')`;
+  return id;
+}
+
+async function insertJob(firmId: string, subjectId: string, status: string): Promise<string> {
+  const [row] = await sql`
+    insert into public.sync_jobs (firm_id, kind, subject_id, trigger, status)
+    values (${firmId}, 'sync_matter', ${subjectId}, 'manual', ${status}) returning id`;
+  return row.id;
+}
+
+describe('who may disconnect', () => {
+  test('without a JWT: 401', async () => {
+    const { status, body } = await disconnect();
+    expect(status).toBe(401);
+    expect(body.error?.code).toBe('invalid_jwt');
+  });
+
+  test('a member gets 403 and the connection stays', async () => {
+    const { firm } = await connectedFirm();
+    const member = await createMember(sql, firm.id, 'member');
+    const { status, body } = await disconnect(await signToken({ sub: member.id }));
+    expect(status).toBe(403);
+    expect(body.error).toEqual({ code: 'forbidden', message: expect.any(String) });
+    expect(await sql`select 1 from private.smokeball_credentials where firm_id = ${firm.id}`).toHaveLength(1);
+  });
+
+  test('a user of no firm gets 403', async () => {
+    const user = await createUser(sql);
+    const { status, body } = await disconnect(await signToken({ sub: user.id }));
+    expect(status).toBe(403);
+    expect(body.error?.code).toBe('forbidden');
+  });
+});
+
+describe('disconnect', () => {
+  test('deletes the subscriptions at Smokeball, the credentials, pending connects and queued jobs; keeps link ids and other jobs', async () => {
+    const { firm, token, username, accessToken } = await connectedFirm();
+    const accountId = await simAccountId(username);
+    const subscriptionId = await subscribe(firm.id, accessToken);
+    expect((await sim().state(accountId)).accounts[0].subscriptions.map((s) => s.id)).toEqual([subscriptionId]);
+
+    const client = await createClient(sql, firm.id, { smokeballContactId: `contact-${firm.id}` });
+    const matter = await createMatter(sql, firm.id, client.id, { smokeballMatterId: `matter-${firm.id}` });
+    const document = await createDocument(sql, firm.id, matter.id, { smokeballFileId: `file-${firm.id}` });
+    const queued = await insertJob(firm.id, matter.id, 'queued');
+    const running = await insertJob(firm.id, crypto.randomUUID(), 'running');
+    const succeeded = await insertJob(firm.id, crypto.randomUUID(), 'succeeded');
+    await startConnectUrl(token); // a pending connect
+
+    const { status, body } = await disconnect(token);
+    expect(status).toBe(200);
+    expect(body).toEqual({ disconnected: true, webhooks: { deleted: 1, failed: 0 }, jobsCancelled: 1 });
+
+    expect((await sim().state(accountId)).accounts[0].subscriptions).toEqual([]);
+    expect(await sql`select 1 from public.smokeball_connections where firm_id = ${firm.id}`).toHaveLength(0);
+    expect(await sql`select 1 from private.smokeball_credentials where firm_id = ${firm.id}`).toHaveLength(0);
+    expect(await sql`select 1 from private.oauth_states where firm_id = ${firm.id}`).toHaveLength(0);
+    expect(await sql`select 1 from public.webhook_subscriptions where firm_id = ${firm.id}`).toHaveLength(0);
+    const jobs = await sql`select id from public.sync_jobs where firm_id = ${firm.id} order by id`;
+    expect(jobs.map((j) => j.id).sort()).toEqual([running, succeeded].sort());
+    expect(jobs.map((j) => j.id)).not.toContain(queued);
+
+    const [links] = await sql`
+      select c.smokeball_contact_id, m.smokeball_matter_id, d.smokeball_file_id
+      from public.clients c join public.matters m on m.client_id = c.id join public.documents d on d.matter_id = m.id
+      where d.id = ${document.id}`;
+    expect(links).toEqual({ smokeball_contact_id: `contact-${firm.id}`, smokeball_matter_id: `matter-${firm.id}`, smokeball_file_id: `file-${firm.id}` });
+
+    // A second call has nothing to do.
+    const again = await disconnect(token);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ disconnected: false, webhooks: { deleted: 0, failed: 0 }, jobsCancelled: 0 });
+  });
+
+  test('a Smokeball that does not answer the webhook delete holds the disconnect for a bounded time only', async () => {
+    const { firm, token, accessToken } = await connectedFirm();
+    const subscriptionId = await subscribe(firm.id, accessToken);
+    // Only this subscription's path is slowed (the simulator is shared), once, longer than the budget.
+    await sim().addFault({ method: 'DELETE', pathPrefix: `/webhooks/${subscriptionId}`, latencyMs: WEBHOOK_CLEANUP_BUDGET_MS + 3_000, count: 1 });
+
+    const started = Date.now();
+    const { status, body } = await disconnect(token);
+    const tookMs = Date.now() - started;
+    expect(status).toBe(200);
+    expect(body).toEqual({ disconnected: true, webhooks: { deleted: 0, failed: 1 }, jobsCancelled: 0 });
+    expect(tookMs).toBeGreaterThanOrEqual(WEBHOOK_CLEANUP_BUDGET_MS - 100);
+    expect(tookMs).toBeLessThan(WEBHOOK_CLEANUP_BUDGET_MS + 2_500);
+    expect(await sql`select 1 from private.smokeball_credentials where firm_id = ${firm.id}`).toHaveLength(0);
+  });
+
+  test('a firm that never connected: 200 with nothing to do', async () => {
+    const firm = await createFirm(sql);
+    const admin = await createMember(sql, firm.id, 'admin');
+    const { status, body } = await disconnect(await signToken({ sub: admin.id }));
+    expect(status).toBe(200);
+    expect(body).toEqual({ disconnected: false, webhooks: { deleted: 0, failed: 0 }, jobsCancelled: 0 });
+  });
+
+  test('a connection whose grant was revoked (needs_reauth) still disconnects', async () => {
+    const { firm, token, username } = await connectedFirm();
+    await sim().revoke(username);
+    await sql`update public.smokeball_connections set status = 'needs_reauth' where firm_id = ${firm.id}`;
+    await sql`
+      insert into public.webhook_subscriptions (firm_id, smokeball_subscription_id) values (${firm.id}, ${`gone-${firm.id}`})`;
+    const { status, body } = await disconnect(token);
+    expect(status).toBe(200);
+    expect(body).toEqual({ disconnected: true, webhooks: { deleted: 0, failed: 1 }, jobsCancelled: 0 });
+    expect(await sql`select 1 from public.smokeball_connections where firm_id = ${firm.id}`).toHaveLength(0);
+  });
+
+  test('a reconnect after a disconnect works and finds the link ids in place', async () => {
+    const { firm, token, username } = await connectedFirm();
+    const client = await createClient(sql, firm.id, { smokeballContactId: `contact-${firm.id}` });
+    expect((await disconnect(token)).body.disconnected).toBe(true);
+
+    const { url, state } = await startConnectUrl(token, { returnTo: '/settings' });
+    seen.add('state', state);
+    const callbackUrl = await approveAt(url, username);
+    seen.add('authorization code', new URL(callbackUrl).searchParams.get('code'));
+    const { location } = await followCallback(callbackUrl);
+    expect(location?.searchParams.get('connected')).toBe('1');
+    const [connection] = await sql`select status from public.smokeball_connections where firm_id = ${firm.id}`;
+    expect(connection.status).toBe('connected');
+    const [row] = await sql`select smokeball_contact_id from public.clients where id = ${client.id}`;
+    expect(row.smokeball_contact_id).toBe(`contact-${firm.id}`);
+  });
+});
+
+describe('logs', () => {
+  test('the function logs contain none of the tokens, codes or states this file saw', async () => {
+    seen.add('secret key', inject('secretKey'));
+    seen.add('client secret', 'casehug-local-secret');
+    await waitForRequestLogged(lastRequestId);
+    expect(findSecretsInLog(await readFunctionLog(), seen.secrets)).toEqual([]);
+  });
+});
