@@ -15,6 +15,7 @@ import { readFunctionSpecs } from './gateway/function-config.ts';
 import { FunctionProcess } from './gateway/function-process.ts';
 import { startGateway } from './gateway/server.ts';
 import { loadOrCreateKeys, publicJwks, type StackKeys } from './keys.ts';
+import { startJobPump } from './job-pump.ts';
 import { freePort } from './net.ts';
 import { stackDataDir } from './paths.ts';
 import { startSmokeballSim, type SmokeballSim } from './smokeball-sim/server.ts';
@@ -31,6 +32,8 @@ export type StackOptions = {
   databaseUrl?: string;
   /** Simulator options beyond the defaults (tests turn on `autoApprove`). */
   simOptions?: Parameters<typeof startSmokeballSim>[0];
+  /** The queue's wake-ups (dev/job-pump.ts); `false` starts none (the benchmarks drive workers themselves). */
+  pump?: { listen?: boolean; sweepIntervalMs?: number } | false;
   /** Extra environment for the functions (tests switch knobs here). */
   functionEnv?: Record<string, string>;
   /** Where function log lines go besides the log file. */
@@ -59,7 +62,7 @@ const SIM_CREDENTIALS = {
 };
 
 /** Variables of the project's own that functions receive from `.env` or the environment. */
-const PROJECT_VARIABLES = /^(SMOKEBALL_|TOKEN_ENCRYPTION_KEYS$|APP_URL$|LOG_)/;
+const PROJECT_VARIABLES = /^(SMOKEBALL_|SYNC_|TOKEN_ENCRYPTION_KEYS$|APP_URL$|LOG_)/;
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? (() => undefined);
@@ -141,6 +144,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     // "Everything answers": every function has started and listens.
     await Promise.all([...functions.values()].map((f) => f.process.port()));
+    if (options.pump !== false) {
+      const pump = await startJobPump({ dbUrl, functionsUrl: `${gatewayUrl}/functions/v1`, secretKey: keys.secretKey, ...options.pump, log });
+      cleanups.push(() => pump.stop());
+    }
 
     const stack: Stack = { gatewayUrl, dbUrl, simUrl: sim.url, usesSimulator: !realSmokeball, keys, issuer, logFile, functions, stop };
     await writeFile(join(dataDir, 'stack.json'), JSON.stringify({ gatewayUrl, dbUrl, simUrl: sim.url, issuer }, null, 2));

@@ -45,6 +45,11 @@ const EnvSchema = z.object({
    * "Lifetimes": 30 days by default, 180 for apps registered after 24 Aug 2026).
    */
   SMOKEBALL_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().positive().default(30),
+  /**
+   * How long a sync job's (and its matter's) lease lasts before another worker may take over a job whose
+   * worker died; renewed every third of it while the job runs.
+   */
+  SYNC_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(60),
   /** Where Smokeball sends users back after consent; defaults to this project's oauth-callback function. */
   SMOKEBALL_REDIRECT_URI: z.url().optional(),
 });
@@ -80,6 +85,7 @@ export function parseConfig(env: Env) {
     rateLimit: { rps: e.SMOKEBALL_RATE_LIMIT_RPS, burst: e.SMOKEBALL_RATE_LIMIT_BURST },
     refreshTokenTtlMs: e.SMOKEBALL_REFRESH_TOKEN_TTL_DAYS * 24 * 60 * 60 * 1000,
     tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEYS,
+    syncLeaseSeconds: e.SYNC_LEASE_SECONDS,
     appUrl: e.APP_URL.replace(/\/+$/, ''),
     redirectUri: e.SMOKEBALL_REDIRECT_URI ?? `${supabaseUrl}/functions/v1/oauth-callback`,
   };

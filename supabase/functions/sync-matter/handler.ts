@@ -1,5 +1,9 @@
-// POST /functions/v1/sync-matter (member JWT; body { matterId }) → the run:
-// { runId, status, contact: { id, action }, matter: { id, action }, documents: { uploaded, skipped, failed }, apiCalls }.
+// POST /functions/v1/sync-matter (member JWT):
+//   { matterId }              → runs the sync now and answers the run:
+//                               { runId, status, contact, matter, documents: { uploaded, skipped, failed }, apiCalls }
+//   { matterIds: [...] }      → bulk: one queued job per matter → 202 { batchId, queued, alreadyQueued }
+//   { all: true }  (admin)    → bulk over every matter of the firm
+// GET /functions/v1/sync-matter?batchId=… → the batch's progress { batchId, total, done, failed, remaining }.
 import { z } from 'zod';
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
@@ -7,23 +11,31 @@ import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime.ts';
 import { syncMatterDeps } from '../../../shared/sync/matter/sync-deps.ts';
 import { syncMatter } from '../../../shared/sync/matter/sync-matter.ts';
+import { readBulkSync, startBulkSync, SyncRequestBody } from '../../../shared/sync/queue/bulk-sync.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 
-const SyncMatterBody = z.object({ matterId: z.uuid() }).strict();
+const BatchQuery = z.object({ batchId: z.uuid(), firmId: z.uuid().optional() }).strict();
 
 export default defineFunction(
   {
     name: 'sync-matter',
-    methods: ['POST'],
+    methods: ['POST', 'GET'],
     auth: 'user',
     cors: true,
     async handle({ req, url, user, runtime, log }) {
       const firm = await authorizeFirm(runtime.sql, user, url, 'member');
-      const body = parseWith(SyncMatterBody, await readJsonBody(req), 'invalid_body');
+      if (req.method === 'GET') {
+        const query = parseWith(BatchQuery, Object.fromEntries(url.searchParams), 'invalid_query');
+        return { body: await readBulkSync(runtime, firm.firmId, query.batchId) };
+      }
+      const body = parseWith(SyncRequestBody, await readJsonBody(req), 'invalid_body');
       runtime.smokeball.assertConfigured();
-      const result = await syncMatter(syncMatterDeps(runtime, log.info), { firmId: firm.firmId, matterId: body.matterId, trigger: 'manual' });
-      return { body: result };
+      if ('matterId' in body) {
+        const deps = syncMatterDeps(runtime, log.info);
+        return { body: await syncMatter({ ...deps, leaseMs: runtime.config.syncLeaseSeconds * 1000 }, { firmId: firm.firmId, matterId: body.matterId, trigger: 'manual' }) };
+      }
+      return { status: 202, body: await startBulkSync(runtime, firm, user.userId, body) };
     },
   },
   runtime,

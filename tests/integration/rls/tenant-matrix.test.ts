@@ -31,11 +31,12 @@ import {
 //   0  no row visible / affected (RLS filtered it out silently)
 //   R  rejected by a policy's WITH CHECK (42501 "new row violates row-level security policy")
 //   D  permission denied (42501: no grant on the table, column or schema)
+//   V  a read-only view: Postgres refuses the write before any privilege check (55000)
 //   .  not applicable (the cell is not run)
 // Ops: `select`, `insert`, `update`, `delete` target the firm's fixture row(s) with an innocuous value;
 // the other ops name the column they touch (link columns, `firm_id` moves, connection status, …).
 // ---------------------------------------------------------------------------------------------------
-type Outcome = 'Y' | '0' | 'R' | 'D' | '.';
+type Outcome = 'Y' | '0' | 'R' | 'D' | 'V' | '.';
 type Cell = `${Outcome}${Outcome}`;
 type Row = readonly [aAdmin: Cell, aMember: Cell, bAdmin: Cell, outsider: Cell, anon: Cell, service: Cell];
 type FirmKey = 'A' | 'B';
@@ -69,6 +70,7 @@ const MEMBERS_INSERT: Row = ['YR', 'YR', 'RY', 'RR', 'DD', 'YY'];
 const ADMINS_WRITE_ROWS: Row = ['Y0', '00', '0Y', '00', 'DD', 'YY'];
 const ADMINS_INSERT: Row = ['YR', 'RR', 'RY', 'RR', 'DD', 'YY'];
 const NOBODY: Row = ['DD', 'DD', 'DD', 'DD', 'DD', 'DD'];
+const READ_ONLY_VIEW: Row = ['VV', 'VV', 'VV', 'VV', 'VV', 'VV'];
 const NOBODY_MOVES: Row = ['DD', 'DD', 'DD', 'DD', 'DD', '..'];
 
 const other = (f: FirmFixture, x: Fixture): string => (f.id === x.A.id ? x.B.id : x.A.id);
@@ -300,6 +302,20 @@ const MATRIX: TableSpec[] = [
     },
   },
   {
+    // Bulk-sync progress (20261126000700): a security_invoker view over sync_jobs, read-only for all.
+    table: 'public.sync_batches',
+    key: ['batch_id'],
+    firmColumn: 'firm_id',
+    rows: (f) => [{ batch_id: f.batch }],
+    target: (f) => ({ batch_id: f.batch }),
+    ops: {
+      select: { kind: 'select', expect: MEMBERS_READ },
+      insert: { kind: 'insert', row: (f) => ({ firm_id: f.id, batch_id: newId() }), expect: READ_ONLY_VIEW },
+      update: { kind: 'update', set: () => ({ total: 0 }), expect: READ_ONLY_VIEW },
+      delete: { kind: 'delete', expect: READ_ONLY_VIEW },
+    },
+  },
+  {
     // The matter-sync lease (20261126000600): written by the service role only.
     table: 'private.matter_sync_leases',
     key: ['matter_id'],
@@ -370,6 +386,7 @@ type FirmFixture = {
   subscription: string;
   event: string;
   stateHash: string;
+  batch: string;
   bucket: string;
 };
 type Fixture = { A: FirmFixture; B: FirmFixture; outsider: string; spare: string };
@@ -395,9 +412,10 @@ async function createFirmFixture(sql: Sql, key: FirmKey): Promise<FirmFixture> {
   await sql`
     insert into private.oauth_states (state_hash, firm_id, user_id, region, sealed_code_verifier)
     values (${stateHash}, ${firm.id}, ${admin.id}, 'US', 'sealed-verifier')`;
+  const batch = newId();
   const [job] = await sql`
-    insert into public.sync_jobs (firm_id, kind, subject_id, trigger) values (${firm.id}, 'sync_matter', ${matter.id}, 'manual')
-    returning id`;
+    insert into public.sync_jobs (firm_id, kind, subject_id, trigger, batch_id)
+    values (${firm.id}, 'sync_matter', ${matter.id}, 'bulk', ${batch}) returning id`;
   const [run] = await sql`
     insert into public.sync_runs (firm_id, matter_id, job_id, trigger, request_ids)
     values (${firm.id}, ${matter.id}, ${job.id}, 'manual', ${[`req-${newId()}`]}) returning id`;
@@ -428,6 +446,7 @@ async function createFirmFixture(sql: Sql, key: FirmKey): Promise<FirmFixture> {
     subscription: subscription.id,
     event: event.id,
     stateHash,
+    batch,
   };
 }
 
@@ -511,6 +530,7 @@ async function runCell(sql: Sql, spec: TableSpec, op: Op, actorName: ActorName, 
   if (result.ok) return result.value;
   const { code, message } = result.error;
   if (code === '42501') return /row-level security/.test(message) ? 'R' : 'D';
+  if (code === '55000' && /^cannot (insert into|update|delete from) view/.test(message)) return 'V';
   return `error ${code}: ${message}`;
 }
 

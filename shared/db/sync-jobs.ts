@@ -1,0 +1,84 @@
+// public.sync_jobs through the queue functions of migration 20261126000700 (claim, finish, renew): the
+// retry budget and dead letters are decided there, on the job row.
+import type { Sql } from './connection.ts';
+
+export type SyncJob = {
+  id: string;
+  firmId: string;
+  kind: 'sync_matter' | 'process_webhook';
+  subjectId: string;
+  batchId: string | null;
+  trigger: 'manual' | 'auto' | 'bulk' | 'webhook';
+  attempts: number;
+  maxAttempts: number;
+};
+
+export type JobOutcome = 'succeeded' | 'retry' | 'permanent' | 'parked';
+export type FinishedStatus = 'succeeded' | 'queued' | 'dead' | 'failed' | 'lost';
+
+const JOB_COLUMNS = (sql: Sql) => sql`
+  id, firm_id as "firmId", kind, subject_id as "subjectId", batch_id as "batchId", trigger, attempts,
+  max_attempts as "maxAttempts"`;
+
+export async function claimSyncJobs(
+  sql: Sql,
+  claim: { worker: string; limit: number; leaseSeconds: number; firmId?: string; subjectId?: string },
+): Promise<SyncJob[]> {
+  return sql<SyncJob[]>`
+    select ${JOB_COLUMNS(sql)}
+    from private.claim_sync_jobs(${claim.worker}, ${claim.limit}, ${claim.leaseSeconds}, ${claim.firmId ?? null}, ${claim.subjectId ?? null})`;
+}
+
+export async function finishSyncJob(
+  sql: Sql,
+  finish: { jobId: string; worker: string; outcome: JobOutcome; errorCode?: string; errorMessage?: string; retryInMs?: number },
+): Promise<FinishedStatus> {
+  const [row] = await sql<{ status: FinishedStatus }[]>`
+    select private.finish_sync_job(${finish.jobId}, ${finish.worker}, ${finish.outcome}, ${finish.errorCode ?? null},
+                                   ${finish.errorMessage ?? null}, ${Math.round(finish.retryInMs ?? 0)}) as status`;
+  return row.status;
+}
+
+export async function renewSyncJobLease(sql: Sql, jobId: string, worker: string, leaseSeconds: number): Promise<boolean> {
+  const [row] = await sql<{ ok: boolean | null }[]>`select private.renew_sync_job_lease(${jobId}, ${worker}, ${leaseSeconds}) as ok`;
+  return row?.ok === true;
+}
+
+/** Queues a sync of the matter unless one is queued already (bursts coalesce); returns whether it queued. */
+export async function enqueueMatterSync(
+  sql: Sql,
+  job: { firmId: string; matterId: string; trigger: SyncJob['trigger']; batchId?: string | null; requestedBy?: string | null },
+): Promise<boolean> {
+  const rows = await sql`
+    insert into public.sync_jobs (firm_id, kind, subject_id, trigger, batch_id, requested_by)
+    values (${job.firmId}, 'sync_matter', ${job.matterId}, ${job.trigger}, ${job.batchId ?? null}, ${job.requestedBy ?? null})
+    on conflict (firm_id, subject_id) where status = 'queued' and kind = 'sync_matter' do nothing
+    returning id`;
+  return rows.length === 1;
+}
+
+/** A bulk sync: one job per matter of the firm (all, or the given ids), in one statement. */
+export async function enqueueBulkSync(
+  sql: Sql,
+  bulk: { firmId: string; batchId: string; requestedBy: string; matterIds: string[] | 'all' },
+): Promise<{ queued: number; alreadyQueued: number; unknown: string[] }> {
+  const ids = bulk.matterIds === 'all' ? null : bulk.matterIds;
+  const matters = await sql<{ id: string }[]>`
+    select id from public.matters
+    where firm_id = ${bulk.firmId} and (${ids}::uuid[] is null or id = any(${ids}::uuid[]))`;
+  const known = new Set(matters.map((m) => m.id));
+  const unknown = ids ? ids.filter((id) => !known.has(id)) : [];
+  const inserted = matters.length === 0 ? [] : await sql`
+    insert into public.sync_jobs (firm_id, kind, subject_id, trigger, batch_id, requested_by)
+    select ${bulk.firmId}, 'sync_matter', m.id, 'bulk', ${bulk.batchId}, ${bulk.requestedBy}
+    from unnest(${[...known]}::uuid[]) as m(id)
+    on conflict (firm_id, subject_id) where status = 'queued' and kind = 'sync_matter' do nothing
+    returning id`;
+  return { queued: inserted.length, alreadyQueued: matters.length - inserted.length, unknown };
+}
+
+export async function readBatchProgress(sql: Sql, firmId: string, batchId: string) {
+  const [row] = await sql<{ total: number; done: number; failed: number; remaining: number }[]>`
+    select total, done, failed, remaining from public.sync_batches where firm_id = ${firmId} and batch_id = ${batchId}`;
+  return row;
+}

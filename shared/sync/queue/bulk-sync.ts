@@ -1,0 +1,44 @@
+// Bulk sync (issue 8): one queued job per matter — the given ones, or every matter of the firm — under
+// one batch id whose progress (done, failed, remaining) the firm reads from `sync_batches`. The jobs run
+// on the same queue as auto-sync, paced by the shared rate limiter.
+import { z } from 'zod';
+import { AppError, forbidden, notFound } from '../../errors.ts';
+import type { Sql } from '../../db/connection.ts';
+import type { FirmMembership } from '../../db/firms.ts';
+import { enqueueBulkSync, readBatchProgress } from '../../db/sync-jobs.ts';
+
+/** A request names at most this many matters; `{ all: true }` has no such limit. */
+export const MAX_BULK_MATTER_IDS = 500;
+
+export const SyncRequestBody = z.union([
+  z.object({ matterId: z.uuid() }).strict(),
+  z.object({ matterIds: z.array(z.uuid()).min(1).max(MAX_BULK_MATTER_IDS) }).strict(),
+  z.object({ all: z.literal(true) }).strict(),
+]);
+export type SyncRequestBody = z.infer<typeof SyncRequestBody>;
+
+export async function startBulkSync(
+  deps: { sql: Sql },
+  firm: FirmMembership,
+  userId: string,
+  body: { matterIds: string[] } | { all: true },
+): Promise<{ batchId: string; queued: number; alreadyQueued: number }> {
+  if ('all' in body && firm.role !== 'admin') throw forbidden('Only a firm admin can sync every matter');
+  const [connection] = await deps.sql<{ status: string }[]>`select status from public.smokeball_connections where firm_id = ${firm.firmId}`;
+  if (!connection) throw new AppError({ code: 'not_connected', status: 409, message: 'Smokeball is not connected for this firm; an admin must connect it first' });
+  const batchId = crypto.randomUUID();
+  const result = await enqueueBulkSync(deps.sql, {
+    firmId: firm.firmId,
+    batchId,
+    requestedBy: userId,
+    matterIds: 'all' in body ? 'all' : [...new Set(body.matterIds)],
+  });
+  if (result.unknown.length > 0 && result.queued + result.alreadyQueued === 0) throw notFound('None of these matters was found');
+  return { batchId, queued: result.queued, alreadyQueued: result.alreadyQueued };
+}
+
+export async function readBulkSync(deps: { sql: Sql }, firmId: string, batchId: string) {
+  const progress = await readBatchProgress(deps.sql, firmId, batchId);
+  if (!progress) throw notFound('No such sync batch');
+  return { batchId, ...progress };
+}

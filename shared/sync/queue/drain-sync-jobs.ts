@@ -1,0 +1,104 @@
+// The worker loop (issue 8): claim due jobs in batches and run them, within a wall-clock budget, each
+// under a lease it renews while it works; finish every job through the queue's finish function, which
+// decides retry, dead or parked. Used by sync-worker (everything due), on-document-approved (one
+// matter, now) and the benchmarks.
+import { AppError } from '../../errors.ts';
+import type { Sql } from '../../db/connection.ts';
+import { claimSyncJobs, finishSyncJob, renewSyncJobLease, type FinishedStatus, type SyncJob } from '../../db/sync-jobs.ts';
+import type { LogFields } from '../../http/log.ts';
+import { syncMatter, type SyncMatterDeps } from '../matter/sync-matter.ts';
+import { decideJobOutcome } from './job-outcome.ts';
+
+/** A worker that died loses its jobs after this; renewed every third of it while the job runs. */
+export const JOB_LEASE_S = 60;
+/** Jobs claimed per round; each round runs them JOB_CONCURRENCY at a time. */
+export const JOB_BATCH_SIZE = 8;
+/** Syncs of different matters in parallel: the shared rate limiter paces them against Smokeball. */
+export const JOB_CONCURRENCY = 4;
+
+export type DrainDeps = SyncMatterDeps & { random(): number; log(event: string, fields?: LogFields): void };
+
+export type DrainOptions = {
+  /** Stop claiming new jobs after this long (an Edge Function has 150 s of wall clock). */
+  budgetMs: number;
+  worker: string;
+  leaseSeconds?: number;
+  batchSize?: number;
+  concurrency?: number;
+  /** Only this firm's / this matter's jobs (on-document-approved). */
+  firmId?: string;
+  subjectId?: string;
+  /** Claim at most one round (on-document-approved runs the job for one matter, not the whole queue). */
+  once?: boolean;
+};
+
+export type DrainSummary = { claimed: number; succeeded: number; retried: number; dead: number; parked: number; superseded: number; lost: number };
+
+export async function drainSyncJobs(deps: DrainDeps, options: DrainOptions): Promise<DrainSummary> {
+  const summary: DrainSummary = { claimed: 0, succeeded: 0, retried: 0, dead: 0, parked: 0, superseded: 0, lost: 0 };
+  const deadline = deps.now() + options.budgetMs;
+  const leaseSeconds = options.leaseSeconds ?? JOB_LEASE_S;
+  do {
+    const jobs = await claimSyncJobs(deps.sql, {
+      worker: options.worker,
+      limit: options.batchSize ?? JOB_BATCH_SIZE,
+      leaseSeconds,
+      firmId: options.firmId,
+      subjectId: options.subjectId,
+    });
+    if (jobs.length === 0) break;
+    summary.claimed += jobs.length;
+    await runWithConcurrency(jobs, options.concurrency ?? JOB_CONCURRENCY, async (job) => {
+      const status = await runJob(deps, job, options.worker, leaseSeconds);
+      count(summary, status);
+    });
+  } while (!options.once && deps.now() < deadline);
+  return summary;
+}
+
+async function runJob(deps: DrainDeps, job: SyncJob, worker: string, leaseSeconds: number): Promise<FinishedStatus | 'parked'> {
+  const heartbeat = setInterval(() => {
+    renewSyncJobLease(deps.sql, job.id, worker, leaseSeconds).catch(() => undefined);
+  }, Math.max(1_000, (leaseSeconds * 1000) / 3));
+  try {
+    if (job.kind !== 'sync_matter') {
+      return finishSyncJob(deps.sql, { jobId: job.id, worker, outcome: 'permanent', errorCode: 'internal_error', errorMessage: `No handler for ${job.kind} jobs` });
+    }
+    try {
+      await syncMatter({ ...deps, holder: worker, leaseMs: leaseSeconds * 1000 }, { firmId: job.firmId, matterId: job.subjectId, trigger: job.trigger, jobId: job.id });
+      return await finishSyncJob(deps.sql, { jobId: job.id, worker, outcome: 'succeeded' });
+    } catch (err) {
+      const verdict = decideJobOutcome(err, job.attempts, deps.random);
+      const e = err instanceof AppError ? err : undefined;
+      deps.log('sync_job_failed', { jobId: job.id, firmId: job.firmId, attempt: job.attempts, outcome: verdict.outcome, reason: verdict.reason });
+      const status = await finishSyncJob(deps.sql, {
+        jobId: job.id,
+        worker,
+        outcome: verdict.outcome,
+        errorCode: e?.code ?? 'internal_error',
+        errorMessage: e?.message ?? 'The sync failed unexpectedly',
+        retryInMs: verdict.outcome === 'retry' ? verdict.retryInMs : 0,
+      });
+      return verdict.outcome === 'parked' && status === 'queued' ? 'parked' : status;
+    }
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+function count(summary: DrainSummary, status: FinishedStatus | 'parked'): void {
+  if (status === 'succeeded') summary.succeeded++;
+  else if (status === 'queued') summary.retried++;
+  else if (status === 'dead') summary.dead++;
+  else if (status === 'parked') summary.parked++;
+  else if (status === 'failed') summary.superseded++;
+  else summary.lost++;
+}
+
+async function runWithConcurrency<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  });
+  await Promise.all(lanes);
+}

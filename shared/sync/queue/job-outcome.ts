@@ -1,0 +1,34 @@
+// What a failed job attempt means for the queue — a decision as a value (STYLE §4), unit-tested:
+// retry later with backoff, end now (a permanent failure: retrying cannot help), or park (the firm must
+// reconnect Smokeball; the job waits without burning attempts and resumes after the reconnect).
+import { AppError } from '../../errors.ts';
+import { SmokeballHttpError } from '../../smokeball/errors.ts';
+import { backoffMs } from '../../smokeball/retry.ts';
+
+/** Job retries are slower than request retries: a failed sync is usually an outage, not a blip. */
+export const JOB_BACKOFF_BASE_MS = 2_000;
+export const JOB_BACKOFF_CAP_MS = 10 * 60 * 1000;
+/** A matter locked by another sync: try again shortly, it is not the job's fault. */
+const BUSY_RETRY_MS = 2_000;
+
+export type JobVerdict =
+  | { outcome: 'retry'; reason: string; retryInMs: number }
+  | { outcome: 'permanent'; reason: string }
+  | { outcome: 'parked'; reason: string };
+
+export function decideJobOutcome(err: unknown, attempt: number, random: () => number): JobVerdict {
+  const backoff = () => backoffMs(attempt, random, { baseMs: JOB_BACKOFF_BASE_MS, capMs: JOB_BACKOFF_CAP_MS });
+  if (!(err instanceof AppError)) return { outcome: 'retry', reason: 'unexpected_error', retryInMs: backoff() };
+  if (err.code === 'smokeball_reauth_required') return { outcome: 'parked', reason: 'needs_reauth' };
+  if (err.code === 'sync_in_progress') return { outcome: 'retry', reason: 'matter_busy', retryInMs: BUSY_RETRY_MS };
+  if (err instanceof SmokeballHttpError) {
+    const s = err.upstreamStatus;
+    // Smokeball refused the request itself (validation, permissions, a missing record): the same request
+    // fails the same way next time. 408/429 are about timing, not the request.
+    if (s >= 400 && s < 500 && s !== 408 && s !== 429) return { outcome: 'permanent', reason: `smokeball_${s}` };
+    return { outcome: 'retry', reason: `smokeball_${s}`, retryInMs: backoff() };
+  }
+  // Our own 4xx (unknown matter, unmapped case type, not connected, invalid data): permanent.
+  if (err.status >= 400 && err.status < 500) return { outcome: 'permanent', reason: err.code };
+  return { outcome: 'retry', reason: err.code, retryInMs: backoff() };
+}

@@ -1,0 +1,29 @@
+// POST /functions/v1/sync-worker (secret key in `apikey`; pg_cron on Supabase, the periodic sweep
+// locally): drains due sync jobs in batches within its wall-clock budget → the summary.
+import { defineFunction } from '../../../shared/http/define-function.ts';
+import { lazyRuntime } from '../../../shared/runtime.ts';
+import { drainSyncJobs } from '../../../shared/sync/queue/drain-sync-jobs.ts';
+import { drainDeps, newWorkerId } from '../../../shared/sync/queue/worker-deps.ts';
+
+export const runtime = lazyRuntime(() => Deno.env.toObject());
+
+/** Of the Edge Function's 150 s wall clock: stop claiming with room left to finish the last jobs. */
+const WORKER_BUDGET_MS = 60_000;
+
+export default defineFunction(
+  {
+    name: 'sync-worker',
+    methods: ['POST'],
+    auth: 'secret-key',
+    async handle({ runtime, log }) {
+      const summary = await drainSyncJobs(drainDeps(runtime, log.info), {
+        budgetMs: WORKER_BUDGET_MS,
+        worker: newWorkerId('sync-worker'),
+        leaseSeconds: runtime.config.syncLeaseSeconds,
+      });
+      if (summary.claimed > 0) log.info('sync_worker_drained', summary);
+      return { body: summary };
+    },
+  },
+  runtime,
+);

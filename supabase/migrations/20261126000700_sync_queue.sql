@@ -1,0 +1,194 @@
+-- The durable sync queue (DESIGN §5 "Auto-sync", issue 8): approvals enqueue in the same transaction,
+-- bursts coalesce into one queued job per matter, and workers claim with FOR UPDATE SKIP LOCKED and a
+-- lease. The retry budget and dead letters are decided here, in the claim and finish functions, on the
+-- job row itself (STYLE §7), so every worker — sync-worker, on-document-approved, the local pump — runs
+-- the same rules. A lost wake-up only delays a job: the periodic sweep claims whatever is due.
+-- Nothing here needs pg_cron or pg_net (their wiring is 20261126000800, applied only where they exist).
+
+-- ---------------------------------------------------------------------------------------------------
+-- Enqueue on approval. SECURITY DEFINER because the members who approve documents may not write jobs.
+-- ---------------------------------------------------------------------------------------------------
+create or replace function private.enqueue_auto_sync()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_job_id uuid;
+begin
+  if new.status <> 'approved' or (tg_op = 'UPDATE' and old.status = 'approved') then
+    return null;
+  end if;
+  -- Only firms that connected Smokeball with auto-sync on. A connection waiting for re-authorisation
+  -- still queues: the job waits (unclaimed) and runs after the reconnect.
+  if not exists (
+    select 1 from public.smokeball_connections c where c.firm_id = new.firm_id and c.auto_sync
+  ) then
+    return null;
+  end if;
+  insert into public.sync_jobs (firm_id, kind, subject_id, trigger)
+  values (new.firm_id, 'sync_matter', new.matter_id, 'auto')
+  on conflict (firm_id, subject_id) where status = 'queued' and kind = 'sync_matter' do nothing
+  returning id into v_job_id;
+  -- The local pump listens; on Supabase the pg_net trigger (20261126000800) wakes the function instead.
+  perform pg_catalog.pg_notify('casehug_sync_jobs', pg_catalog.json_build_object(
+    'firm_id', new.firm_id, 'matter_id', new.matter_id, 'document_id', new.id, 'job_id', v_job_id)::text);
+  return null;
+end;
+$$;
+revoke all on function private.enqueue_auto_sync() from public, anon, authenticated;
+
+create trigger documents_enqueue_auto_sync
+  after insert or update of status on public.documents
+  for each row execute function private.enqueue_auto_sync();
+
+-- ---------------------------------------------------------------------------------------------------
+-- Claim: due queued jobs, and running jobs whose lease expired (their worker died), of firms whose
+-- connection is usable. A job past its budget whose lease expired ends `dead` instead of being claimed.
+-- ---------------------------------------------------------------------------------------------------
+create or replace function private.claim_sync_jobs(
+  p_worker text,
+  p_limit integer,
+  p_lease_seconds integer,
+  p_firm_id uuid default null,
+  p_subject_id uuid default null
+)
+returns setof public.sync_jobs
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  update public.sync_jobs j
+  set status = 'dead', locked_until = null, locked_by = null,
+      last_error_code = coalesce(j.last_error_code, 'sync_interrupted'),
+      last_error_message = coalesce(j.last_error_message, 'The sync stopped before it finished, and no attempts are left')
+  where j.status = 'running' and j.locked_until < pg_catalog.now() and j.attempts >= j.max_attempts;
+
+  return query
+  with candidates as (
+    select j.id
+    from public.sync_jobs j
+    join public.smokeball_connections c on c.firm_id = j.firm_id and c.status = 'connected'
+    where ((j.status = 'queued' and j.run_after <= pg_catalog.now())
+           or (j.status = 'running' and j.locked_until < pg_catalog.now()))
+      and (p_firm_id is null or j.firm_id = p_firm_id)
+      and (p_subject_id is null or j.subject_id = p_subject_id)
+      -- Not while another job of the same matter holds a live lease (the per-matter lease inside the sync
+      -- is the real guard; this keeps a worker from claiming a job it would only wait on).
+      and not exists (
+        select 1 from public.sync_jobs r
+        where r.firm_id = j.firm_id and r.subject_id = j.subject_id and r.id <> j.id
+          and r.status = 'running' and r.locked_until >= pg_catalog.now())
+    order by j.run_after, j.created_at
+    limit p_limit
+    for update of j skip locked
+  )
+  update public.sync_jobs j
+  set status = 'running', attempts = j.attempts + 1, locked_by = p_worker,
+      locked_until = pg_catalog.now() + pg_catalog.make_interval(secs => p_lease_seconds)
+  from candidates
+  where j.id = candidates.id
+  returning j.*;
+end;
+$$;
+revoke all on function private.claim_sync_jobs(text, integer, integer, uuid, uuid) from public, anon, authenticated;
+grant execute on function private.claim_sync_jobs(text, integer, integer, uuid, uuid) to service_role;
+
+-- ---------------------------------------------------------------------------------------------------
+-- Finish: succeeded; or failed → queued again after `p_retry_in_ms` (backoff computed by the caller's
+-- one backoff helper), or `dead` when the budget is spent or the failure is permanent; or parked
+-- (needs re-authorisation) → queued again without burning the attempt. Only the lease holder finishes.
+-- When another queued job of the matter appeared meanwhile, a retry folds into it (one queued per matter).
+-- ---------------------------------------------------------------------------------------------------
+create or replace function private.finish_sync_job(
+  p_job_id uuid,
+  p_worker text,
+  p_outcome text,
+  p_error_code text default null,
+  p_error_message text default null,
+  p_retry_in_ms integer default 0
+)
+returns text
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_job public.sync_jobs;
+  v_status text;
+begin
+  select * into v_job from public.sync_jobs where id = p_job_id and status = 'running' and locked_by = p_worker for update;
+  if not found then
+    return 'lost';
+  end if;
+  if p_outcome = 'succeeded' then
+    v_status := 'succeeded';
+  elsif p_outcome = 'permanent' or (p_outcome = 'retry' and v_job.attempts >= v_job.max_attempts) then
+    v_status := 'dead';
+  elsif p_outcome in ('retry', 'parked') then
+    v_status := 'queued';
+  else
+    raise exception 'unknown outcome %', p_outcome;
+  end if;
+
+  if v_status = 'queued' and exists (
+    select 1 from public.sync_jobs q
+    where q.firm_id = v_job.firm_id and q.subject_id = v_job.subject_id and q.kind = v_job.kind
+      and q.status = 'queued' and q.id <> v_job.id
+  ) then
+    -- A newer queued job of this matter will do the same work; this attempt ends here, its error kept.
+    v_status := 'failed';
+  end if;
+
+  update public.sync_jobs
+  set status = v_status,
+      attempts = case when p_outcome = 'parked' then greatest(0, attempts - 1) else attempts end,
+      run_after = case when v_status = 'queued'
+                       then pg_catalog.now() + pg_catalog.make_interval(secs => greatest(0, p_retry_in_ms) / 1000.0)
+                       else run_after end,
+      locked_until = null, locked_by = null,
+      last_error_code = case when v_status = 'succeeded' then null else p_error_code end,
+      last_error_message = case when v_status = 'succeeded' then null else p_error_message end
+  where id = p_job_id;
+  return v_status;
+end;
+$$;
+revoke all on function private.finish_sync_job(uuid, text, text, text, text, integer) from public, anon, authenticated;
+grant execute on function private.finish_sync_job(uuid, text, text, text, text, integer) to service_role;
+
+-- Extends the lease of a job whose worker is still at it (long document uploads).
+create or replace function private.renew_sync_job_lease(p_job_id uuid, p_worker text, p_lease_seconds integer)
+returns boolean
+language sql
+security definer
+set search_path = ''
+as $$
+  update public.sync_jobs
+  set locked_until = pg_catalog.now() + pg_catalog.make_interval(secs => p_lease_seconds)
+  where id = p_job_id and status = 'running' and locked_by = p_worker
+  returning true;
+$$;
+revoke all on function private.renew_sync_job_lease(uuid, text, integer) from public, anon, authenticated;
+grant execute on function private.renew_sync_job_lease(uuid, text, integer) to service_role;
+
+-- ---------------------------------------------------------------------------------------------------
+-- Bulk sync progress, readable by the firm's members (the view runs with the caller's rights, so the
+-- sync_jobs policies decide what each member sees).
+-- ---------------------------------------------------------------------------------------------------
+create view public.sync_batches
+with (security_invoker = true)
+as
+select firm_id, batch_id,
+       count(*)::int as total,
+       count(*) filter (where status = 'succeeded')::int as done,
+       count(*) filter (where status in ('failed', 'dead', 'cancelled'))::int as failed,
+       count(*) filter (where status in ('queued', 'running'))::int as remaining,
+       min(created_at) as created_at,
+       max(updated_at) as updated_at
+from public.sync_jobs
+where batch_id is not null
+group by firm_id, batch_id;
+revoke all on public.sync_batches from public, anon;
+grant select on public.sync_batches to authenticated, service_role;
