@@ -34,6 +34,10 @@ export const ErrorCode = z.enum([
   'smokeball_invalid_response',
   'smokeball_upload_failed',
   'smokeball_error',
+  // inbound webhooks
+  'invalid_webhook',
+  'webhook_unverified',
+  'smokeball_async_error',
   // sync domain
   'matter_type_unmapped',
   'document_unavailable',

@@ -130,26 +130,52 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
       );
     },
 
+    /** One page of the account's matters (`size` is the total), for a paged list in the app. */
+    listPage(offset: number, limit: number): Promise<SmokeballResult<z.output<typeof MatterPage>>> {
+      return request({ method: 'GET', route: '/matters', searchParams: pageParams(offset, limit), schema: MatterPage });
+    },
+
     /** `PATCH /matters/{id}` with a partial `MatterDto2` (202 + Link). Same body twice = same state. */
     patch(id: string, changes: MatterPatchInput): Promise<SmokeballResult<CreatedLink>> {
       return request({ method: 'PATCH', route: '/matters/{id}', ids: [id], json: changes, schema: CreatedLink });
     },
   };
 
+  /** Every non-deleted type of one location and `Type` (0 matter types, 1 lead types), page by page. */
+  const listTypes = (location: string, type: '0' | '1'): Promise<{ data: MatterTypeInfo[]; requestIds: string[] }> => {
+    const base = new URLSearchParams({ location, type });
+    return collectPages(
+      iteratePages((offset, limit) =>
+        request({ method: 'GET', route: '/mattertypes', searchParams: pageParams(offset, limit, base), schema: MatterTypePage }),
+      ),
+    ).then(({ data, requestIds }) => ({ data: data.filter((type) => !type.isDeleted), requestIds }));
+  };
+
   const matterTypes = {
     /** Matter types (not lead types) of one location, e.g. `IL` or `NSW`, deleted ones excluded. */
     list(location: string): Promise<{ data: MatterTypeInfo[]; requestIds: string[] }> {
-      const base = new URLSearchParams({ location, type: '0' });
-      return collectPages(
-        iteratePages((offset, limit) =>
-          request({ method: 'GET', route: '/mattertypes', searchParams: pageParams(offset, limit, base), schema: MatterTypePage }),
-        ),
-      ).then(({ data, requestIds }) => ({ data: data.filter((type) => !type.isDeleted), requestIds }));
+      return listTypes(location, '0');
     },
 
     /** `list(location)` through the per-process cache (matter-type-cache.ts), keyed by account + location. */
     listCached(key: { accountId: string; location: string }): Promise<MatterTypeInfo[]> {
       return matterTypeCache.getOrLoad(key, async () => (await matterTypes.list(key.location)).data);
+    },
+
+    /** Lead types (`Type=1`, reference §3 "Leads") of one location, deleted ones excluded. A matter cannot
+     * be created with one; they are listed for pickers only. */
+    listLeadTypes(location: string): Promise<{ data: MatterTypeInfo[]; requestIds: string[] }> {
+      return listTypes(location, '1');
+    },
+
+    /** `listLeadTypes(location)` through the same cache under a key of its own (`kind: 'lead'`). */
+    listLeadTypesCached(key: { accountId: string; location: string }): Promise<MatterTypeInfo[]> {
+      return matterTypeCache.getOrLoad({ ...key, kind: 'lead' }, async () => (await matterTypes.listLeadTypes(key.location)).data);
+    },
+
+    /** Drops the account's cached matter and lead types of every location (this process's cache only). */
+    invalidateCached(accountId: string): void {
+      matterTypeCache.invalidate(accountId);
     },
   };
 

@@ -7,6 +7,7 @@ import type { Sql } from '../../db/connection.ts';
 import { claimSyncJobs, finishSyncJob, renewSyncJobLease, type FinishedStatus, type SyncJob } from '../../db/sync-jobs.ts';
 import type { LogFields } from '../../http/log.ts';
 import { syncMatter, type SyncMatterDeps } from '../matter/sync-matter.ts';
+import { processWebhookEvent } from '../webhooks/process-event.ts';
 import { decideJobOutcome } from './job-outcome.ts';
 
 /** A worker that died loses its jobs after this; renewed every third of it while the job runs. */
@@ -61,11 +62,12 @@ async function runJob(deps: DrainDeps, job: SyncJob, worker: string, leaseSecond
     renewSyncJobLease(deps.sql, job.id, worker, leaseSeconds).catch(() => undefined);
   }, Math.max(1_000, (leaseSeconds * 1000) / 3));
   try {
-    if (job.kind !== 'sync_matter') {
-      return finishSyncJob(deps.sql, { jobId: job.id, worker, outcome: 'permanent', errorCode: 'internal_error', errorMessage: `No handler for ${job.kind} jobs` });
-    }
     try {
-      await syncMatter({ ...deps, holder: worker, leaseMs: leaseSeconds * 1000 }, { firmId: job.firmId, matterId: job.subjectId, trigger: job.trigger, jobId: job.id });
+      if (job.kind === 'process_webhook') {
+        await processWebhookEvent(deps, { firmId: job.firmId, eventId: job.subjectId });
+      } else {
+        await syncMatter({ ...deps, holder: worker, leaseMs: leaseSeconds * 1000 }, { firmId: job.firmId, matterId: job.subjectId, trigger: job.trigger, jobId: job.id });
+      }
       return await finishSyncJob(deps.sql, { jobId: job.id, worker, outcome: 'succeeded' });
     } catch (err) {
       const verdict = decideJobOutcome(err, job.attempts, deps.random);

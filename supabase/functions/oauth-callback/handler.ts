@@ -3,6 +3,7 @@
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { lazyRuntime } from '../../../shared/runtime.ts';
 import { completeConnect } from '../../../shared/sync/connection/complete-connect.ts';
+import { registerWebhooksForFirm } from '../../../shared/sync/webhooks/register-for-firm.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 
@@ -22,6 +23,9 @@ export default defineFunction(
           refreshTokenTtlMs: runtime.config.refreshTokenTtlMs,
           now: runtime.now,
           log: log.info,
+          // Smokeball deletes subscriptions when a refresh token expires or access is revoked (reference
+          // §5): every (re)connect makes sure the firm's one subscription exists.
+          afterConnect: async (firmId) => void (await registerWebhooksForFirm(runtime, firmId, log.info)),
         },
         url.searchParams,
       );

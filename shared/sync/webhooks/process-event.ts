@@ -1,0 +1,112 @@
+// Processing a stored delivery (issue 9), from the queue. The body is only a hint — it is not signed —
+// so the matter or contact is re-fetched with the firm's token and applied to the linked CaseHug row
+// only if Smokeball's version is newer than what CaseHug holds (stripe-sync-engine's
+// fetchOrUseWebhookData + timestamp-protected upsert). Echoes of our own writes (their RequestId is in a
+// sync run) cost no re-fetch. `error` events fail the run that sent the request.
+import { z } from 'zod';
+import { AppError } from '../../errors.ts';
+import { applyClientIfNewer, applyMatterIfNewer, recordAsyncFailure } from '../../db/apply-webhook.ts';
+import type { Sql } from '../../db/connection.ts';
+import { finishWebhookEvent, isOwnRequest, loadWebhookEvent } from '../../db/webhooks.ts';
+import type { LogFields } from '../../http/log.ts';
+import type { SmokeballClient } from '../../smokeball/client.ts';
+import type { SmokeballRegion } from '../../smokeball/hosts.ts';
+import type { ApiCallRecord } from '../../smokeball/request.ts';
+import type { Contact } from '../../smokeball/schemas/contact.ts';
+import type { Matter } from '../../smokeball/schemas/matter.ts';
+
+export type ProcessEventDeps = {
+  sql: Sql;
+  clientFor(firm: { firmId: string; region: SmokeballRegion }, onRequest: (call: ApiCallRecord) => void): SmokeballClient;
+  log(event: string, fields?: LogFields): void;
+};
+
+export type EventOutcome = { status: 'processed' | 'ignored'; reason: string };
+
+const ErrorPayload = z.object({ message: z.string().max(2000).nullish(), resourceName: z.string().nullish(), resourceId: z.string().nullish() }).loose();
+
+const STATUS: Record<string, 'open' | 'pending' | 'closed'> = { open: 'open', pending: 'pending', closed: 'closed', deleted: 'closed', cancelled: 'closed' };
+
+export async function processWebhookEvent(deps: ProcessEventDeps, job: { firmId: string; eventId: string }): Promise<EventOutcome> {
+  const event = await loadWebhookEvent(deps.sql, job.firmId, job.eventId);
+  if (!event) return { status: 'ignored', reason: 'event_not_found' };
+  if (event.status !== 'received') return { status: 'ignored', reason: 'already_processed' };
+  const outcome = await decideAndApply(deps, job.firmId, event);
+  await finishWebhookEvent(deps.sql, job.firmId, event.id, { status: outcome.status, code: outcome.reason });
+  deps.log('webhook_processed', { firmId: job.firmId, eventId: event.id, type: event.eventType, status: outcome.status, reason: outcome.reason });
+  return outcome;
+}
+
+async function decideAndApply(
+  deps: ProcessEventDeps,
+  firmId: string,
+  event: { eventType: string; requestId: string | null; resourceId: string | null; payload: Record<string, unknown> },
+): Promise<EventOutcome> {
+  if (event.eventType === 'error') {
+    const payload = ErrorPayload.safeParse(event.payload);
+    if (!event.requestId || !payload.success) return { status: 'ignored', reason: 'error_without_request' };
+    const { runs } = await recordAsyncFailure(deps.sql, firmId, {
+      requestId: event.requestId,
+      message: `Smokeball could not complete a change: ${(payload.data.message ?? 'no reason given').slice(0, 500)}`,
+      resourceId: payload.data.resourceId ?? null,
+    });
+    return runs > 0 ? { status: 'processed', reason: 'run_failed' } : { status: 'ignored', reason: 'no_run_for_request' };
+  }
+  if (event.requestId && (await isOwnRequest(deps.sql, firmId, event.requestId))) return { status: 'ignored', reason: 'own_request' };
+  if (!event.resourceId) return { status: 'ignored', reason: 'no_resource' };
+
+  const [connection] = await deps.sql<{ region: SmokeballRegion }[]>`select region from public.smokeball_connections where firm_id = ${firmId}`;
+  if (!connection) return { status: 'ignored', reason: 'not_connected' };
+  const client = deps.clientFor({ firmId, region: connection.region }, () => undefined);
+  const [resource] = event.eventType.split('.');
+
+  if (resource === 'matter') {
+    const linked = await deps.sql`select 1 from public.matters where firm_id = ${firmId} and smokeball_matter_id = ${event.resourceId}`;
+    if (linked.length === 0) return { status: 'ignored', reason: 'not_linked' };
+    const fetched = await fetchOrMissing(() => client.matters.get(event.resourceId!));
+    if (!fetched) return { status: 'ignored', reason: 'gone_in_smokeball' };
+    const applied = await applyMatterIfNewer(deps.sql, firmId, event.resourceId, matterFields(fetched));
+    return { status: applied === 'applied' ? 'processed' : 'ignored', reason: applied };
+  }
+  if (resource === 'contact') {
+    const linked = await deps.sql`select 1 from public.clients where firm_id = ${firmId} and smokeball_contact_id = ${event.resourceId}`;
+    if (linked.length === 0) return { status: 'ignored', reason: 'not_linked' };
+    const fetched = await fetchOrMissing(() => client.contacts.get(event.resourceId!));
+    if (!fetched || fetched.isDeleted) return { status: 'ignored', reason: 'gone_in_smokeball' };
+    const applied = await applyClientIfNewer(deps.sql, firmId, event.resourceId, contactFields(fetched));
+    return { status: applied === 'applied' ? 'processed' : 'ignored', reason: applied };
+  }
+  return { status: 'ignored', reason: 'unhandled_type' };
+}
+
+async function fetchOrMissing<T>(get: () => Promise<{ data: T }>): Promise<T | undefined> {
+  try {
+    return (await get()).data;
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'smokeball_not_found') return undefined;
+    throw err;
+  }
+}
+
+/** Smokeball's versionId is a numeric string of ticks; lastUpdated is ticks too (reference §3). */
+function matterFields(m: Matter) {
+  const version = /^\d+$/.test(m.versionId ?? '') ? BigInt(m.versionId!) : (m.lastUpdated ?? 0n);
+  return {
+    version,
+    status: STATUS[(m.status ?? '').toLowerCase()] ?? null,
+    caseNumber: m.number ? m.number : null,
+    title: m.description ?? null,
+  };
+}
+
+function contactFields(c: Contact) {
+  const p = c.person;
+  const phone = p?.phone ? `${p.phone.areaCode ?? ''}${p.phone.number ?? ''}`.trim() : '';
+  return {
+    version: c.lastUpdated ?? 0n,
+    firstName: p?.firstName ?? null,
+    lastName: p?.lastName ?? null,
+    email: p?.email ?? c.company?.email ?? null,
+    phone: phone || null,
+  };
+}

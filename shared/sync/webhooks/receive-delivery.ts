@@ -1,0 +1,104 @@
+// The webhook receiver (DESIGN §5 "Webhooks in", issue 9): fast and strict. Body size, JSON, headers,
+// timestamp window, the subscription of a connected firm, the signature with that firm's key (constant
+// time), the account — then the delivery is stored once under its fingerprint with its processing job,
+// and acknowledged. Processing (a re-fetch from Smokeball) happens after the answer, from the queue.
+// Every refusal of a delivery that claims a subscription says the same thing, so an attacker learns
+// nothing about which check failed.
+import { z } from 'zod';
+import { AppError } from '../../errors.ts';
+import { sha256Hex } from '../../crypto/hash.ts';
+import type { Sealer } from '../../crypto/seal.ts';
+import type { Sql } from '../../db/connection.ts';
+import { findDeliveryTarget, storeWebhookEvent, type DeliveryTarget } from '../../db/webhooks.ts';
+import type { LogFields } from '../../http/log.ts';
+import { readTextBody } from '../../http/parse.ts';
+import { parseSmokeballJson } from '../../smokeball/schemas/common.ts';
+import { webhookKeyContext } from '../connection/tokens.ts';
+import { isSignatureValid, isTimestampFresh, readDeliveryHeaders } from './verify-delivery.ts';
+
+/** Smokeball's deliveries are small JSON envelopes; anything larger is refused unread. */
+export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
+/** Keys are looked up once per subscription per this long (≥ 500 deliveries/s must not hit Postgres twice). */
+const TARGET_CACHE_TTL_MS = 10_000;
+
+/** Event types this integration acts on; others are acknowledged and ignored (STYLE §4). */
+export const HANDLED_EVENT = /^(matter|contact)\.[a-z]+$|^error$/;
+
+const Envelope = z.object({
+  accountId: z.string().min(1).max(100),
+  userId: z.string().max(100).nullish(),
+  subscriptionId: z.string().min(1).max(100),
+  type: z.string().min(1).max(100),
+  source: z.string().max(50).nullish(),
+  payload: z.record(z.string(), z.unknown()),
+  timestamp: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]).transform(String),
+});
+
+export type ReceiveDeps = {
+  sql: Sql;
+  sealer: Sealer;
+  clientId: string;
+  now(): number;
+  log(event: string, fields?: LogFields): void;
+};
+
+export type ReceivedDelivery =
+  | { stored: true; duplicate: boolean; eventId: string | null; firmId: string; type: string }
+  | { stored: false; ignored: string };
+
+const unverified = () => new AppError({ code: 'webhook_unverified', status: 401, message: 'The webhook delivery could not be verified' });
+
+export function createWebhookReceiver(deps: ReceiveDeps) {
+  const targets = new Map<string, { target: (DeliveryTarget & { key: string }) | undefined; until: number }>();
+
+  async function targetFor(subscriptionId: string) {
+    const cached = targets.get(subscriptionId);
+    if (cached && cached.until > deps.now()) return cached.target;
+    const row = await findDeliveryTarget(deps.sql, subscriptionId);
+    const key = row?.sealedWebhookKey ? await deps.sealer.open(row.sealedWebhookKey, webhookKeyContext(row.firmId)).catch(() => undefined) : undefined;
+    const target = row && key ? { ...row, key } : undefined;
+    targets.set(subscriptionId, { target, until: deps.now() + TARGET_CACHE_TTL_MS });
+    return target;
+  }
+
+  return async function receiveDelivery(req: Request): Promise<ReceivedDelivery> {
+    const text = await readTextBody(req, MAX_WEBHOOK_BODY_BYTES);
+    let json: unknown;
+    try {
+      json = parseSmokeballJson(text);
+    } catch {
+      throw new AppError({ code: 'invalid_json', status: 400, message: 'The webhook body is not valid JSON' });
+    }
+    const headers = readDeliveryHeaders(req.headers);
+    if (!headers) throw new AppError({ code: 'invalid_webhook', status: 400, message: 'The Timestamp, RequestId and Signature headers are required' });
+    const envelope = Envelope.safeParse(json);
+    if (!envelope.success) throw new AppError({ code: 'invalid_webhook', status: 400, message: 'The webhook body is not a Smokeball notification' });
+    const body = envelope.data;
+    if (!isTimestampFresh(headers.timestamp, deps.now())) throw unverified();
+
+    const target = await targetFor(body.subscriptionId);
+    // Compute a signature either way, so an unknown subscription costs the same time as a wrong one.
+    const valid = await isSignatureValid(target?.key ?? 'no-such-subscription', headers, deps.clientId);
+    if (!target || !valid || (target.accountId !== null && target.accountId !== body.accountId)) throw unverified();
+
+    if (!HANDLED_EVENT.test(body.type)) {
+      deps.log('webhook_ignored', { firmId: target.firmId, type: body.type.slice(0, 50) });
+      return { stored: false, ignored: body.type === 'noop' ? 'noop' : 'unhandled_type' };
+    }
+    const resourceId = typeof body.payload.id === 'string' ? body.payload.id : typeof body.payload.resourceId === 'string' ? body.payload.resourceId : null;
+    // Redeliveries repeat the originating RequestId, the type, the resource and the event's own time.
+    const fingerprint = await sha256Hex([body.subscriptionId, headers.requestId, body.type, resourceId ?? '', body.timestamp].join('|'));
+    const { eventId } = await storeWebhookEvent(deps.sql, {
+      firmId: target.firmId,
+      fingerprint,
+      subscriptionId: target.subscriptionId,
+      smokeballSubscriptionId: body.subscriptionId,
+      eventType: body.type,
+      requestId: headers.requestId,
+      resourceId,
+      timestampTicks: body.timestamp,
+      payload: body.payload,
+    });
+    return { stored: true, duplicate: eventId === null, eventId, firmId: target.firmId, type: body.type };
+  };
+}

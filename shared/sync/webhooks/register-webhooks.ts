@@ -1,0 +1,78 @@
+// register-webhooks (issue 9): one subscription per firm for matter.*, contact.* and error (reference §5:
+// keep one per firm, list before creating), signed with a random per-firm key kept sealed. Idempotent:
+// a subscription we recorded and Smokeball still has is kept; one Smokeball lost (it deletes them when a
+// refresh token expires or access is revoked) is created again; one at our URL that we did not record
+// (an interrupted earlier attempt — its key unknown to us) is replaced. Runs after every reconnect too.
+import { randomToken } from '../../crypto/random.ts';
+import type { Sealer } from '../../crypto/seal.ts';
+import type { Sql } from '../../db/connection.ts';
+import {
+  deleteSubscriptionRows,
+  insertSubscription,
+  listSubscriptions,
+  readSealedWebhookKey,
+  saveAccountId,
+  saveSealedWebhookKey,
+} from '../../db/webhooks.ts';
+import type { LogFields } from '../../http/log.ts';
+import type { SmokeballClient } from '../../smokeball/client.ts';
+import { notConnected, reauthRequired } from '../connection/refresh-token.ts';
+import { webhookKeyContext } from '../connection/tokens.ts';
+import { HANDLED_EVENT } from './receive-delivery.ts';
+
+/** Used when `GET /webhooks/types` cannot be read: the documented matter.*, contact.* and error types. */
+export const FALLBACK_EVENT_TYPES = [
+  'contact.created', 'contact.deleted', 'contact.restored', 'contact.updated',
+  'error', 'matter.created', 'matter.updated',
+];
+const SUBSCRIPTION_NAME = 'CaseHug';
+
+export type RegisterDeps = { sql: Sql; sealer: Sealer; client: SmokeballClient; webhookUrl: string; log(event: string, fields?: LogFields): void };
+
+export type RegisterResult = { subscriptionId: string; created: boolean; removed: number; eventTypes: string[] };
+
+export async function registerWebhooks(deps: RegisterDeps, firmId: string): Promise<RegisterResult> {
+  const [connection] = await deps.sql<{ status: string }[]>`select status from public.smokeball_connections where firm_id = ${firmId}`;
+  if (!connection) throw notConnected();
+  if (connection.status !== 'connected') throw reauthRequired();
+
+  const eventTypes = await wantedEventTypes(deps.client);
+  const recorded = await listSubscriptions(deps.sql, firmId);
+  const atSmokeball = (await deps.client.webhooks.list()).data.filter((s) => s.eventNotificationUrl === deps.webhookUrl);
+  const recordedIds = new Set(recorded.map((r) => r.smokeballSubscriptionId));
+
+  const keep = atSmokeball.find((s) => recordedIds.has(s.id) && eventTypes.every((t) => s.eventTypes?.includes(t)));
+  const stale = atSmokeball.filter((s) => s !== keep);
+  for (const s of stale) await deps.client.webhooks.delete(s.id);
+  await deleteSubscriptionRows(deps.sql, firmId, recorded.map((r) => r.smokeballSubscriptionId).filter((id) => id !== keep?.id));
+  if (keep) {
+    if (keep.accountId) await saveAccountId(deps.sql, firmId, keep.accountId);
+    return { subscriptionId: keep.id, created: false, removed: stale.length, eventTypes };
+  }
+
+  const key = await webhookKey(deps, firmId);
+  const { data: created } = await deps.client.webhooks.create({ name: SUBSCRIPTION_NAME, eventTypes, eventNotificationUrl: deps.webhookUrl, key });
+  await insertSubscription(deps.sql, { firmId, smokeballSubscriptionId: created.id, eventTypes, url: deps.webhookUrl });
+  if (created.accountId) await saveAccountId(deps.sql, firmId, created.accountId);
+  deps.log('webhooks_registered', { firmId, removed: stale.length, eventTypes: eventTypes.length });
+  return { subscriptionId: created.id, created: true, removed: stale.length, eventTypes };
+}
+
+async function wantedEventTypes(client: SmokeballClient): Promise<string[]> {
+  try {
+    const { data } = await client.webhooks.types();
+    const wanted = data.filter((t) => HANDLED_EVENT.test(t)).sort();
+    return wanted.length > 0 ? wanted : FALLBACK_EVENT_TYPES;
+  } catch {
+    return FALLBACK_EVENT_TYPES;
+  }
+}
+
+/** The firm's signing key: kept across re-registrations (sealed), created the first time. */
+async function webhookKey(deps: RegisterDeps, firmId: string): Promise<string> {
+  const sealed = await readSealedWebhookKey(deps.sql, firmId);
+  if (sealed) return deps.sealer.open(sealed, webhookKeyContext(firmId));
+  const key = randomToken(24);
+  await saveSealedWebhookKey(deps.sql, firmId, await deps.sealer.seal(key, webhookKeyContext(firmId)));
+  return key;
+}

@@ -1,0 +1,43 @@
+// Smokeball's webhook signature (reference §5): lowercase hex HMAC-SHA256, with the subscription's key,
+// of `Timestamp|RequestId|ClientId` — the body is NOT signed. Pure checks, unit-tested.
+import { equalStrings } from '../../crypto/constant-time.ts';
+import { hmacSha256Hex } from '../../crypto/hash.ts';
+import { TICKS_PER_MS, UNIX_EPOCH_TICKS } from '../../smokeball/schemas/common.ts';
+
+/** Replay window for the `Timestamp` header, both past and future (Standard Webhooks' ±5 minutes). */
+export const TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
+
+export type DeliveryHeaders = { timestamp: string; requestId: string; signature: string };
+
+/** The three headers, or undefined when one is missing or not of its form. */
+export function readDeliveryHeaders(headers: Headers): DeliveryHeaders | undefined {
+  const timestamp = headers.get('timestamp') ?? '';
+  const requestId = headers.get('requestid') ?? '';
+  const signature = headers.get('signature') ?? '';
+  if (!/^\d{1,20}$/.test(timestamp)) return undefined;
+  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(requestId)) return undefined;
+  if (!/^[0-9a-fA-F]{64}$/.test(signature)) return undefined;
+  return { timestamp, requestId, signature: signature.toLowerCase() };
+}
+
+export function ticksToUnixMs(ticks: string): number {
+  return Number((BigInt(ticks) - UNIX_EPOCH_TICKS) / TICKS_PER_MS);
+}
+
+export function unixMsToTicks(ms: number): string {
+  return (BigInt(Math.round(ms)) * TICKS_PER_MS + UNIX_EPOCH_TICKS).toString();
+}
+
+export function isTimestampFresh(ticks: string, nowMs: number, toleranceMs = TIMESTAMP_TOLERANCE_MS): boolean {
+  return Math.abs(ticksToUnixMs(ticks) - nowMs) <= toleranceMs;
+}
+
+export function signatureMessage(h: Pick<DeliveryHeaders, 'timestamp' | 'requestId'>, clientId: string): string {
+  return `${h.timestamp}|${h.requestId}|${clientId}`;
+}
+
+/** Constant time in the signature's content (equalStrings compares digests). */
+export async function isSignatureValid(key: string, h: DeliveryHeaders, clientId: string): Promise<boolean> {
+  const expected = await hmacSha256Hex(key, signatureMessage(h, clientId));
+  return equalStrings(expected, h.signature);
+}

@@ -1,0 +1,40 @@
+// GET /functions/v1/smokeball-matters?offset=&limit= (member JWT) →
+// { matters: [{ id, number, title, status, linked, casehugMatterId }], total, offset, limit }.
+import { z } from 'zod';
+import { readConnectionRegion } from '../../../shared/db/connections.ts';
+import { authorizeFirm } from '../../../shared/http/authorize.ts';
+import { defineFunction } from '../../../shared/http/define-function.ts';
+import { parseWith } from '../../../shared/http/parse.ts';
+import { lazyRuntime } from '../../../shared/runtime.ts';
+import { notConnected } from '../../../shared/sync/connection/refresh-token.ts';
+import { listSmokeballMatters } from '../../../shared/sync/smokeball-matters.ts';
+
+export const runtime = lazyRuntime(() => Deno.env.toObject());
+
+const Query = z
+  .object({
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    // Smokeball pages are at most 500 (reference §2); the app shows fewer.
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    firmId: z.uuid().optional(),
+  })
+  .strict();
+
+export default defineFunction(
+  {
+    name: 'smokeball-matters',
+    methods: ['GET'],
+    auth: 'user',
+    cors: true,
+    async handle({ url, user, runtime }) {
+      const query = parseWith(Query, Object.fromEntries(url.searchParams), 'invalid_query');
+      runtime.smokeball.assertConfigured();
+      const firm = await authorizeFirm(runtime.sql, user, url, 'member');
+      const region = await readConnectionRegion(runtime.sql, firm.firmId);
+      if (!region) throw notConnected();
+      const client = runtime.smokeball.clientFor({ firmId: firm.firmId, region });
+      return { body: await listSmokeballMatters({ sql: runtime.sql, client }, firm.firmId, query) };
+    },
+  },
+  runtime,
+);
