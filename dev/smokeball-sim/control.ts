@@ -58,6 +58,7 @@ export class SimControl {
   faults = () => this.call<FaultRule[]>('GET', 'faults');
   addFault = (fault: FaultRuleInput) => this.call<FaultRule>('POST', 'faults', fault);
   clearFaults = () => this.call<{ ok: true }>('DELETE', 'faults');
+  removeFault = (id: number) => this.call<{ ok: true }>('DELETE', `faults/${id}`);
   advanceClock = (advanceMs: number) => this.call<{ nowMs: number; offsetMs: number }>('POST', 'clock', { advanceMs });
   clock = () => this.call<{ nowMs: number; offsetMs: number }>('GET', 'clock');
   state = (account?: string) => this.call<SimState>('GET', account ? `state?account=${encodeURIComponent(account)}` : 'state');

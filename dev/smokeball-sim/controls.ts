@@ -43,6 +43,7 @@ const FaultInput = z
     method: z.string().min(1),
     endpoint: z.string().min(1),
     pathPrefix: z.string().startsWith('/'),
+    account: z.string().trim().min(1),
     status: z.number().int().min(400).max(599),
     rate: z.number().min(0).max(1),
     count: positiveInt,
@@ -222,6 +223,11 @@ export async function handleControl(world: World, req: IncomingMessage, url: URL
       if (!parsed.ok) return parsed.reply;
       return json(201, createAccountWithTokens(world, parsed.value.username, parsed.value.clientId ?? world.options.clientId));
     }
+  }
+  if (method === 'DELETE' && parts[0] === 'faults' && parts.length === 2) {
+    const id = Number(parts[1]);
+    if (Number.isInteger(id) && world.faults.remove(id)) return json(200, { ok: true });
+    return controlError(404, 'not_found', 'No such fault rule (never added, cleared, or used up).');
   }
   const account = parts[0] === 'accounts' && parts[1] ? world.store.findAccount(parts[1]) : undefined;
   if (route === 'POST accounts/*/revoke' || route === 'POST accounts/*/matters/*/edit' || route === 'POST accounts/*/contacts/*/edit') {

@@ -1,7 +1,7 @@
 // The simulator's HTTP server: one node:http server on one origin serving the auth server
 // (`/oauth2/*`), the API (reference paths, no prefix), the pre-signed S3 uploads (`/s3/…`) and the test
-// controls (`/__sim/…`). Pipeline of an API request: RequestId → latency → gateway (403/401) → rate limit
-// (429) → faults → handler. Auth and S3 skip the gateway and the rate limit (different hosts in reality).
+// controls (`/__sim/…`). Pipeline of an API request: RequestId → gateway (403/401) → rate limit (429) →
+// latency → faults → handler. Auth and S3 skip the gateway and the rate limit (different hosts in reality).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dispatchApi } from './api.ts';
@@ -14,6 +14,7 @@ import { applyOptionsPatch, defaultOptions, type SimOptions, type SimOptionsPatc
 import { problem } from './problem.ts';
 import { endpointOf, matchApiRoute } from './routes.ts';
 import { handleUpload, S3_PREFIX } from './s3.ts';
+import type { Account } from './store.ts';
 import { createWorld, type ApiCtx, type RequestLogEntry, type World } from './world.ts';
 
 export type { SimOptions } from './options.ts';
@@ -43,6 +44,11 @@ function randomLatency(world: World): number {
   return max > min ? min + Math.random() * (max - min) : min;
 }
 
+async function sleepLatency(world: World): Promise<void> {
+  const latency = randomLatency(world);
+  if (latency > 0) await sleep(latency);
+}
+
 function record(world: World, entry: RequestLogEntry): void {
   const { requestLog, stats, options } = world;
   requestLog.push(entry);
@@ -52,9 +58,11 @@ function record(world: World, entry: RequestLogEntry): void {
   stats.byEndpoint[entry.endpoint] = (stats.byEndpoint[entry.endpoint] ?? 0) + 1;
 }
 
-/** Faults: latency, then a connection reset or an error status; an async failure is left to the handler. */
-async function applyFaults(world: World, req: IncomingMessage, endpoint: string, path: string, entry: RequestLogEntry) {
-  const decision = world.faults.decide(req.method ?? 'GET', endpoint, path);
+/** Faults: latency, then a connection reset or an error status; an async failure is left to the handler.
+ * `account` is who the request acts for, when known (account-scoped rules match only that account). */
+async function applyFaults(world: World, req: IncomingMessage, endpoint: string, path: string, entry: RequestLogEntry, account?: Account) {
+  const subject = account ? { accountId: account.id, username: account.username } : undefined;
+  const decision = world.faults.decide(req.method ?? 'GET', endpoint, path, subject);
   if (decision.ruleIds.length === 0) return undefined;
   world.stats.faultsInjected++;
   entry.fault = `rules ${decision.ruleIds.join(',')}`;
@@ -69,6 +77,12 @@ async function applyFaults(world: World, req: IncomingMessage, endpoint: string,
 }
 
 class ConnectionReset extends Error {}
+
+/** The account owning an upload URL: its key starts with the account id (files.ts). */
+function uploadAccount(world: World, path: string): Account | undefined {
+  const key = decodeURIComponent(path.slice(S3_PREFIX.length));
+  return world.store.accounts.get(key.split('/')[0] ?? '');
+}
 
 /** 5xx look like the gateway's (`{"message"}`), 4xx like the application's ProblemDetails. */
 function faultReply(status: number, path: string): Reply {
@@ -93,7 +107,9 @@ async function handleApi(world: World, req: IncomingMessage, url: URL, path: str
       return gatewayError(429, 'Too Many Requests', limit.retryAfter ? { 'retry-after': String(verdict.retryAfterS) } : undefined);
     }
   }
-  const asyncFailure = await applyFaults(world, req, endpoint, path, entry);
+  // Like API Gateway, the throttle sees the request as it arrives; the latency is the backend's time.
+  await sleepLatency(world);
+  const asyncFailure = await applyFaults(world, req, endpoint, path, entry, account);
   const match = matchApiRoute(req.method ?? 'GET', path);
   const ctx: ApiCtx = {
     world,
@@ -157,12 +173,11 @@ async function handle(world: World, req: IncomingMessage, res: ServerResponse): 
 
   await respond(res, async () => {
     if (path.startsWith(S3_PREFIX)) {
-      await applyFaults(world, req, endpoint, path, entry);
+      await applyFaults(world, req, endpoint, path, entry, uploadAccount(world, path));
       return handleUpload(world, req, url);
     }
-    const latency = randomLatency(world);
-    if (latency > 0) await sleep(latency);
     if (path === '/oauth2/authorize' || path === '/oauth2/token') {
+      await sleepLatency(world);
       await applyFaults(world, req, endpoint, path, entry);
       return path === '/oauth2/token' ? handleToken(world, req, note) : handleAuthorize(world, req, url, note);
     }

@@ -7,12 +7,16 @@ import type { MatterTypeInfo } from './schemas/matter-type.ts';
  * six times an hour. */
 export const MATTER_TYPE_CACHE_TTL_MS = 10 * 60 * 1000;
 
-export type MatterTypeKey = { accountId: string; location: string };
+/**
+ * `kind` 'lead' keeps lead types (`Type=1`, reference §3 "Leads") apart from matter types; absent means
+ * matter types, so existing keys are unchanged.
+ */
+export type MatterTypeKey = { accountId: string; location: string; kind?: 'matter' | 'lead' };
 
 export type MatterTypeCache = {
   /** The cached list, or `load()`'s result (stored on success only; concurrent misses share one load). */
   getOrLoad(key: MatterTypeKey, load: () => Promise<MatterTypeInfo[]>): Promise<MatterTypeInfo[]>;
-  /** Drops an account's entries, e.g. on a `mattertype.updated` webhook or a reconnect. */
+  /** Drops an account's entries (matter and lead types), e.g. on a `mattertype.updated` webhook or a reconnect. */
   invalidate(accountId: string): void;
 };
 
@@ -21,7 +25,8 @@ export function createMatterTypeCache(deps: { now(): number; ttlMs?: number }): 
   const entries = new Map<string, { accountId: string; expiresAtMs: number; types: MatterTypeInfo[] }>();
   const inFlight = new Map<string, Promise<MatterTypeInfo[]>>();
   // Location codes are case-insensitive in practice (`IL`, `il`); ids never contain "\n".
-  const keyOf = ({ accountId, location }: MatterTypeKey) => `${accountId}\n${location.toUpperCase()}`;
+  const keyOf = ({ accountId, location, kind }: MatterTypeKey) =>
+    `${accountId}\n${location.toUpperCase()}${kind === 'lead' ? '\nlead' : ''}`;
 
   return {
     async getOrLoad(key, load) {

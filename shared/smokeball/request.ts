@@ -121,9 +121,11 @@ export function createSmokeballRequest(deps: SmokeballDeps): SmokeballRequest & 
     let refreshedToken: string | undefined;
 
     for (let attempt = 1; ; attempt++) {
+      // The token first (it may read the database or refresh), then the slot: the request must leave as
+      // soon as its slot is due, or it arrives bunched with the next one (rate-limiter.ts).
+      const accessToken = refreshedToken ?? (await deps.tokens.getAccessToken());
       await deps.limiter.acquire(bucket);
       const requestId = newRequestId();
-      const accessToken = refreshedToken ?? (await deps.tokens.getAccessToken());
       const attemptStartMs = deps.now();
       let response: Response | undefined;
       let outcome: AttemptOutcome;

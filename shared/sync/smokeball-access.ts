@@ -40,7 +40,7 @@ export function createSmokeballAccess(deps: SmokeballAccessDeps) {
     return createSmokeballOAuth({ authUrl: hosts(region).authUrl, clientId: c.clientId, clientSecret: c.clientSecret });
   };
   const refresher = createTokenRefresher({ sql: deps.sql, sealer: deps.sealer, oauthFor, now: deps.now, log: deps.log });
-  const limiter = createPostgresRateLimiter(deps.sql, { ...config.rateLimit, sleep: deps.sleep });
+  const limiter = createPostgresRateLimiter(deps.sql, { ...config.rateLimit, sleep: deps.sleep, now: deps.now });
   const matterTypeCache = createMatterTypeCache({ now: deps.now });
 
   return {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { api, eventually, startTestSim, tokenRequest, uniqueName, type TestSim } from './helpers.ts';
+import { api, createVisibleContact, eventually, startTestSim, tokenRequest, uniqueName, type TestSim } from './helpers.ts';
 
 let t: TestSim;
 let token: string;
@@ -72,6 +72,71 @@ describe('fault injection', () => {
 
   it('rejects a rule that does nothing', async () => {
     await expect(t.control.addFault({ endpoint: 'GET /contacts' })).rejects.toThrow(/400/);
+  });
+
+  it('scopes a rule to one account, by id or by username; a rule without account hits everyone', async () => {
+    const a = await t.control.createAccount(uniqueName('scoped-a'));
+    const b = await t.control.createAccount(uniqueName('scoped-b'));
+    await t.control.addFault({ endpoint: 'GET /matters', account: a.accountId, status: 503 });
+    await t.control.addFault({ endpoint: 'GET /contacts', account: a.username.toUpperCase(), status: 502 });
+    expect((await api(t.url, a.accessToken, 'GET', '/matters')).status).toBe(503);
+    expect((await api(t.url, a.accessToken, 'GET', '/contacts')).status).toBe(502);
+    expect((await api(t.url, b.accessToken, 'GET', '/matters')).status).toBe(200);
+    expect((await api(t.url, b.accessToken, 'GET', '/contacts')).status).toBe(200);
+    // The shared-simulator case: another test's unscoped rule still reaches both accounts.
+    await t.control.addFault({ endpoint: 'GET /webhooks', status: 500, count: 2 });
+    expect((await api(t.url, b.accessToken, 'GET', '/webhooks')).status).toBe(500);
+    expect((await api(t.url, a.accessToken, 'GET', '/webhooks')).status).toBe(500);
+  });
+
+  it('does not use up a scoped "next N" rule on other accounts\' requests', async () => {
+    const a = await t.control.createAccount(uniqueName('count-a'));
+    const b = await t.control.createAccount(uniqueName('count-b'));
+    const rule = await t.control.addFault({ endpoint: 'GET /mattertypes', account: a.username, status: 504, count: 1 });
+    for (let i = 0; i < 3; i++) expect((await api(t.url, b.accessToken, 'GET', '/mattertypes')).status).toBe(200);
+    expect(await t.control.faults()).toEqual([expect.objectContaining({ id: rule.id, account: a.username, hits: 0 })]);
+    expect((await api(t.url, a.accessToken, 'GET', '/mattertypes')).status).toBe(504);
+    expect((await api(t.url, a.accessToken, 'GET', '/mattertypes')).status).toBe(200);
+  });
+
+  it('never matches an account-scoped rule on the auth server (no access token)', async () => {
+    const a = await t.control.createAccount(uniqueName('auth-a'));
+    await t.control.addFault({ pathPrefix: '/oauth2/token', account: a.accountId, status: 500 });
+    const refreshed = await tokenRequest(t.url, { grant_type: 'refresh_token', client_id: 'casehug-local', refresh_token: a.refreshToken });
+    expect(refreshed.status).toBe(200);
+  });
+
+  it('scopes S3 upload faults by the account that owns the upload URL', async () => {
+    const a = await t.control.createAccount(uniqueName('s3-a'));
+    const b = await t.control.createAccount(uniqueName('s3-b'));
+    const uploadUrlOf = async (token: string) => {
+      const contactId = await createVisibleContact(t.url, token, { firstName: 'Up', lastName: 'Loader' });
+      const [type] = (await api(t.url, token, 'GET', '/mattertypes?location=IL&type=0&limit=1')).body.value;
+      const matter = await api(t.url, token, 'POST', '/matters', { matterTypeId: type.id, clientIds: [contactId], status: 'Open' });
+      const file = await api(t.url, token, 'POST', `/matters/${matter.body.id}/documents/files`, { fileName: 'a.txt' });
+      expect(file.status).toBe(202);
+      return file.body.uploadUrl as string;
+    };
+    const [urlA, urlB] = [await uploadUrlOf(a.accessToken), await uploadUrlOf(b.accessToken)];
+    await t.control.addFault({ pathPrefix: '/s3/', account: a.accountId, status: 503 });
+    const put = (url: string) => fetch(url, { method: 'PUT', body: 'hello', headers: { 'content-length': '5' } }).then((r) => r.status);
+    expect(await put(urlA)).toBe(503);
+    expect(await put(urlB)).toBe(200);
+  });
+
+  it('DELETE /__sim/faults/{id} removes only that rule, and answers 404 for a rule that is gone', async () => {
+    const a = await t.control.createAccount(uniqueName('remove-a'));
+    const mine = await t.control.addFault({ endpoint: 'GET /matters', account: a.accountId, status: 503 });
+    const theirs = await t.control.addFault({ endpoint: 'GET /contacts', status: 500, rate: 0 });
+    await t.control.removeFault(mine.id);
+    expect((await t.control.faults()).map((r) => r.id)).toEqual([theirs.id]);
+    expect((await api(t.url, a.accessToken, 'GET', '/matters')).status).toBe(200);
+    await expect(t.control.removeFault(mine.id)).rejects.toMatchObject({ status: 404 });
+    await expect(t.control.removeFault(9_999_999)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('rejects an empty account in a rule', async () => {
+    await expect(t.control.addFault({ endpoint: 'GET /contacts', account: ' ', status: 500 })).rejects.toMatchObject({ status: 400 });
   });
 
   it('counts injected faults', async () => {
