@@ -1,0 +1,46 @@
+// The firm's Smokeball client for reading its catalog, and the account the matter-type cache keys it by.
+// The connection is read first so a firm that cannot reach Smokeball gets a clear 409 (not_connected,
+// smokeball_reauth_required) before any call is made, as sync-matter does (DESIGN §5 "Tokens").
+import type { Sql } from '../../db/connection.ts';
+import type { SmokeballClient } from '../../smokeball/client.ts';
+import type { SmokeballRegion } from '../../smokeball/hosts.ts';
+import { notConnected, reauthRequired } from '../connection/refresh-token.ts';
+
+export type MatterTypesDeps = {
+  sql: Sql;
+  clientFor(firm: { firmId: string; region: SmokeballRegion }): SmokeballClient;
+};
+
+/** A firm as the caller authorized it: its id and jurisdiction (`firms.jurisdiction`, e.g. `IL`). */
+export type FirmScope = { firmId: string; jurisdiction: string };
+
+export type FirmSmokeball = {
+  client: SmokeballClient;
+  /** The Smokeball account id, or null for a connection made before it was recorded. */
+  accountId: string | null;
+};
+
+type ConnectionRow = { region: SmokeballRegion; status: 'connected' | 'needs_reauth'; accountId: string | null };
+
+// The connection's public columns only: no sealed token is read here. (Kept beside its one caller; it
+// belongs in shared/db/connections.ts when another feature needs it.)
+async function readConnectionStatus(sql: Sql, firmId: string): Promise<ConnectionRow | undefined> {
+  const [row] = await sql<ConnectionRow[]>`
+    select region, status, account_id as "accountId"
+    from public.smokeball_connections
+    where firm_id = ${firmId}`;
+  return row;
+}
+
+export async function openFirmSmokeball(deps: MatterTypesDeps, firmId: string): Promise<FirmSmokeball> {
+  const connection = await readConnectionStatus(deps.sql, firmId);
+  if (!connection) throw notConnected();
+  if (connection.status === 'needs_reauth') throw reauthRequired();
+  return { client: deps.clientFor({ firmId, region: connection.region }), accountId: connection.accountId };
+}
+
+/**
+ * The matter-type cache's account key, exactly as sync-matter computes it (`connection.accountId ??
+ * firmId`), so a refresh here drops the entry a sync in the same process would read.
+ */
+export const cacheAccountKey = (firmId: string, accountId: string | null): string => accountId ?? firmId;
