@@ -107,8 +107,50 @@ export async function releaseMatterLease(sql: Sql, matterId: string, holder: str
 
 // ---- create-started marks and links ----------------------------------------------------------------
 
-export async function markContactCreateStarted(sql: Sql, firmId: string, clientId: string): Promise<void> {
-  await sql`update public.clients set smokeball_create_started_at = now() where firm_id = ${firmId} and id = ${clientId}`;
+export type ContactCreateClaim =
+  | { claimed: true }
+  /** Someone else got there: a link to use, or a create-started mark (its age) to wait out. */
+  | { claimed: false; linkedContactId: string | null; markAgeMs: number | null };
+
+/**
+ * Sets the client's create-started mark, unless the same person (this client, or another client of the
+ * firm with the same email) is linked already or has a mark younger than `windowMs`: then another sync is
+ * creating that contact right now (or did moments ago), and this one must wait for it instead of sending a
+ * second create. Matters and documents are serialised by the matter's lease; a client is shared by several
+ * matters, so its create is claimed here. The check and the mark are one transaction under a
+ * transaction-scoped advisory lock on the person's key (nothing held across Smokeball calls, and nothing
+ * that outlives the transaction under the transaction pooler).
+ */
+export async function claimContactCreate(
+  sql: Sql,
+  firmId: string,
+  client: { id: string; email: string | null },
+  windowMs: number,
+): Promise<ContactCreateClaim> {
+  const email = client.email?.trim().toLowerCase() || null;
+  const key = email ? `smokeball-contact-create:${firmId}:email:${email}` : `smokeball-contact-create:${firmId}:client:${client.id}`;
+  return sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+    const rows = await tx<{ id: string; link: string | null; age_ms: number | null }[]>`
+      select id, smokeball_contact_id as link,
+             (extract(epoch from now() - smokeball_create_started_at) * 1000)::float8 as age_ms
+      from public.clients
+      where firm_id = ${firmId} and (id = ${client.id} or (${email}::text is not null and lower(email) = ${email}))
+      order by id = ${client.id} desc, smokeball_synced_at nulls last, id`;
+    const linked = rows.find((r) => r.link !== null);
+    if (linked) return { claimed: false as const, linkedContactId: linked.link, markAgeMs: null };
+    const fresh = rows.filter((r) => r.age_ms !== null && r.age_ms < windowMs).map((r) => r.age_ms!);
+    if (fresh.length > 0) return { claimed: false as const, linkedContactId: null, markAgeMs: Math.min(...fresh) };
+    await tx`update public.clients set smokeball_create_started_at = now() where firm_id = ${firmId} and id = ${client.id}`;
+    return { claimed: true as const };
+  });
+}
+
+/** The contact this client is linked to now (another sync of the client may have stored it meanwhile). */
+export async function readContactLink(sql: Sql, firmId: string, clientId: string): Promise<string | undefined> {
+  const [row] = await sql<{ id: string | null }[]>`
+    select smokeball_contact_id as id from public.clients where firm_id = ${firmId} and id = ${clientId}`;
+  return row?.id ?? undefined;
 }
 
 export async function markMatterCreateStarted(sql: Sql, firmId: string, matterId: string): Promise<void> {

@@ -1,10 +1,11 @@
 // A connected test firm with its own simulator account, and the steps sync tests repeat.
 import { createHash, randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { SimControl, type RequestLogEntry } from '../../dev/smokeball-sim/control.ts';
+import { SimControl, SimControlError, type FaultRuleInput, type RequestLogEntry } from '../../dev/smokeball-sim/control.ts';
 import { connectFirm } from './connect.ts';
 import { createFirm, createMember, type Sql } from './db.ts';
 import { callFunction, signToken } from './stack.ts';
+import { waitFor } from './wait.ts';
 
 export const sim = () => new SimControl(inject('simUrl'));
 
@@ -18,13 +19,19 @@ export type ConnectedFirm = {
   accountId: string;
 };
 
-export async function createConnectedFirm(sql: Sql, jurisdiction = 'IL'): Promise<ConnectedFirm> {
+/**
+ * A firm connected to a simulator account of its own. `autoSync: false` turns the connection's auto-sync
+ * off, so approving a document enqueues no job and only the test's own sync-matter calls touch the
+ * account (the stack's job pump would otherwise sync the matter beside the test).
+ */
+export async function createConnectedFirm(sql: Sql, jurisdiction = 'IL', options: { autoSync?: boolean } = {}): Promise<ConnectedFirm> {
   const firm = await createFirm(sql, { jurisdiction });
   const admin = await createMember(sql, firm.id, 'admin');
   const member = await createMember(sql, firm.id, 'member');
   const adminToken = await signToken({ sub: admin.id, email: admin.email });
   const memberToken = await signToken({ sub: member.id, email: member.email });
   const username = await connectFirm(adminToken, `firm-${firm.id}`);
+  if (options.autoSync === false) await sql`update public.smokeball_connections set auto_sync = false where firm_id = ${firm.id}`;
   const state = await sim().state(username);
   return { id: firm.id, jurisdiction, adminToken, memberToken, username, accountId: state.accounts[0].accountId };
 }
@@ -62,3 +69,78 @@ export async function bookmark(accountId: string): Promise<number> {
 }
 
 export const isWrite = (r: RequestLogEntry) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && !r.endpoint.startsWith('PUT /s3');
+
+/** The firm's simulator account as the simulator's state shows it. */
+export async function simAccount(username: string) {
+  return (await sim().state(username)).accounts[0];
+}
+
+/** The account once every accepted write is visible (no pending contact or matter). */
+export async function settledSimAccount(username: string) {
+  return waitFor(async () => {
+    const account = await simAccount(username);
+    return account.pendingContactIds.length === 0 && account.pendingMatterIds.length === 0 && account;
+  }, { what: 'every accepted write to be visible in the simulator' });
+}
+
+/**
+ * Runs `fn` with a fault rule scoped to the firm's own account (the simulator is shared by parallel test
+ * files), and removes the rule afterwards unless it was used up.
+ */
+export async function withFault<T>(fault: FaultRuleInput & { account: string }, fn: () => Promise<T>): Promise<T> {
+  const rule = await sim().addFault(fault);
+  try {
+    return await fn();
+  } finally {
+    await sim().removeFault(rule.id).catch((err) => {
+      if (!(err instanceof SimControlError && err.status === 404)) throw err;
+    });
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const LINK_COLUMNS = { clients: 'smokeball_contact_id', matters: 'smokeball_matter_id', documents: 'smokeball_file_id' } as const;
+
+/**
+ * Makes storing the Smokeball link of one row fail, the way a function that dies between Smokeball's 202
+ * and our commit would leave things: a `before update of <link column>` trigger on that row only that
+ * raises. Injected in the database, so product code has no test seam. The trigger function lives in a
+ * schema of its own (`sync_test_faults`): nothing the catalog tests inspect, and no role but the
+ * superuser can reach it. Call `remove()` in a `finally`.
+ */
+export async function failLinkStore(sql: Sql, table: keyof typeof LINK_COLUMNS, rowId: string): Promise<{ remove(): Promise<void> }> {
+  if (!UUID.test(rowId)) throw new Error(`not a uuid: ${rowId}`);
+  const column = LINK_COLUMNS[table];
+  const name = `fail_${table}_${randomBytes(6).toString('hex')}`;
+  await sql.begin(async (tx) => {
+    await tx`create schema if not exists sync_test_faults`;
+    // Identifiers and the uuid are checked constants above; DDL takes no bind parameters.
+    await tx.unsafe(`
+      create function sync_test_faults.${name}() returns trigger language plpgsql as $fn$
+      begin
+        raise exception 'injected failure: % of % not stored', '${column}', '${rowId}';
+      end $fn$`);
+    await tx.unsafe(`
+      create trigger ${name} before update of ${column} on public.${table}
+      for each row when (new.id = '${rowId}' and new.${column} is not null)
+      execute function sync_test_faults.${name}()`);
+  });
+  return {
+    async remove() {
+      await sql.begin(async (tx) => {
+        await tx.unsafe(`drop trigger if exists ${name} on public.${table}`);
+        await tx.unsafe(`drop function if exists sync_test_faults.${name}()`);
+      });
+    },
+  };
+}
+
+/**
+ * The account's logged requests since `since` that a sync run sent, told apart by the RequestIds the run
+ * recorded: other work on the account (webhook processing re-fetching what the run wrote) is not counted.
+ */
+export async function runRequests(sql: Sql, runId: string, accountId: string, since: number): Promise<RequestLogEntry[]> {
+  const [run] = await sql<{ request_ids: string[] }[]>`select request_ids from public.sync_runs where id = ${runId}`;
+  const ids = new Set(run?.request_ids ?? []);
+  return (await accountRequests(accountId, since)).filter((r) => ids.has(r.requestId));
+}

@@ -1,12 +1,16 @@
 // Contact (DESIGN §5): the stored link, else the contact with the same email (a client of the firm
 // already linked to it, or a search in Smokeball), else a new person.
 // Existing Smokeball contacts are linked, never duplicated; an attempt that died after its create was
-// accepted is found again by email (or by name + externalSystemId when the client has no email).
+// accepted is found again by email (or by name + externalSystemId when the client has no email). One
+// client serves several matters, whose syncs run side by side (the lease is per matter), so the create is
+// claimed in the database first (claimContactCreate): a sync that loses the claim waits for the winner's
+// link instead of sending a second create.
 import type { Sql } from '../../db/connection.ts';
-import { findContactLinkedByEmail, markContactCreateStarted, saveContactLink, type SyncSubject } from '../../db/matter-sync.ts';
+import { AppError } from '../../errors.ts';
+import { claimContactCreate, findContactLinkedByEmail, readContactLink, saveContactLink, type SyncSubject } from '../../db/matter-sync.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { Contact, PersonInput } from '../../smokeball/schemas/contact.ts';
-import { lookupThroughConsistencyWindow } from './consistency.ts';
+import { CONSISTENCY_WINDOW_MS, lookupThroughConsistencyWindow } from './consistency.ts';
 import type { RunRecorder } from './run-recorder.ts';
 
 export type ContactAction = 'created' | 'linked' | 'existing';
@@ -22,6 +26,13 @@ export type EnsureContactDeps = {
 
 export const contactExternalId = (clientId: string) => `casehug:client:${clientId}`;
 
+/**
+ * Rounds of "look, then claim the create" before giving up: a claim is refused only while another sync's
+ * create-started mark is younger than the consistency window, and each round waits that mark out, so a
+ * second refusal means another sync claimed again in between (its create failed and it retried).
+ */
+const MAX_CLAIM_ROUNDS = 3;
+
 export async function ensureContact(
   deps: EnsureContactDeps,
   firmId: string,
@@ -31,25 +42,52 @@ export async function ensureContact(
     deps.recorder.step('contact', 'existing');
     return { id: subject.smokeballContactId, action: 'existing' };
   }
+  const email = subject.email?.trim() || null;
   // Another client of the firm with this email is linked already: the same person, possibly created in
   // Smokeball moments ago and not yet visible to a search (eventual consistency).
-  const sibling = subject.email ? await findContactLinkedByEmail(deps.sql, firmId, subject.email.trim()) : undefined;
+  const sibling = email ? await findContactLinkedByEmail(deps.sql, firmId, email) : undefined;
   if (sibling) {
     deps.recorder.step('contact', 'linked', 'same email as a linked client');
     return { id: sibling, action: 'linked' };
   }
-  const find = () => findExistingContact(deps.client, subject);
-  const found = subject.createStartedAgeMs === null ? await find() : await lookupThroughConsistencyWindow(deps, subject.createStartedAgeMs, find);
-  if (found) {
-    await saveContactLink(deps.sql, firmId, subject.id, found.id);
-    deps.recorder.step('contact', 'linked');
-    return { id: found.id, action: 'linked' };
+  // What another sync (of this client or of one with the same email) stored meanwhile, else Smokeball's.
+  const find = async (): Promise<{ id: string; stored: boolean } | undefined> => {
+    const stored = (await readContactLink(deps.sql, firmId, subject.id)) ?? (email ? await findContactLinkedByEmail(deps.sql, firmId, email) : undefined);
+    if (stored) return { id: stored, stored: true };
+    const found = await findExistingContact(deps.client, subject);
+    return found ? { id: found.id, stored: false } : undefined;
+  };
+  const windowMs = deps.consistencyWindowMs ?? CONSISTENCY_WINDOW_MS;
+  let markAgeMs = subject.createStartedAgeMs;
+  for (let round = 1; ; round++) {
+    const found = markAgeMs === null ? await find() : await lookupThroughConsistencyWindow(deps, markAgeMs, find);
+    if (found) return linkFound(deps, firmId, subject.id, found);
+    const claim = await claimContactCreate(deps.sql, firmId, { id: subject.id, email }, windowMs);
+    if (claim.claimed) break;
+    if (claim.linkedContactId) return linkFound(deps, firmId, subject.id, { id: claim.linkedContactId, stored: true });
+    if (round >= MAX_CLAIM_ROUNDS) {
+      throw new AppError({ code: 'sync_in_progress', status: 409, message: "This client's Smokeball contact is being created by another sync; try again in a minute" });
+    }
+    // Another sync is creating this person's contact now: wait for its link (or its contact) to appear.
+    markAgeMs = claim.markAgeMs;
   }
-  await markContactCreateStarted(deps.sql, firmId, subject.id);
   const { data } = await deps.client.contacts.createPerson(personFrom(subject), { externalSystemId: contactExternalId(subject.id) });
   await saveContactLink(deps.sql, firmId, subject.id, data.id);
   deps.recorder.step('contact', 'created');
   return { id: data.id, action: 'created' };
+}
+
+async function linkFound(
+  deps: EnsureContactDeps,
+  firmId: string,
+  clientId: string,
+  found: { id: string; stored: boolean },
+): Promise<{ id: string; action: ContactAction }> {
+  // A link found in the database is this client's own (stored by a concurrent sync) or another client's
+  // with the same email, which keeps it: links are unique per firm (saveContactLink).
+  if (!found.stored) await saveContactLink(deps.sql, firmId, clientId, found.id);
+  deps.recorder.step('contact', 'linked', found.stored ? 'linked by another sync' : undefined);
+  return { id: found.id, action: 'linked' };
 }
 
 /** The oldest live contact whose email is the client's (search is case-insensitive; we re-check exactly). */

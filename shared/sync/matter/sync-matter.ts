@@ -18,7 +18,7 @@ import { ensureMatter, type MatterAction } from './ensure-matter.ts';
 import { withMatterLease } from './matter-lease.ts';
 import type { OpenDocument } from './open-document.ts';
 import { createRunRecorder } from './run-recorder.ts';
-import { uploadApprovedDocuments, type DocumentCounts } from './upload-documents.ts';
+import { describeDocumentFailures, uploadApprovedDocuments, type DocumentCounts } from './upload-documents.ts';
 
 export type SyncMatterDeps = {
   sql: Sql;
@@ -100,7 +100,7 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
         ...progress,
         counts: { uploaded: documents.uploaded, skipped: documents.skipped, failed: documents.failed },
         errorCode: firstFailure?.code ?? null,
-        errorMessage: firstFailure ? `${documents.failed} document(s) failed: ${firstFailure.message}` : null,
+        errorMessage: firstFailure ? describeDocumentFailures(documents.failures, documents.uploaded + documents.skipped + documents.failed) : null,
       });
       deps.log('matter_synced', { firmId, matterId, runId, status, apiCalls: progress.apiCalls, ...documents, failures: undefined });
       return {

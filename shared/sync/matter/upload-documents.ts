@@ -8,6 +8,7 @@ import type { Sql } from '../../db/connection.ts';
 import { markDocumentCreateStarted, saveFileLink, type DocumentToSync } from '../../db/matter-sync.ts';
 import type { LogFields } from '../../http/log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
+import { SmokeballHttpError } from '../../smokeball/errors.ts';
 import { lookupThroughConsistencyWindow } from './consistency.ts';
 import type { OpenDocument } from './open-document.ts';
 import type { RunRecorder } from './run-recorder.ts';
@@ -27,14 +28,32 @@ export type UploadDocumentsDeps = {
 
 export const DOCUMENT_ID_KEY = 'casehugDocumentId';
 
+/** A document that did not reach Smokeball, and why (the message is safe to show a firm admin). */
+export type DocumentFailure = { documentId: string; fileName: string; code: string; message: string };
+
+/** How many file names a run's error message lists before "and N more". */
+const NAMED_FAILURES = 3;
+
+/**
+ * The sync history's message for a run whose documents partly failed: which documents (by file name, as
+ * the firm knows them), how many of how many, and the first reason, so an admin knows what to fix.
+ */
+export function describeDocumentFailures(failures: readonly DocumentFailure[], total: number): string {
+  const names = failures.slice(0, NAMED_FAILURES).map((f) => `'${f.fileName}'`).join(', ');
+  const more = failures.length > NAMED_FAILURES ? ` and ${failures.length - NAMED_FAILURES} more` : '';
+  const reasons = new Set(failures.map((f) => f.message));
+  const reason = reasons.size === 1 ? failures[0].message : `${failures[0].message} (first of several reasons)`;
+  return `${failures.length} of ${total} approved documents were not sent to Smokeball (${names}${more}): ${reason}`;
+}
+
 export async function uploadApprovedDocuments(
   deps: UploadDocumentsDeps,
   firmId: string,
   smokeballMatterId: string,
   documents: DocumentToSync[],
-): Promise<DocumentCounts & { failures: { documentId: string; code: string; message: string }[] }> {
+): Promise<DocumentCounts & { failures: DocumentFailure[] }> {
   const counts = { uploaded: 0, skipped: 0, failed: 0 };
-  const failures: { documentId: string; code: string; message: string }[] = [];
+  const failures: DocumentFailure[] = [];
   let existingFiles: Map<string, string> | undefined;
   const filesOfMatter = async () => (existingFiles ??= await listUploadedFiles(deps.client, smokeballMatterId));
 
@@ -47,7 +66,14 @@ export async function uploadApprovedDocuments(
       if (doc.createStartedAgeMs !== null) {
         const found = await lookupThroughConsistencyWindow(deps, doc.createStartedAgeMs, async () => {
           existingFiles = undefined;
-          return (await filesOfMatter()).get(doc.id);
+          try {
+            return (await filesOfMatter()).get(doc.id);
+          } catch (err) {
+            // A matter created moments ago answers 404 until it is visible (reference §8): nothing is
+            // found yet, so keep looking through the window rather than failing the document.
+            if (err instanceof SmokeballHttpError && err.upstreamStatus === 404) return undefined;
+            throw err;
+          }
         });
         if (found) {
           await saveFileLink(deps.sql, firmId, doc.id, found);
@@ -75,7 +101,12 @@ export async function uploadApprovedDocuments(
     } catch (err) {
       const e = err instanceof AppError ? err : undefined;
       counts.failed++;
-      failures.push({ documentId: doc.id, code: e?.code ?? 'internal_error', message: e?.message ?? 'The document could not be uploaded' });
+      failures.push({
+        documentId: doc.id,
+        fileName: doc.fileName,
+        code: e?.code ?? 'internal_error',
+        message: e?.message ?? 'The document could not be uploaded',
+      });
       deps.recorder.step('document', 'failed', `${doc.id}: ${e?.code ?? 'internal_error'}`);
       deps.log('document_upload_failed', { firmId, documentId: doc.id, code: e?.code ?? 'internal_error' });
       // A lost connection or revoked grant fails every other document the same way: stop here.

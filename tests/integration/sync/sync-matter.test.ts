@@ -2,13 +2,13 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { connectAsSuperuser, createClient, createDocument, createMatter, newId, type Sql } from '../../helpers/db.ts';
 import { waitFor } from '../../helpers/wait.ts';
-import { accountRequests, bookmark, createConnectedFirm, isWrite, putDocumentObject, requestSync, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { accountRequests, bookmark, createConnectedFirm, isWrite, putDocumentObject, requestSync, runRequests, sim, type ConnectedFirm } from '../../helpers/sync.ts';
 
 let sql: Sql;
 let firm: ConnectedFirm;
 beforeAll(async () => {
   sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql);
+  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
 });
 afterAll(() => sql.end());
 
@@ -41,7 +41,9 @@ describe('sync-matter', () => {
       apiCalls: 6,
     });
 
-    const log = await accountRequests(firm.accountId, since);
+    // Only the run's own requests (by RequestId): webhook processing may re-read what it wrote.
+    const log = await runRequests(sql, run.runId, firm.accountId, since);
+    expect((await accountRequests(firm.accountId, since)).filter(isWrite)).toEqual(log.filter(isWrite));
     expect(log.map((r) => r.endpoint).sort()).toEqual([
       'GET /contacts', 'POST /contacts', 'POST /matters',
       'POST /matters/{id}/documents/files', 'POST /matters/{id}/documents/files', 'POST /matters/{id}/documents/files',
