@@ -56,24 +56,37 @@ export async function applyClientIfNewer(
 
 /**
  * An `error` event: Smokeball failed, after its 202, the write this RequestId sent. The run that sent it
- * becomes failed with Smokeball's message, and a link to a resource that will never exist is cleared so
- * the next sync creates it again.
+ * becomes failed with Smokeball's message. With `clearLinkTo` (the caller confirmed Smokeball does not hold
+ * that resource), a link to it that will never resolve is cleared so the next sync creates it again —
+ * only on the rows of the failed runs' matters: the event body is not signed, so its resource id alone
+ * must never reach other rows.
  */
 export async function recordAsyncFailure(
   sql: Sql,
   firmId: string,
-  f: { requestId: string; message: string; resourceId: string | null },
+  f: { requestId: string; message: string; clearLinkTo: string | null },
 ): Promise<{ runs: number }> {
-  const runs = await sql`
+  const runs = await sql<{ matterId: string | null }[]>`
     update public.sync_runs
     set status = 'failed', error_code = 'smokeball_async_error', error_message = ${f.message},
         finished_at = coalesce(finished_at, clock_timestamp())
     where firm_id = ${firmId} and request_ids @> array[${f.requestId}]::text[]
-    returning id`;
-  if (f.resourceId) {
-    await sql`update public.matters set smokeball_matter_id = null, smokeball_synced_at = null where firm_id = ${firmId} and smokeball_matter_id = ${f.resourceId}`;
-    await sql`update public.clients set smokeball_contact_id = null, smokeball_synced_at = null where firm_id = ${firmId} and smokeball_contact_id = ${f.resourceId}`;
-    await sql`update public.documents set smokeball_file_id = null, smokeball_synced_at = null where firm_id = ${firmId} and smokeball_file_id = ${f.resourceId}`;
+    returning matter_id as "matterId"`;
+  const matterIds = runs.map((r) => r.matterId).filter((id): id is string => id !== null);
+  if (f.clearLinkTo && matterIds.length > 0) {
+    await sql`update public.matters set smokeball_matter_id = null, smokeball_synced_at = null
+              where firm_id = ${firmId} and id = any(${matterIds}) and smokeball_matter_id = ${f.clearLinkTo}`;
+    await sql`update public.clients set smokeball_contact_id = null, smokeball_synced_at = null
+              where firm_id = ${firmId} and smokeball_contact_id = ${f.clearLinkTo}
+                and id in (select client_id from public.matters where firm_id = ${firmId} and id = any(${matterIds}))`;
+    await sql`update public.documents set smokeball_file_id = null, smokeball_synced_at = null
+              where firm_id = ${firmId} and matter_id = any(${matterIds}) and smokeball_file_id = ${f.clearLinkTo}`;
   }
   return { runs: runs.length };
+}
+
+/** Whether a sync of this firm is still running (its RequestIds are recorded when it ends). */
+export async function hasRunningSync(sql: Sql, firmId: string): Promise<boolean> {
+  const rows = await sql`select 1 from public.sync_runs where firm_id = ${firmId} and status = 'running' limit 1`;
+  return rows.length > 0;
 }

@@ -157,6 +157,11 @@ export async function markMatterCreateStarted(sql: Sql, firmId: string, matterId
   await sql`update public.matters set smokeball_create_started_at = now() where firm_id = ${firmId} and id = ${matterId}`;
 }
 
+/** Smokeball refused the create outright (createdNothing): no earlier attempt can exist, drop the mark. */
+export async function clearCreateStarted(sql: Sql, table: 'clients' | 'matters' | 'documents', firmId: string, id: string): Promise<void> {
+  await sql`update ${sql('public.' + table)} set smokeball_create_started_at = null where firm_id = ${firmId} and id = ${id}`;
+}
+
 export async function markDocumentCreateStarted(sql: Sql, firmId: string, documentId: string): Promise<void> {
   await sql`update public.documents set smokeball_create_started_at = now() where firm_id = ${firmId} and id = ${documentId}`;
 }

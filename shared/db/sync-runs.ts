@@ -17,17 +17,11 @@ export async function startRun(
   return row.id;
 }
 
-/** Records what a run has done so far (request ids, api calls, steps), without ending it. */
-export async function saveRunProgress(
-  sql: Sql,
-  firmId: string,
-  runId: string,
-  progress: { steps: RunStep[]; apiCalls: number; requestIds: string[] },
-): Promise<void> {
+/** Records one RequestId a running run sent (finishRun later writes the full list). */
+export async function appendRunRequestId(sql: Sql, firmId: string, runId: string, requestId: string): Promise<void> {
   await sql`
-    update public.sync_runs
-    set steps = ${sql.json(progress.steps)}, api_calls = ${progress.apiCalls}, request_ids = ${progress.requestIds}
-    where firm_id = ${firmId} and id = ${runId}`;
+    update public.sync_runs set request_ids = array_append(request_ids, ${requestId})
+    where firm_id = ${firmId} and id = ${runId} and not (request_ids @> array[${requestId}]::text[])`;
 }
 
 export async function finishRun(

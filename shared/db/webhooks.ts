@@ -34,15 +34,19 @@ export type StoredEvent = {
 
 /**
  * Stores a verified delivery once (unique fingerprint) and queues its processing in the same statement;
- * a duplicate stores and queues nothing.
+ * a duplicate stores and queues nothing. Nothing is stored either when the subscription is no longer the
+ * firm's (removed since the caller looked it up): `subscribed` is then false.
  */
-export async function storeWebhookEvent(sql: Sql, e: StoredEvent): Promise<{ eventId: string | null }> {
-  const [row] = await sql<{ eventId: string | null }[]>`
-    with inserted as (
+export async function storeWebhookEvent(sql: Sql, e: StoredEvent): Promise<{ eventId: string | null; subscribed: boolean }> {
+  const [row] = await sql<{ eventId: string | null; subscribed: boolean }[]>`
+    with subscription as (
+      select id from public.webhook_subscriptions where firm_id = ${e.firmId} and id = ${e.subscriptionId}
+    ), inserted as (
       insert into public.webhook_events (firm_id, fingerprint, subscription_id, smokeball_subscription_id, event_type,
                                          request_id, resource_id, timestamp_ticks, payload)
-      values (${e.firmId}, ${e.fingerprint}, ${e.subscriptionId}, ${e.smokeballSubscriptionId}, ${e.eventType},
-              ${e.requestId}, ${e.resourceId}, ${e.timestampTicks}::bigint, ${sql.json(e.payload as never)})
+      select ${e.firmId}, ${e.fingerprint}, s.id, ${e.smokeballSubscriptionId}, ${e.eventType},
+             ${e.requestId}, ${e.resourceId}, ${e.timestampTicks}::bigint, ${sql.json(e.payload as never)}
+      from subscription s
       on conflict (fingerprint) do nothing
       returning id, firm_id
     ), job as (
@@ -50,8 +54,8 @@ export async function storeWebhookEvent(sql: Sql, e: StoredEvent): Promise<{ eve
       select firm_id, 'process_webhook', id, 'webhook' from inserted
       returning id
     )
-    select (select id from inserted) as "eventId", (select count(*) from job) as jobs`;
-  return { eventId: row?.eventId ?? null };
+    select (select id from inserted) as "eventId", (select count(*) from job) as jobs, exists (select 1 from subscription) as subscribed`;
+  return { eventId: row?.eventId ?? null, subscribed: row?.subscribed ?? false };
 }
 
 export type WebhookEventRow = {

@@ -2,6 +2,7 @@
 // little later. When an earlier attempt may have created something (its create-started mark is set and
 // no link was stored), a lookup that finds nothing right away is repeated until the mark is older than
 // this window, and only then is the create sent again.
+import { SmokeballHttpError } from '../../smokeball/errors.ts';
 import { JUST_CREATED_WINDOW_MS } from '../../smokeball/retry.ts';
 
 export const CONSISTENCY_WINDOW_MS = JUST_CREATED_WINDOW_MS;
@@ -19,4 +20,16 @@ export async function lookupThroughConsistencyWindow<T>(
     if (found !== undefined || deps.now() >= until) return found;
     await deps.sleep(Math.min(LOOKUP_INTERVAL_MS, Math.max(0, until - deps.now())));
   }
+}
+
+/**
+ * Whether a failed create certainly created nothing, so its create-started mark can go and the next
+ * attempt need not wait out the window: Smokeball answered and refused the request itself (a 4xx, 429
+ * throttling, or 503 "unavailable" from its gateway, which accepts nothing into its queue). A 500, 502,
+ * 504 or a lost connection may come after the write was accepted: the mark stays.
+ */
+export function createdNothing(err: unknown): boolean {
+  if (!(err instanceof SmokeballHttpError)) return false;
+  const s = err.upstreamStatus;
+  return s === 503 || (s >= 400 && s < 500 && s !== 408);
 }

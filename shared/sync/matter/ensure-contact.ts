@@ -7,10 +7,10 @@
 // link instead of sending a second create.
 import type { Sql } from '../../db/connection.ts';
 import { AppError } from '../../errors.ts';
-import { claimContactCreate, findContactLinkedByEmail, readContactLink, saveContactLink, type SyncSubject } from '../../db/matter-sync.ts';
+import { claimContactCreate, clearCreateStarted, findContactLinkedByEmail, readContactLink, saveContactLink, type SyncSubject } from '../../db/matter-sync.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { Contact, PersonInput } from '../../smokeball/schemas/contact.ts';
-import { CONSISTENCY_WINDOW_MS, lookupThroughConsistencyWindow } from './consistency.ts';
+import { CONSISTENCY_WINDOW_MS, createdNothing, lookupThroughConsistencyWindow } from './consistency.ts';
 import type { RunRecorder } from './run-recorder.ts';
 
 export type ContactAction = 'created' | 'linked' | 'existing';
@@ -71,7 +71,10 @@ export async function ensureContact(
     // Another sync is creating this person's contact now: wait for its link (or its contact) to appear.
     markAgeMs = claim.markAgeMs;
   }
-  const { data } = await deps.client.contacts.createPerson(personFrom(subject), { externalSystemId: contactExternalId(subject.id) });
+  const { data } = await deps.client.contacts.createPerson(personFrom(subject), { externalSystemId: contactExternalId(subject.id) }).catch(async (err) => {
+    if (createdNothing(err)) await clearCreateStarted(deps.sql, 'clients', firmId, subject.id);
+    throw err;
+  });
   await saveContactLink(deps.sql, firmId, subject.id, data.id);
   deps.recorder.step('contact', 'created');
   return { id: data.id, action: 'created' };

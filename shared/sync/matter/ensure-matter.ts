@@ -2,10 +2,10 @@
 // client contact and externalSystemId), else a new matter with clientIds, matterTypeId, status, number,
 // description (the title) and externalSystemId = casehug:<matter id>.
 import type { Sql } from '../../db/connection.ts';
-import { markMatterCreateStarted, saveMatterLink, type SyncSubject } from '../../db/matter-sync.ts';
+import { clearCreateStarted, markMatterCreateStarted, saveMatterLink, type SyncSubject } from '../../db/matter-sync.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { MatterCreateInput, MatterStatus } from '../../smokeball/schemas/matter.ts';
-import { lookupThroughConsistencyWindow } from './consistency.ts';
+import { createdNothing, lookupThroughConsistencyWindow } from './consistency.ts';
 import type { RunRecorder } from './run-recorder.ts';
 
 export type MatterAction = 'created' | 'linked' | 'existing';
@@ -51,7 +51,10 @@ export async function ensureMatter(
     ...(subject.caseNumber ? { number: subject.caseNumber } : {}),
   };
   await markMatterCreateStarted(deps.sql, firmId, subject.id);
-  const { data } = await deps.client.matters.create(input);
+  const { data } = await deps.client.matters.create(input).catch(async (err) => {
+    if (createdNothing(err)) await clearCreateStarted(deps.sql, 'matters', firmId, subject.id);
+    throw err;
+  });
   await saveMatterLink(deps.sql, firmId, subject.id, data.id);
   deps.recorder.step('matter', 'created');
   return { id: data.id, action: 'created' };

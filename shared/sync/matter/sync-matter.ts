@@ -3,15 +3,15 @@
 // approved document — exactly once, whatever fails and whenever it is retried. Every attempt is a
 // sync_runs row with its steps, counts, API calls, RequestIds and an error a firm admin can act on.
 import { AppError, notFound } from '../../errors.ts';
-import { listCaseTypeOverrides } from '../../db/case-type-mappings.ts';
 import type { Sql } from '../../db/connection.ts';
 import { listApprovedDocuments, loadSyncSubject, touchMatterSynced } from '../../db/matter-sync.ts';
-import { failAbandonedRuns, finishRun, startRun, type RunTrigger } from '../../db/sync-runs.ts';
+import { appendRunRequestId, failAbandonedRuns, finishRun, startRun, type RunTrigger } from '../../db/sync-runs.ts';
 import type { LogFields } from '../../http/log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
 import { resolveMatterType, unmappedError } from '../case-types/resolve.ts';
+import { loadMappingContext } from '../matter-types/load-mapping-context.ts';
 import { notConnected, reauthRequired } from '../connection/refresh-token.ts';
 import { ensureContact, type ContactAction } from './ensure-contact.ts';
 import { ensureMatter, type MatterAction } from './ensure-matter.ts';
@@ -69,16 +69,19 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       const subject = (await loadSyncSubject(deps.sql, firmId, matterId))!;
       const connection = subject.connection;
       if (!connection) throw notConnected();
-      const client = deps.clientFor({ firmId, region: connection.region }, recorder.onRequest);
+      // Writes' RequestIds are recorded at once, not only when the run ends: Smokeball echoes them in
+      // webhooks that may arrive while the run is still going, and those echoes must cost no re-fetch.
+      const client = deps.clientFor({ firmId, region: connection.region }, (call) => {
+        recorder.onRequest(call);
+        if (call.method !== 'GET') appendRunRequestId(deps.sql, firmId, runId, call.requestId).catch(() => undefined);
+      });
       const stepDeps = { ...deps, client, recorder };
 
       let matterTypeId: string | undefined;
       if (!subject.matter.smokeballMatterId) {
-        const [matterTypes, overrides] = await Promise.all([
-          client.matterTypes.listCached({ accountId: connection.accountId ?? firmId, location: subject.jurisdiction }),
-          listCaseTypeOverrides(deps.sql, firmId),
-        ]);
-        const resolution = resolveMatterType(subject.matter.caseType, { jurisdiction: subject.jurisdiction, matterTypes, overrides });
+        // The same loader the mapping preview uses, so the preview can never disagree with a sync.
+        const context = await loadMappingContext(client, deps.sql, { firmId, jurisdiction: subject.jurisdiction, accountId: connection.accountId });
+        const resolution = resolveMatterType(subject.matter.caseType, context);
         if (resolution.status === 'unmapped') {
           recorder.step('matter_type', 'unmapped', resolution.reason);
           throw unmappedError(subject.matter.caseType, resolution.reason);

@@ -5,11 +5,11 @@
 // died before storing the id): it is looked up by the casehugDocumentId it was created with.
 import { AppError } from '../../errors.ts';
 import type { Sql } from '../../db/connection.ts';
-import { markDocumentCreateStarted, saveFileLink, type DocumentToSync } from '../../db/matter-sync.ts';
+import { clearCreateStarted, markDocumentCreateStarted, saveFileLink, type DocumentToSync } from '../../db/matter-sync.ts';
 import type { LogFields } from '../../http/log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import { SmokeballHttpError } from '../../smokeball/errors.ts';
-import { lookupThroughConsistencyWindow } from './consistency.ts';
+import { createdNothing, lookupThroughConsistencyWindow } from './consistency.ts';
 import type { OpenDocument } from './open-document.ts';
 import type { RunRecorder } from './run-recorder.ts';
 
@@ -92,6 +92,7 @@ export async function uploadApprovedDocuments(
         }));
       } catch (err) {
         await source.body.cancel().catch(() => undefined);
+        if (createdNothing(err)) await clearCreateStarted(deps.sql, 'documents', firmId, doc.id);
         throw err;
       }
       await deps.client.files.upload({ uploadUrl: info.uploadUrl, body: source.body, contentLength: source.contentLength });

@@ -21,8 +21,9 @@ export function decideJobOutcome(err: unknown, attempt: number, random: () => nu
   if (!(err instanceof AppError)) return { outcome: 'retry', reason: 'unexpected_error', retryInMs: backoff() };
   if (err.code === 'smokeball_reauth_required') return { outcome: 'parked', reason: 'needs_reauth' };
   if (err.code === 'sync_in_progress') return { outcome: 'retry', reason: 'matter_busy', retryInMs: BUSY_RETRY_MS };
-  if (err instanceof SmokeballHttpError) {
-    const s = err.upstreamStatus;
+  const upstream = smokeballHttpCause(err);
+  if (upstream) {
+    const s = upstream.upstreamStatus;
     // Smokeball refused the request itself (validation, permissions, a missing record): the same request
     // fails the same way next time. 408/429 are about timing, not the request.
     if (s >= 400 && s < 500 && s !== 408 && s !== 429) return { outcome: 'permanent', reason: `smokeball_${s}` };
@@ -31,4 +32,18 @@ export function decideJobOutcome(err: unknown, attempt: number, random: () => nu
   // Our own 4xx (unknown matter, unmapped case type, not connected, invalid data): permanent.
   if (err.status >= 400 && err.status < 500) return { outcome: 'permanent', reason: err.code };
   return { outcome: 'retry', reason: err.code, retryInMs: backoff() };
+}
+
+/**
+ * The Smokeball answer behind an error: syncMatter wraps what ended a run in a SyncRunError (code and
+ * status copied, the original as `cause`), so the upstream status is found by following the causes.
+ * Bounded, in case of a cycle.
+ */
+function smokeballHttpCause(err: Error): SmokeballHttpError | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof SmokeballHttpError) return current;
+    current = current.cause;
+  }
+  return undefined;
 }

@@ -5,7 +5,7 @@
 // sync run) cost no re-fetch. `error` events fail the run that sent the request.
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { applyClientIfNewer, applyMatterIfNewer, recordAsyncFailure } from '../../db/apply-webhook.ts';
+import { applyClientIfNewer, applyMatterIfNewer, hasRunningSync, recordAsyncFailure } from '../../db/apply-webhook.ts';
 import type { Sql } from '../../db/connection.ts';
 import { finishWebhookEvent, isOwnRequest, loadWebhookEvent } from '../../db/webhooks.ts';
 import type { LogFields } from '../../http/log.ts';
@@ -42,16 +42,7 @@ async function decideAndApply(
   firmId: string,
   event: { eventType: string; requestId: string | null; resourceId: string | null; payload: Record<string, unknown> },
 ): Promise<EventOutcome> {
-  if (event.eventType === 'error') {
-    const payload = ErrorPayload.safeParse(event.payload);
-    if (!event.requestId || !payload.success) return { status: 'ignored', reason: 'error_without_request' };
-    const { runs } = await recordAsyncFailure(deps.sql, firmId, {
-      requestId: event.requestId,
-      message: `Smokeball could not complete a change: ${(payload.data.message ?? 'no reason given').slice(0, 500)}`,
-      resourceId: payload.data.resourceId ?? null,
-    });
-    return runs > 0 ? { status: 'processed', reason: 'run_failed' } : { status: 'ignored', reason: 'no_run_for_request' };
-  }
+  if (event.eventType === 'error') return applyAsyncFailure(deps, firmId, event);
   if (event.requestId && (await isOwnRequest(deps.sql, firmId, event.requestId))) return { status: 'ignored', reason: 'own_request' };
   if (!event.resourceId) return { status: 'ignored', reason: 'no_resource' };
 
@@ -77,6 +68,45 @@ async function decideAndApply(
     return { status: applied === 'applied' ? 'processed' : 'ignored', reason: applied };
   }
   return { status: 'ignored', reason: 'unhandled_type' };
+}
+
+/**
+ * `error`: the run whose RequestId it carries failed. A run records its RequestIds when it ends, so an error
+ * for a request of a run still going is retried shortly rather than lost. The body is not signed: a link is
+ * cleared only when Smokeball confirms it does not hold the resource (re-fetch → 404).
+ */
+async function applyAsyncFailure(
+  deps: ProcessEventDeps,
+  firmId: string,
+  event: { requestId: string | null; payload: Record<string, unknown> },
+): Promise<EventOutcome> {
+  const payload = ErrorPayload.safeParse(event.payload);
+  if (!event.requestId || !payload.success) return { status: 'ignored', reason: 'error_without_request' };
+  const requestId = event.requestId;
+  if (!(await isOwnRequest(deps.sql, firmId, requestId))) {
+    if (await hasRunningSync(deps.sql, firmId)) {
+      throw new AppError({ code: 'sync_in_progress', status: 409, message: 'The sync that sent this request has not finished yet' });
+    }
+    return { status: 'ignored', reason: 'no_run_for_request' };
+  }
+  const { resourceName, resourceId } = payload.data;
+  // A file's link is scoped to the failed run's own documents (recordAsyncFailure); a matter or contact
+  // is shared more widely, so Smokeball must confirm it is absent.
+  let clearLinkTo: string | null = resourceName === 'File' && resourceId ? resourceId : null;
+  if (resourceId && (resourceName === 'Matter' || resourceName === 'Contact')) {
+    const [connection] = await deps.sql<{ region: SmokeballRegion }[]>`select region from public.smokeball_connections where firm_id = ${firmId}`;
+    if (connection) {
+      const client = deps.clientFor({ firmId, region: connection.region }, () => undefined);
+      const held = await fetchOrMissing<unknown>(() => (resourceName === 'Matter' ? client.matters.get(resourceId) : client.contacts.get(resourceId)));
+      if (!held) clearLinkTo = resourceId;
+    }
+  }
+  const { runs } = await recordAsyncFailure(deps.sql, firmId, {
+    requestId,
+    message: `Smokeball could not complete a change: ${(payload.data.message ?? 'no reason given').slice(0, 500)}`,
+    clearLinkTo,
+  });
+  return runs > 0 ? { status: 'processed', reason: 'run_failed' } : { status: 'ignored', reason: 'no_run_for_request' };
 }
 
 async function fetchOrMissing<T>(get: () => Promise<{ data: T }>): Promise<T | undefined> {

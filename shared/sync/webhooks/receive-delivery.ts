@@ -20,19 +20,33 @@ import { isSignatureValid, isTimestampFresh, readDeliveryHeaders } from './verif
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 /** Keys are looked up once per subscription per this long (≥ 500 deliveries/s must not hit Postgres twice). */
 const TARGET_CACHE_TTL_MS = 10_000;
+/** Bounds the cache: forged deliveries name random subscriptions, and each would otherwise stay cached. */
+const TARGET_CACHE_MAX_ENTRIES = 1_000;
 
 /** Event types this integration acts on; others are acknowledged and ignored (STYLE §4). */
 export const HANDLED_EVENT = /^(matter|contact)\.[a-z]+$|^error$/;
 
+/**
+ * Smokeball's ids are GUIDs (reference §5 "Delivery"); anything else is not a notification. The subscription
+ * id reaches Postgres before the delivery is verified, so it must be text Postgres accepts (no NUL).
+ */
+const SmokeballId = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/);
+
 const Envelope = z.object({
-  accountId: z.string().min(1).max(100),
+  accountId: SmokeballId,
   userId: z.string().max(100).nullish(),
-  subscriptionId: z.string().min(1).max(100),
+  subscriptionId: SmokeballId,
   type: z.string().min(1).max(100),
   source: z.string().max(50).nullish(),
   payload: z.record(z.string(), z.unknown()),
   timestamp: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]).transform(String),
 });
+
+/** The resource a notification is about: `payload.id`, or `resourceId` for `error`; only id-shaped values. */
+function resourceIdOf(payload: Record<string, unknown>): string | null {
+  const id = payload.id ?? payload.resourceId;
+  return typeof id === 'string' && SmokeballId.safeParse(id).success ? id : null;
+}
 
 export type ReceiveDeps = {
   sql: Sql;
@@ -57,12 +71,15 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
     const row = await findDeliveryTarget(deps.sql, subscriptionId);
     const key = row?.sealedWebhookKey ? await deps.sealer.open(row.sealedWebhookKey, webhookKeyContext(row.firmId)).catch(() => undefined) : undefined;
     const target = row && key ? { ...row, key } : undefined;
+    if (targets.size >= TARGET_CACHE_MAX_ENTRIES) targets.delete(targets.keys().next().value!);
     targets.set(subscriptionId, { target, until: deps.now() + TARGET_CACHE_TTL_MS });
     return target;
   }
 
   return async function receiveDelivery(req: Request): Promise<ReceivedDelivery> {
     const text = await readTextBody(req, MAX_WEBHOOK_BODY_BYTES);
+    // jsonb cannot hold U+0000; such a body is no Smokeball notification (and would fail the insert).
+    if (text.includes('\\u0000')) throw new AppError({ code: 'invalid_webhook', status: 400, message: 'The webhook body is not a Smokeball notification' });
     let json: unknown;
     try {
       json = parseSmokeballJson(text);
@@ -85,10 +102,10 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
       deps.log('webhook_ignored', { firmId: target.firmId, type: body.type.slice(0, 50) });
       return { stored: false, ignored: body.type === 'noop' ? 'noop' : 'unhandled_type' };
     }
-    const resourceId = typeof body.payload.id === 'string' ? body.payload.id : typeof body.payload.resourceId === 'string' ? body.payload.resourceId : null;
+    const resourceId = resourceIdOf(body.payload);
     // Redeliveries repeat the originating RequestId, the type, the resource and the event's own time.
     const fingerprint = await sha256Hex([body.subscriptionId, headers.requestId, body.type, resourceId ?? '', body.timestamp].join('|'));
-    const { eventId } = await storeWebhookEvent(deps.sql, {
+    const { eventId, subscribed } = await storeWebhookEvent(deps.sql, {
       firmId: target.firmId,
       fingerprint,
       subscriptionId: target.subscriptionId,
@@ -99,6 +116,11 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
       timestampTicks: body.timestamp,
       payload: body.payload,
     });
+    if (!subscribed) {
+      // The subscription was removed (disconnect, re-registration) after it was cached: refuse like any other.
+      targets.delete(body.subscriptionId);
+      throw unverified();
+    }
     return { stored: true, duplicate: eventId === null, eventId, firmId: target.firmId, type: body.type };
   };
 }
