@@ -1,6 +1,9 @@
 // POST /functions/v1/sync-worker (secret key in `apikey`; pg_cron on Supabase, the periodic sweep
-// locally): drains due sync jobs in batches within its wall-clock budget → the summary.
+// locally): drains due sync jobs in batches within its wall-clock budget → the summary. The body is
+// empty or `{}` (pg_cron and the pump send `{}`); anything else is refused, not silently ignored.
+import { z } from 'zod';
 import { defineFunction } from '../../../shared/http/define-function.ts';
+import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime.ts';
 import { drainSyncJobs } from '../../../shared/sync/queue/drain-sync-jobs.ts';
 import { drainDeps, newWorkerId } from '../../../shared/sync/queue/worker-deps.ts';
@@ -10,12 +13,15 @@ export const runtime = lazyRuntime(() => Deno.env.toObject());
 /** Of the Edge Function's 150 s wall clock: stop claiming with room left to finish the last jobs. */
 const WORKER_BUDGET_MS = 60_000;
 
+const SweepBody = z.object({}).strict();
+
 export default defineFunction(
   {
     name: 'sync-worker',
     methods: ['POST'],
     auth: 'secret-key',
-    async handle({ runtime, log }) {
+    async handle({ req, runtime, log }) {
+      parseWith(SweepBody, await readJsonBody(req, { emptyAs: {} }), 'invalid_body');
       const summary = await drainSyncJobs(drainDeps(runtime, log.info), {
         budgetMs: WORKER_BUDGET_MS,
         worker: newWorkerId('sync-worker'),

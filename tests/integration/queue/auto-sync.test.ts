@@ -1,6 +1,7 @@
 // Auto-sync on document approval: the trigger queues, the wake-up runs, the file lands in Smokeball.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { jobsOfMatter, runsOfMatter, waitForMatterJobsToEnd, waitForSimFiles } from '../../helpers/queue.ts';
 import { createConnectedFirm, putDocumentObject, sim, type ConnectedFirm } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
@@ -47,5 +48,59 @@ describe('auto-sync', () => {
     } finally {
       await sql`update public.smokeball_connections set auto_sync = true where firm_id = ${firm.id}`;
     }
+  });
+
+  describe('bursts coalesce: 20 approvals of one matter', () => {
+    /** A matter of the firm with `count` pending documents whose bytes are in Storage. */
+    async function matterWithPendingDocuments(count: number) {
+      const client = await createClient(sql, firm.id);
+      const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
+      const docs = [];
+      for (let i = 0; i < count; i++) {
+        const doc = await createDocument(sql, firm.id, matter.id, { status: 'pending', fileName: `burst-${i}.pdf` });
+        await putDocumentObject(doc.storagePath, 512);
+        docs.push(doc);
+      }
+      return { matter, docs };
+    }
+
+    /** Every document uploaded exactly once, by at most 2 jobs and 2 runs. */
+    async function expectEveryFileOnceByAtMostTwoJobs(matterId: string, documentIds: string[], approvedAt: number) {
+      await waitFor(async () => {
+        const [row] = await sql`select count(*)::int as n from public.documents where matter_id = ${matterId} and smokeball_file_id is not null`;
+        return row.n === documentIds.length;
+      }, { timeoutMs: 20_000, what: 'every document to be linked to a Smokeball file' });
+      const elapsedMs = Date.now() - approvedAt;
+      const jobs = await waitForMatterJobsToEnd(sql, matterId);
+      const ran = jobs.filter((j) => j.attempts > 0 || j.status === 'running' || j.status === 'succeeded');
+      expect(ran.length).toBeGreaterThanOrEqual(1);
+      expect(ran.length).toBeLessThanOrEqual(2);
+      expect(jobs.every((j) => j.status === 'succeeded')).toBe(true);
+      const runs = await runsOfMatter(sql, matterId);
+      expect(runs.length).toBeLessThanOrEqual(2);
+      expect(runs.every((r) => r.status === 'succeeded' && r.trigger === 'auto')).toBe(true);
+
+      // A file record is readable a moment after its 202 (the simulator's write visibility delay).
+      const files = await waitForSimFiles(firm.username, documentIds);
+      for (const id of documentIds) expect(files.get(id), `files of document ${id}`).toEqual([expect.objectContaining({ isUploaded: true })]);
+      return { elapsedMs, jobs: ran.length, runs: runs.length };
+    }
+
+    test('20 documents approved in one transaction arrive exactly once, by at most 2 jobs', async () => {
+      const { matter, docs } = await matterWithPendingDocuments(20);
+      const approvedAt = Date.now();
+      await sql.begin((tx) => tx`update public.documents set status = 'approved', approved_at = now() where matter_id = ${matter.id}`);
+      expect((await jobsOfMatter(sql, matter.id)).length).toBe(1);
+      const result = await expectEveryFileOnceByAtMostTwoJobs(matter.id, docs.map((d) => d.id), approvedAt);
+      console.info(`[timing] 20 approvals in one transaction → all uploaded in ${result.elapsedMs} ms (${result.jobs} job(s), ${result.runs} run(s))`);
+    });
+
+    test('20 documents approved in 20 quick transactions arrive exactly once, by at most 2 jobs', async () => {
+      const { matter, docs } = await matterWithPendingDocuments(20);
+      const approvedAt = Date.now();
+      for (const doc of docs) await sql`update public.documents set status = 'approved', approved_at = now() where id = ${doc.id}`;
+      const result = await expectEveryFileOnceByAtMostTwoJobs(matter.id, docs.map((d) => d.id), approvedAt);
+      console.info(`[timing] 20 approvals in 20 transactions → all uploaded in ${result.elapsedMs} ms (${result.jobs} job(s), ${result.runs} run(s))`);
+    });
   });
 });
