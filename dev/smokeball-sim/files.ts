@@ -86,3 +86,12 @@ export function getFile(ctx: ApiCtx): Reply {
   if (!file || file.matterId !== ctx.params.id) throw notFoundProblem(ctx.path, 'File');
   return json(200, fileView(ctx.world.baseUrl, file, ctx.world.store.objects.get(file.s3Key)));
 }
+
+/** `GET …/files/{fileId}/upload` (reference §4 "Related endpoints"): a fresh upload URL for the file. */
+export function getUploadInfo(ctx: ApiCtx): Reply {
+  requireVisibleMatter(ctx, ctx.params.id);
+  const file = ctx.account.files.get(ctx.params.fileId);
+  if (!file || file.matterId !== ctx.params.id) throw notFoundProblem(ctx.path, 'File');
+  const upload = presignUpload(ctx.world, file.s3Key);
+  return json(200, { fileId: file.id, uploadUrl: upload.url, expiry: new Date(upload.expiresAtMs).toISOString() });
+}

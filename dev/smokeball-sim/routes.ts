@@ -19,6 +19,7 @@ export const API_TEMPLATES = [
   'GET /matters/{id}/documents/files',
   'POST /matters/{id}/documents/files',
   'GET /matters/{id}/documents/files/{fileId}',
+  'GET /matters/{id}/documents/files/{fileId}/upload',
   'GET /webhooks',
   'POST /webhooks',
   'GET /webhooks/types',

@@ -207,6 +207,11 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
       );
     },
 
+    /** A fresh upload URL for an existing file (reference §4: `GET …/files/{fileId}/upload`). */
+    uploadInfo(matterId: string, fileId: string): Promise<SmokeballResult<UploadFileInfo>> {
+      return request({ method: 'GET', route: '/matters/{id}/documents/files/{id}/upload', ids: [matterId, fileId], schema: UploadFileInfo });
+    },
+
     /** Step 2: stream the bytes to `uploadUrl` with their Content-Length (upload.ts; not rate limited). */
     upload(input: { uploadUrl: string; body: UploadBody; contentLength: number }): Promise<{ status: number }> {
       return uploadToPresignedUrl(input);

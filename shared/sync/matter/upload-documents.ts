@@ -54,8 +54,8 @@ export async function uploadApprovedDocuments(
 ): Promise<DocumentCounts & { failures: DocumentFailure[] }> {
   const counts = { uploaded: 0, skipped: 0, failed: 0 };
   const failures: DocumentFailure[] = [];
-  let existingFiles: Map<string, string> | undefined;
-  const filesOfMatter = async () => (existingFiles ??= await listUploadedFiles(deps.client, smokeballMatterId));
+  let existingFiles: Map<string, ExistingFile> | undefined;
+  const filesOfMatter = async () => (existingFiles ??= await listFilesByDocument(deps.client, smokeballMatterId));
 
   for (const doc of documents) {
     if (doc.smokeballFileId) {
@@ -75,9 +75,23 @@ export async function uploadApprovedDocuments(
             throw err;
           }
         });
-        if (found) {
-          await saveFileLink(deps.sql, firmId, doc.id, found);
+        if (found?.isUploaded) {
+          await saveFileLink(deps.sql, firmId, doc.id, found.fileId);
           deps.recorder.step('document', 'linked', doc.id);
+          counts.uploaded++;
+          continue;
+        }
+        if (found) {
+          // The record exists but its bytes never arrived (the attempt died mid-upload): upload to that
+          // record with a fresh URL instead of creating a second one.
+          const source = await deps.openDocument(doc);
+          const { data: info } = await deps.client.files.uploadInfo(smokeballMatterId, found.fileId).catch(async (err) => {
+            await source.body.cancel().catch(() => undefined);
+            throw err;
+          });
+          await deps.client.files.upload({ uploadUrl: info.uploadUrl, body: source.body, contentLength: source.contentLength });
+          await saveFileLink(deps.sql, firmId, doc.id, found.fileId);
+          deps.recorder.step('document', 'resumed', doc.id);
           counts.uploaded++;
           continue;
         }
@@ -117,12 +131,15 @@ export async function uploadApprovedDocuments(
   return { ...counts, failures };
 }
 
-/** casehugDocumentId → file id of the matter's files whose bytes arrived. */
-async function listUploadedFiles(client: SmokeballClient, matterId: string): Promise<Map<string, string>> {
-  const byDocument = new Map<string, string>();
+type ExistingFile = { fileId: string; isUploaded: boolean };
+
+/** casehugDocumentId → the matter's file created for it (an uploaded one preferred over an empty one). */
+async function listFilesByDocument(client: SmokeballClient, matterId: string): Promise<Map<string, ExistingFile>> {
+  const byDocument = new Map<string, ExistingFile>();
   for await (const file of client.files.list(matterId)) {
     const documentId = file.additionalData?.[DOCUMENT_ID_KEY];
-    if (documentId && file.isUploaded && !file.isDeleted) byDocument.set(documentId, file.id);
+    if (!documentId || file.isDeleted || file.isCancelled) continue;
+    if (!byDocument.get(documentId)?.isUploaded) byDocument.set(documentId, { fileId: file.id, isUploaded: file.isUploaded === true });
   }
   return byDocument;
 }

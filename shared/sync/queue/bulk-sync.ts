@@ -22,7 +22,7 @@ export async function startBulkSync(
   firm: FirmMembership,
   userId: string,
   body: { matterIds: string[] } | { all: true },
-): Promise<{ batchId: string; queued: number; alreadyQueued: number }> {
+): Promise<{ batchId: string | null; queued: number; alreadyQueued: number }> {
   if ('all' in body && firm.role !== 'admin') throw forbidden('Only a firm admin can sync every matter');
   const [connection] = await deps.sql<{ status: string }[]>`select status from public.smokeball_connections where firm_id = ${firm.firmId}`;
   if (!connection) throw new AppError({ code: 'not_connected', status: 409, message: 'Smokeball is not connected for this firm; an admin must connect it first' });
@@ -34,7 +34,8 @@ export async function startBulkSync(
     matterIds: 'all' in body ? 'all' : [...new Set(body.matterIds)],
   });
   if (result.unknown.length > 0 && result.queued + result.alreadyQueued === 0) throw notFound('None of these matters was found');
-  return { batchId, queued: result.queued, alreadyQueued: result.alreadyQueued };
+  // Nothing new to queue (no matters, or all already queued): no batch to follow.
+  return { batchId: result.queued > 0 ? batchId : null, queued: result.queued, alreadyQueued: result.alreadyQueued };
 }
 
 export async function readBulkSync(deps: { sql: Sql }, firmId: string, batchId: string) {

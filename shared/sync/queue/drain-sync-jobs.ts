@@ -1,4 +1,4 @@
-// The worker loop (issue 8): claim due jobs in batches and run them, within a wall-clock budget, each
+// The worker loop (issue 8): lanes that each claim the next due job and run it, within a wall-clock budget, each
 // under a lease it renews while it works; finish every job through the queue's finish function, which
 // decides retry, dead or parked. Used by sync-worker (everything due), on-document-approved (one
 // matter, now) and the benchmarks.
@@ -12,8 +12,6 @@ import { decideJobOutcome } from './job-outcome.ts';
 
 /** A worker that died loses its jobs after this; renewed every third of it while the job runs. */
 export const JOB_LEASE_S = 60;
-/** Jobs claimed per round; each round runs them JOB_CONCURRENCY at a time. */
-export const JOB_BATCH_SIZE = 8;
 /** Syncs of different matters in parallel: the shared rate limiter paces them against Smokeball. */
 export const JOB_CONCURRENCY = 4;
 
@@ -24,7 +22,6 @@ export type DrainOptions = {
   budgetMs: number;
   worker: string;
   leaseSeconds?: number;
-  batchSize?: number;
   concurrency?: number;
   /** Only this firm's / this matter's jobs (on-document-approved). */
   firmId?: string;
@@ -39,21 +36,23 @@ export async function drainSyncJobs(deps: DrainDeps, options: DrainOptions): Pro
   const summary: DrainSummary = { claimed: 0, succeeded: 0, retried: 0, dead: 0, parked: 0, superseded: 0, lost: 0 };
   const deadline = deps.now() + options.budgetMs;
   const leaseSeconds = options.leaseSeconds ?? JOB_LEASE_S;
-  do {
-    const jobs = await claimSyncJobs(deps.sql, {
-      worker: options.worker,
-      limit: options.batchSize ?? JOB_BATCH_SIZE,
-      leaseSeconds,
-      firmId: options.firmId,
-      subjectId: options.subjectId,
-    });
-    if (jobs.length === 0) break;
-    summary.claimed += jobs.length;
-    await runWithConcurrency(jobs, options.concurrency ?? JOB_CONCURRENCY, async (job) => {
-      const status = await runJob(deps, job, options.worker, leaseSeconds);
-      count(summary, status);
-    });
-  } while (!options.once && deps.now() < deadline);
+  // Each lane claims its next job as soon as it is free, so one slow job (a large upload, a wait through
+  // Smokeball's consistency window) never holds back the jobs of other matters.
+  const lane = async () => {
+    do {
+      const [job] = await claimSyncJobs(deps.sql, {
+        worker: options.worker,
+        limit: 1,
+        leaseSeconds,
+        firmId: options.firmId,
+        subjectId: options.subjectId,
+      });
+      if (!job) return;
+      summary.claimed++;
+      count(summary, await runJob(deps, job, options.worker, leaseSeconds));
+    } while (!options.once && deps.now() < deadline);
+  };
+  await Promise.all(Array.from({ length: options.once ? 1 : options.concurrency ?? JOB_CONCURRENCY }, lane));
   return summary;
 }
 
@@ -95,12 +94,4 @@ function count(summary: DrainSummary, status: FinishedStatus | 'parked'): void {
   else if (status === 'parked') summary.parked++;
   else if (status === 'failed') summary.superseded++;
   else summary.lost++;
-}
-
-async function runWithConcurrency<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(lanes);
 }
