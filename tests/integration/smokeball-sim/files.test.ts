@@ -135,3 +135,27 @@ describe('GET /matters/{id}/documents/files', () => {
     }
   });
 });
+
+describe('GET /matters/{id}/documents/files/{fileId}/upload', () => {
+  it('gives a fresh upload URL for a file whose first upload never happened, and the bytes land on that file', async () => {
+    const created = await addFile('Resumed.pdf', { casehugDocumentId: 'resume-me' });
+    const fileId = created.body.fileId as string;
+    await visible(t.url, token, `/matters/${matterId}/documents/files/${fileId}`);
+    const fresh = await api(t.url, token, 'GET', `/matters/${matterId}/documents/files/${fileId}/upload`);
+    expect(fresh.status).toBe(200);
+    expect(fresh.body).toEqual({ fileId, uploadUrl: expect.any(String), expiry: expect.any(String) });
+    const bytes = randomBytes(1000);
+    expect((await put(fresh.body.uploadUrl, bytes)).status).toBe(200);
+    const file = await eventually(async () => {
+      const got = await api(t.url, token, 'GET', `/matters/${matterId}/documents/files/${fileId}`);
+      return got.body.isUploaded ? got.body : undefined;
+    }, 'the file to show its upload');
+    expect(file).toMatchObject({ id: fileId, isUploaded: true, sizeBytes: 1000 });
+    const state = await t.control.state(accountId);
+    expect(state.accounts[0].files.find((f) => f.id === fileId)?.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+
+  it('answers 404 for an unknown file', async () => {
+    expect((await api(t.url, token, 'GET', `/matters/${matterId}/documents/files/00000000-0000-4000-8000-000000000000/upload`)).status).toBe(404);
+  });
+});
