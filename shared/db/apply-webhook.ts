@@ -65,12 +65,17 @@ export async function recordAsyncFailure(
   sql: Sql,
   firmId: string,
   f: { requestId: string; message: string; clearLinkTo: string | null },
-): Promise<{ runs: number }> {
+): Promise<{ runs: number; running: number }> {
+  // A run still going would overwrite `failed` when it finishes: the caller retries once it has ended.
+  const [{ running }] = await sql<{ running: number }[]>`
+    select count(*)::int as running from public.sync_runs
+    where firm_id = ${firmId} and request_ids @> array[${f.requestId}]::text[] and status = 'running'`;
+  if (running > 0) return { runs: 0, running };
   const runs = await sql<{ matterId: string | null }[]>`
     update public.sync_runs
     set status = 'failed', error_code = 'smokeball_async_error', error_message = ${f.message},
         finished_at = coalesce(finished_at, clock_timestamp())
-    where firm_id = ${firmId} and request_ids @> array[${f.requestId}]::text[]
+    where firm_id = ${firmId} and request_ids @> array[${f.requestId}]::text[] and status <> 'running'
     returning matter_id as "matterId"`;
   const matterIds = runs.map((r) => r.matterId).filter((id): id is string => id !== null);
   if (f.clearLinkTo && matterIds.length > 0) {
@@ -82,7 +87,7 @@ export async function recordAsyncFailure(
     await sql`update public.documents set smokeball_file_id = null, smokeball_synced_at = null
               where firm_id = ${firmId} and matter_id = any(${matterIds}) and smokeball_file_id = ${f.clearLinkTo}`;
   }
-  return { runs: runs.length };
+  return { runs: runs.length, running: 0 };
 }
 
 /** Whether a sync of this firm is still running (its RequestIds are recorded when it ends). */

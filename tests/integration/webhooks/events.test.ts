@@ -1,0 +1,100 @@
+// Issue 9: `error` events fail the run that sent the request and clear a link that will never resolve;
+// echoes of our own requests are recognised by RequestId and cost no re-fetch; `noop` and unknown event
+// types are acknowledged and ignored.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
+import { runsOfMatter } from '../../helpers/queue.ts';
+import { accountRequests, bookmark, createConnectedFirm, requestSync, settledSimAccount, sim, withFault, type ConnectedFirm } from '../../helpers/sync.ts';
+import { waitFor } from '../../helpers/wait.ts';
+import { countEvents, deliver, signedDelivery, signerFor, simApi, type DeliverySigner } from '../../helpers/webhooks.ts';
+
+let sql: Sql;
+let firm: ConnectedFirm;
+let signer: DeliverySigner;
+beforeAll(async () => {
+  sql = connectAsSuperuser();
+  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
+  signer = await signerFor(sql, firm);
+});
+afterAll(() => sql.end());
+
+describe('error events', () => {
+  test('an async failure of POST /matters fails the run with Smokeball’s message and clears the link, so a re-sync creates it', async () => {
+    const client = await createClient(sql, firm.id);
+    const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
+    const message = `Matter could not be created ${Date.now()}`;
+    const first = await withFault({ account: firm.username, endpoint: 'POST /matters', asyncFailure: { message }, count: 1 }, async () => {
+      const res = await requestSync(firm.memberToken, matter.id);
+      expect(res.status).toBe(200);
+      return (await res.json()) as { runId: string; matter: { id: string } };
+    });
+    const run = await waitFor(async () => {
+      const [r] = await sql`select status, error_code, error_message, request_ids from public.sync_runs where id = ${first.runId}`;
+      return r.status === 'failed' && r;
+    }, { what: 'the error event to fail the run' });
+    expect(run).toMatchObject({ status: 'failed', error_code: 'smokeball_async_error', error_message: expect.stringContaining(message) });
+    const [errorEvent] = await sql`select status, error_code from public.webhook_events where firm_id = ${firm.id} and event_type = 'error' and request_id = any(${run.request_ids})`;
+    expect(errorEvent).toEqual({ status: 'processed', error_code: 'run_failed' });
+    const [afterError] = await sql`select smokeball_matter_id from public.matters where id = ${matter.id}`;
+    expect(afterError.smokeball_matter_id).toBeNull();
+
+    const again = await requestSync(firm.memberToken, matter.id);
+    expect(again.status).toBe(200);
+    const second = (await again.json()) as { status: string; matter: { id: string } };
+    expect(second.status).toBe('succeeded');
+    expect(second.matter.id).not.toBe(first.matter.id);
+    const account = await settledSimAccount(firm.username);
+    expect(account.matters.map((m) => m.id)).toContain(second.matter.id);
+    expect(account.matters.map((m) => m.id)).not.toContain(first.matter.id);
+    const runs = await runsOfMatter(sql, matter.id);
+    expect(runs.map((r: { status: string }) => r.status).sort()).toEqual(['failed', 'succeeded']);
+  });
+});
+
+describe('echoes of our own requests', () => {
+  test('after a sync, the matter.created echo is ignored as own_request with no GET of the matter', async () => {
+    const client = await createClient(sql, firm.id);
+    const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
+    const mark = await bookmark(firm.accountId);
+    const res = await requestSync(firm.memberToken, matter.id);
+    const sync = (await res.json()) as { runId: string; matter: { id: string }; contact: { id: string } };
+    const [run] = await sql`select request_ids from public.sync_runs where id = ${sync.runId}`;
+    const echoes = await waitFor(async () => {
+      const rows = await sql`
+        select event_type, resource_id, status, error_code from public.webhook_events
+        where firm_id = ${firm.id} and request_id = any(${run.request_ids}) order by event_type`;
+      return rows.length >= 2 && rows.every((r) => r.status !== 'received') && rows;
+    }, { what: 'the echoes of the sync to be processed' });
+    expect(echoes).toEqual([
+      { event_type: 'contact.created', resource_id: sync.contact.id, status: 'ignored', error_code: 'own_request' },
+      { event_type: 'matter.created', resource_id: sync.matter.id, status: 'ignored', error_code: 'own_request' },
+    ]);
+    const gets = (await accountRequests(firm.accountId, mark)).filter((r) => r.method === 'GET' && (r.path.includes(sync.matter.id) || r.path.includes(sync.contact.id)));
+    expect(gets).toEqual([]);
+  });
+});
+
+describe('events we do not act on', () => {
+  test('a noop sent by Smokeball’s notify is acknowledged (200) and stores nothing', async () => {
+    const before = await countEvents(sql, firm.id);
+    const mark = (await sim().deliveries()).reduce((max, d) => Math.max(max, d.seq), 0);
+    const res = await simApi(sql, firm.id, 'POST', `/webhooks/${signer.subscriptionId}/notify`);
+    expect(res.status).toBe(200);
+    const delivery = await waitFor(async () => (await sim().deliveries(mark)).find((d) => d.subscriptionId === signer.subscriptionId && d.type === 'noop'), { what: 'the noop delivery' });
+    expect(delivery.statusCode).toBe(200);
+    expect(await countEvents(sql, firm.id)).toBe(before);
+  });
+
+  test.each([
+    { type: 'noop', ignored: 'noop' },
+    { type: 'task.created', ignored: 'unhandled_type' },
+    { type: 'mattertype.updated', ignored: 'unhandled_type' },
+    { type: 'files.updated', ignored: 'unhandled_type' },
+    { type: 'Matter.Updated', ignored: 'unhandled_type' },
+  ])('a signed $type is acknowledged and ignored', async ({ type, ignored }) => {
+    const before = await countEvents(sql, firm.id);
+    const res = await deliver(signedDelivery(signer, { type, payload: { id: 'x' } }));
+    expect(res).toEqual({ status: 200, body: { received: true, ignored } });
+    expect(await countEvents(sql, firm.id)).toBe(before);
+  });
+});
