@@ -6,6 +6,8 @@ import postgres from 'postgres';
 
 /** pg_cron on Supabase wakes sync-worker every 5 s; locally a tighter sweep keeps tests quick. */
 export const SWEEP_INTERVAL_MS = 1_000;
+/** sync-worker calls running at once, as overlapping pg_cron runs would be. */
+const MAX_SWEEPS_IN_FLIGHT = 2;
 
 export type JobPumpOptions = {
   dbUrl: string;
@@ -50,15 +52,19 @@ export async function startJobPump(options: JobPumpOptions): Promise<JobPump> {
     });
   }
 
-  let sweeping: Promise<unknown> | undefined;
+  // pg_cron starts its call on schedule whether or not the last one finished; a cap keeps a slow queue
+  // from piling up calls here.
+  const sweeps = new Set<Promise<unknown>>();
   const timer = setInterval(() => {
-    sweeping ??= call('sync-worker', {}).finally(() => (sweeping = undefined));
+    if (sweeps.size >= MAX_SWEEPS_IN_FLIGHT) return;
+    const sweep = call('sync-worker', {}).finally(() => sweeps.delete(sweep));
+    sweeps.add(sweep);
   }, options.sweepIntervalMs ?? SWEEP_INTERVAL_MS);
 
   return {
     async stop() {
       clearInterval(timer);
-      await sweeping;
+      await Promise.all(sweeps);
       await listener?.unlisten().catch(() => undefined);
       await sql.end({ timeout: 2 });
     },

@@ -22,11 +22,12 @@ const JOB_COLUMNS = (sql: Sql) => sql`
 
 export async function claimSyncJobs(
   sql: Sql,
-  claim: { worker: string; limit: number; leaseSeconds: number; firmId?: string; subjectId?: string },
+  claim: { worker: string; limit: number; leaseSeconds: number; firmId?: string; subjectId?: string; kind?: SyncJob['kind'] },
 ): Promise<SyncJob[]> {
   return sql<SyncJob[]>`
     select ${JOB_COLUMNS(sql)}
-    from private.claim_sync_jobs(${claim.worker}, ${claim.limit}, ${claim.leaseSeconds}, ${claim.firmId ?? null}, ${claim.subjectId ?? null})`;
+    from private.claim_sync_jobs(${claim.worker}, ${claim.limit}, ${claim.leaseSeconds}, ${claim.firmId ?? null},
+                                 ${claim.subjectId ?? null}, ${claim.kind ?? null})`;
 }
 
 export async function finishSyncJob(

@@ -44,7 +44,8 @@ export async function finishRun(
         api_calls = ${result.apiCalls}, request_ids = ${result.requestIds}, finished_at = clock_timestamp(),
         duration_ms = greatest(0, (extract(epoch from clock_timestamp() - started_at) * 1000)::int),
         error_code = ${result.errorCode}, error_message = ${result.errorMessage}
-    where firm_id = ${firmId} and id = ${runId}`;
+    -- A run an \`error\` webhook already failed (Smokeball rejected one of its writes) stays failed.
+    where firm_id = ${firmId} and id = ${runId} and status = 'running'`;
 }
 
 /** Runs of this matter still `running` whose holder lost its lease: they died; say so in the history. */

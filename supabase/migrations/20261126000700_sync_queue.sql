@@ -52,7 +52,8 @@ create or replace function private.claim_sync_jobs(
   p_limit integer,
   p_lease_seconds integer,
   p_firm_id uuid default null,
-  p_subject_id uuid default null
+  p_subject_id uuid default null,
+  p_kind text default null
 )
 returns setof public.sync_jobs
 language plpgsql
@@ -75,6 +76,7 @@ begin
            or (j.status = 'running' and j.locked_until < pg_catalog.now()))
       and (p_firm_id is null or j.firm_id = p_firm_id)
       and (p_subject_id is null or j.subject_id = p_subject_id)
+      and (p_kind is null or j.kind = p_kind)
       -- Not while another job of the same matter holds a live lease (the per-matter lease inside the sync
       -- is the real guard; this keeps a worker from claiming a job it would only wait on).
       and not exists (
@@ -93,8 +95,8 @@ begin
   returning j.*;
 end;
 $$;
-revoke all on function private.claim_sync_jobs(text, integer, integer, uuid, uuid) from public, anon, authenticated;
-grant execute on function private.claim_sync_jobs(text, integer, integer, uuid, uuid) to service_role;
+revoke all on function private.claim_sync_jobs(text, integer, integer, uuid, uuid, text) from public, anon, authenticated;
+grant execute on function private.claim_sync_jobs(text, integer, integer, uuid, uuid, text) to service_role;
 
 -- ---------------------------------------------------------------------------------------------------
 -- Finish: succeeded; or failed → queued again after `p_retry_in_ms` (backoff computed by the caller's

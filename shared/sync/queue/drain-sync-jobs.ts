@@ -23,9 +23,10 @@ export type DrainOptions = {
   worker: string;
   leaseSeconds?: number;
   concurrency?: number;
-  /** Only this firm's / this matter's jobs (on-document-approved). */
+  /** Only this firm's / this matter's jobs (on-document-approved), or only jobs of one kind. */
   firmId?: string;
   subjectId?: string;
+  kind?: SyncJob['kind'];
   /** Claim at most one round (on-document-approved runs the job for one matter, not the whole queue). */
   once?: boolean;
 };
@@ -46,6 +47,7 @@ export async function drainSyncJobs(deps: DrainDeps, options: DrainOptions): Pro
         leaseSeconds,
         firmId: options.firmId,
         subjectId: options.subjectId,
+        kind: options.kind,
       });
       if (!job) return;
       summary.claimed++;

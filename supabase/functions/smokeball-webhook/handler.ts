@@ -4,6 +4,7 @@
 // saying which). The stored event is processed after the answer, and again by the sweep if that fails.
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { lazyRuntime } from '../../../shared/runtime.ts';
+import { coalesced } from '../../../shared/sync/queue/coalesce.ts';
 import { drainSyncJobs } from '../../../shared/sync/queue/drain-sync-jobs.ts';
 import { drainDeps, newWorkerId } from '../../../shared/sync/queue/worker-deps.ts';
 import { createWebhookReceiver } from '../../../shared/sync/webhooks/receive-delivery.ts';
@@ -11,13 +12,19 @@ import { createWebhookReceiver } from '../../../shared/sync/webhooks/receive-del
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 
 let receiver: ReturnType<typeof createWebhookReceiver> | undefined;
+let processPending: (() => Promise<void>) | undefined;
+
+/** Background processing per instance: well inside the function's wall clock. */
+const PROCESS_BUDGET_MS = 20_000;
+/** One lane: processing shares the instance's small pool with the intake, which must stay fast. */
+const PROCESS_CONCURRENCY = 1;
 
 export default defineFunction(
   {
     name: 'smokeball-webhook',
     methods: ['POST'],
     auth: 'none',
-    async handle({ req, runtime, log }) {
+    async handle({ runtime, req, log }) {
       runtime.smokeball.assertConfigured();
       receiver ??= createWebhookReceiver({
         sql: runtime.sql,
@@ -26,18 +33,21 @@ export default defineFunction(
         now: runtime.now,
         log: log.info,
       });
-      const delivery = await receiver(req);
-      if (delivery.stored && delivery.eventId) {
-        // Process right after answering; the queue keeps the job if this instance goes away first.
-        const work = drainSyncJobs(drainDeps(runtime, log.info), {
-          budgetMs: 30_000,
+      // The answer costs one insert; processing (a re-fetch from Smokeball) runs after it, as one
+      // coalesced drain of the inbox's jobs per instance. The queue keeps every job if the instance goes
+      // away first, and the periodic sweep then runs it.
+      processPending ??= coalesced(() =>
+        drainSyncJobs(drainDeps(runtime, log.info), {
+          budgetMs: PROCESS_BUDGET_MS,
           worker: newWorkerId('smokeball-webhook'),
           leaseSeconds: runtime.config.syncLeaseSeconds,
-          firmId: delivery.firmId,
-          subjectId: delivery.eventId,
-          once: true,
-        }).catch(() => undefined);
-        (globalThis as unknown as { EdgeRuntime?: { waitUntil(p: Promise<unknown>): void } }).EdgeRuntime?.waitUntil(work);
+          kind: 'process_webhook',
+          concurrency: PROCESS_CONCURRENCY,
+        }),
+      );
+      const delivery = await receiver(req);
+      if (delivery.stored && delivery.eventId) {
+        (globalThis as unknown as { EdgeRuntime?: { waitUntil(p: Promise<unknown>): void } }).EdgeRuntime?.waitUntil(processPending());
       }
       return { body: delivery.stored ? { received: true, duplicate: delivery.duplicate } : { received: true, ignored: delivery.ignored } };
     },
