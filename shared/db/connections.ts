@@ -127,3 +127,12 @@ export async function readConnectionRegion(sql: Sql, firmId: string): Promise<'U
   const [row] = await sql<{ region: 'US' | 'AU' | 'UK' }[]>`select region from public.smokeball_connections where firm_id = ${firmId}`;
   return row?.region;
 }
+
+export type ConnectionState = { region: 'US' | 'AU' | 'UK'; status: ConnectionStatus; accountId: string | null };
+
+/** The connection's public columns only: no sealed token is read. */
+export async function readConnectionStatus(sql: Sql, firmId: string): Promise<ConnectionState | undefined> {
+  const [row] = await sql<ConnectionState[]>`
+    select region, status, account_id as "accountId" from public.smokeball_connections where firm_id = ${firmId}`;
+  return row;
+}

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { MatterTypeInfo } from '../../smokeball/schemas/matter-type.ts';
 import { normalizeMatterTypeName } from '../case-types/normalize.ts';
-import { cacheAccountKey, type FirmScope, type MatterTypesDeps, openFirmSmokeball } from './firm-smokeball.ts';
+import { cacheAccountKey, type FirmScope, type FirmSmokeballDeps, openFirmSmokeball } from '../firm-smokeball.ts';
 
 export const MatterTypeKind = z.enum(['matter', 'lead']);
 export type MatterTypeKind = z.infer<typeof MatterTypeKind>;
@@ -34,7 +34,7 @@ export type ListMatterTypesInput = FirmScope & {
   refresh: boolean;
 };
 
-export async function listFirmMatterTypes(deps: MatterTypesDeps, input: ListMatterTypesInput): Promise<MatterTypeList> {
+export async function listFirmMatterTypes(deps: FirmSmokeballDeps, input: ListMatterTypesInput): Promise<MatterTypeList> {
   const { client, accountId } = await openFirmSmokeball(deps, input.firmId);
   const key = { accountId: cacheAccountKey(input.firmId, accountId), location: input.jurisdiction };
   if (input.refresh) client.matterTypes.invalidateCached(key.accountId);

@@ -7,7 +7,7 @@ import { listCaseTypeOverrides } from '../../db/case-type-mappings.ts';
 import type { Sql } from '../../db/connection.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { ResolveContext } from '../case-types/resolve.ts';
-import { cacheAccountKey } from './firm-smokeball.ts';
+import { cacheAccountKey } from '../firm-smokeball.ts';
 
 export type MappingFirm = {
   firmId: string;

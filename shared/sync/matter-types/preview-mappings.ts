@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { previewMappings, type MappingPreview } from '../case-types/preview.ts';
 import { ResolutionHow } from '../case-types/resolve.ts';
-import { cacheAccountKey, type FirmScope, type MatterTypesDeps, openFirmSmokeball } from './firm-smokeball.ts';
+import { cacheAccountKey, type FirmScope, type FirmSmokeballDeps, openFirmSmokeball } from '../firm-smokeball.ts';
 import { loadMappingContext } from './load-mapping-context.ts';
 
 export const PreviewEntry = z.object({
@@ -19,7 +19,7 @@ export type PreviewEntry = z.infer<typeof PreviewEntry>;
 export const MappingPreviewList = z.object({ jurisdiction: z.string(), mappings: z.array(PreviewEntry) });
 export type MappingPreviewList = z.infer<typeof MappingPreviewList>;
 
-export async function previewFirmMappings(deps: MatterTypesDeps, input: FirmScope & { refresh: boolean }): Promise<MappingPreviewList> {
+export async function previewFirmMappings(deps: FirmSmokeballDeps, input: FirmScope & { refresh: boolean }): Promise<MappingPreviewList> {
   const { client, accountId } = await openFirmSmokeball(deps, input.firmId);
   if (input.refresh) client.matterTypes.invalidateCached(cacheAccountKey(input.firmId, accountId));
   const ctx = await loadMappingContext(client, deps.sql, { firmId: input.firmId, jurisdiction: input.jurisdiction, accountId });

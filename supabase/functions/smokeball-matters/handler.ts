@@ -1,12 +1,11 @@
 // GET /functions/v1/smokeball-matters?offset=&limit= (member JWT) →
 // { matters: [{ id, number, title, status, linked, casehugMatterId }], total, offset, limit }.
 import { z } from 'zod';
-import { readConnectionRegion } from '../../../shared/db/connections.ts';
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime.ts';
-import { notConnected } from '../../../shared/sync/connection/refresh-token.ts';
+import { firmSmokeballDeps, openFirmSmokeball } from '../../../shared/sync/firm-smokeball.ts';
 import { listSmokeballMatters } from '../../../shared/sync/smokeball-matters.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
@@ -30,9 +29,7 @@ export default defineFunction(
       const query = parseWith(Query, Object.fromEntries(url.searchParams), 'invalid_query');
       runtime.smokeball.assertConfigured();
       const firm = await authorizeFirm(runtime.sql, user, url, 'member');
-      const region = await readConnectionRegion(runtime.sql, firm.firmId);
-      if (!region) throw notConnected();
-      const client = runtime.smokeball.clientFor({ firmId: firm.firmId, region });
+      const { client } = await openFirmSmokeball(firmSmokeballDeps(runtime), firm.firmId);
       return { body: await listSmokeballMatters({ sql: runtime.sql, client }, firm.firmId, query) };
     },
   },
