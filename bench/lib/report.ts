@@ -1,0 +1,56 @@
+// The bench's table: one row per scenario with its key figures beside the bound or aim (issue 10), as
+// Markdown so the same text goes into README's Performance section.
+type Report = { name: string; ok: boolean; error?: string } & Record<string, unknown>;
+type Run = { machine: { cpu: string; cores: number; memoryGiB: number; node: string; deno: string; loadAverage: number[] }; startedAt: string; mode: string; scenarios: Report[] };
+
+const num = (v: unknown, digits = 0) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '–');
+const s = (ms: unknown) => (typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` : '–');
+
+function figures(r: Report): { result: string; aim: string } {
+  if (!r.ok) return { result: `FAILED: ${r.error ?? 'unknown error'}`, aim: '' };
+  switch (r.name) {
+    case 'bulk-sync':
+      return {
+        result: `${r.matters} matters / ${r.documents} docs, ${r.workers} workers: wall ${s(r.wallMs)}, bound ${s(r.lowerBoundMs)}, efficiency ${num(r.efficiency, 3)}, 429s ${r.throttled}, ${num(r.requestsPerMatter, 2)} API req/matter`,
+        aim: 'efficiency ≥ 0.9, 0 × 429',
+      };
+    case 'rate-limiter':
+      return {
+        result: `${r.requests} requests: wall ${s(r.wallMs)}, bound ${s(r.lowerBoundMs)}, efficiency ${num(r.efficiency, 3)}, 429s ${r.throttled}`,
+        aim: 'efficiency ≥ 0.9, 0 × 429',
+      };
+    case 'large-document':
+      return {
+        result: `${num(r.sizeMiB)} MiB: RSS +${num(r.rssGrowthMb, 1)} MB (idle ${num(r.idleRssMb, 1)} MB), ${num(r.syncMBps, 1)} MB/s vs loopback copy ${num(r.baselineMBps, 1)} MB/s (${num(r.throughputRatio, 2)}×)`,
+        aim: 'RSS growth ≤ 64 MB per 1 GiB',
+      };
+    case 'webhook-intake':
+      return {
+        result: `${r.deliveries} deliveries (${r.duplicates} dup), ${r.senders} senders: ${num(r.deliveriesPerSecond)} /s, ack p50 ${num(r.ackP50Ms, 1)} ms, p99 ${num(r.ackP99Ms, 1)} ms (redelivered as duplicates: ${num(r.redeliveryPerSecond)} /s, p99 ${num(r.redeliveryAckP99Ms, 1)} ms); exactly once: ${r.exactlyOnce ? 'yes' : 'NO'}; processed in ${s(r.processingMs)} (bound ${s(r.processingLowerBoundMs)})`,
+        aim: 'p99 ≤ 50 ms at ≥ 500/s',
+      };
+    case 'auto-sync-latency':
+      return {
+        result: `${r.approvals} approvals: approval → uploaded p50 ${s(r.p50Ms)}, p95 ${s(r.p95Ms)} (max ${s(r.maxMs)})`,
+        aim: 'p50 ≤ 2 s',
+      };
+    default:
+      return { result: JSON.stringify(r), aim: '' };
+  }
+}
+
+export function machineLine(run: Run): string {
+  const m = run.machine;
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, Deno ${m.deno}; load average at start ${m.loadAverage.join(' / ')} (1/5/15 min); ${run.mode} run started ${run.startedAt}`;
+}
+
+export function formatTable(run: Run): string {
+  const rows = run.scenarios.map((r) => ({ name: r.name, ...figures(r), load: Array.isArray((r.loadAverage as { start?: number[] })?.start) ? (r.loadAverage as { start: number[] }).start[0].toFixed(1) : '–' }));
+  return [
+    `Machine: ${machineLine(run)}`,
+    '',
+    '| Scenario | Result | Aim | Load (1 min) at start |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${r.result} | ${r.aim} | ${r.load} |`),
+  ].join('\n');
+}

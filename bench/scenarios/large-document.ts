@@ -1,0 +1,188 @@
+// Benchmark scenario "large-document" (issue 10 §3): one 1 GiB approved document (quick: 32 MiB) synced
+// by `sync-matter` (the Deno function process streams it from Storage to the simulator's pre-signed S3
+// URL). Reports the function process's peak RSS above its idle RSS (idle = after a warm-up sync of a
+// small document on the same matter; peak = the highest VmRSS polled during the sync, or VmHWM when it
+// rose during the sync) and the sync's MB/s against a plain loopback copy of the same bytes (a Node
+// stream: file → http PUT → a sink that hashes). The simulator's stored sha256 must equal the source's.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  createConnectedFirm,
+  createDocument,
+  createMatter,
+  insertDocumentRow,
+  round,
+  storageRoot,
+  syncMatterNow,
+  type BenchContext,
+} from '../lib/bench-stack.ts';
+
+const SIZE_BYTES = { full: 2 ** 30, quick: 32 * 2 ** 20 } as const;
+const CHUNK_BYTES = 2 ** 20;
+const RSS_POLL_MS = 20;
+const MiB = 2 ** 20;
+
+export type LargeDocumentResult = {
+  name: 'large-document';
+  sizeMiB: number;
+  /** MB here are MiB (2^20 bytes). */
+  idleRssMb: number;
+  peakRssMb: number;
+  rssGrowthMb: number;
+  rssSamples: number;
+  syncMs: number;
+  syncMBps: number;
+  baselineMs: number;
+  baselineMBps: number;
+  /** syncMBps ÷ baselineMBps. */
+  throughputRatio: number;
+  sha256Matches: boolean;
+};
+
+export async function runLargeDocumentScenario(ctx: BenchContext): Promise<LargeDocumentResult> {
+  const sizeBytes = ctx.quick ? SIZE_BYTES.quick : SIZE_BYTES.full;
+  const firm = await createConnectedFirm(ctx, 'large', { autoSync: false });
+  const { matterId } = await createMatter(ctx, firm.id, 0);
+  // Warm-up: the function's modules, pools and client are loaded, the contact and matter exist.
+  await createDocument(ctx, firm.id, matterId, { status: 'approved', sizeBytes: 64 * 1024 });
+  await syncMatterNow(ctx, firm, matterId);
+
+  const documentId = randomUUID();
+  const fileName = 'large-document.bin';
+  const storagePath = `${firm.id}/${matterId}/${fileName}`;
+  const file = join(storageRoot(ctx), 'documents', ...storagePath.split('/'));
+  ctx.log(`large-document: writing ${sizeBytes / MiB} MiB`);
+  const sha256 = await writeStorageObject(file, sizeBytes, 'application/octet-stream');
+  try {
+    const baseline = await loopbackCopy(file, sizeBytes, sha256);
+    await insertDocumentRow(ctx, { id: documentId, firmId: firm.id, matterId, fileName, storagePath, sizeBytes, status: 'approved', contentType: 'application/octet-stream' });
+
+    const pid = ctx.stack.functions.get('sync-matter')?.process.pid;
+    if (!pid) throw new Error('the sync-matter function process is not running');
+    const before = await readMemory(pid);
+    let peakPolledKb = before.rssKb;
+    let samples = 0;
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const m = await readMemory(pid);
+        peakPolledKb = Math.max(peakPolledKb, m.rssKb);
+        samples++;
+        await new Promise((resolve) => setTimeout(resolve, RSS_POLL_MS));
+      }
+    })();
+    const started = performance.now();
+    let run: Record<string, unknown>;
+    try {
+      run = await syncMatterNow(ctx, firm, matterId);
+    } finally {
+      polling = false;
+      await poller;
+    }
+    const syncMs = performance.now() - started;
+    const after = await readMemory(pid);
+    const uploaded = (run.documents as { uploaded: number }).uploaded;
+    if (uploaded !== 1) throw new Error(`the sync uploaded ${uploaded} documents, expected 1`);
+    // VmHWM is the peak since the process started: it speaks for this sync only if it rose during it.
+    const peakKb = Math.max(peakPolledKb, after.hwmKb > before.hwmKb ? after.hwmKb : 0);
+
+    const simFile = (await ctx.sim.state(firm.username)).accounts[0].files.find(
+      (f) => (f.additionalData as Record<string, string> | undefined)?.casehugDocumentId === documentId,
+    );
+    const sha256Matches = simFile?.sha256 === sha256 && simFile.sizeBytes === sizeBytes && simFile.isUploaded;
+    if (!sha256Matches) throw new Error(`the simulator holds ${simFile?.sizeBytes} bytes with sha256 ${simFile?.sha256}, expected ${sha256}`);
+
+    const syncMBps = sizeBytes / MiB / (syncMs / 1000);
+    return {
+      name: 'large-document',
+      sizeMiB: sizeBytes / MiB,
+      idleRssMb: round(before.rssKb / 1024, 1),
+      peakRssMb: round(peakKb / 1024, 1),
+      rssGrowthMb: round((peakKb - before.rssKb) / 1024, 1),
+      rssSamples: samples,
+      syncMs: Math.round(syncMs),
+      syncMBps: round(syncMBps, 1),
+      baselineMs: Math.round(baseline.ms),
+      baselineMBps: round(baseline.mbps, 1),
+      throughputRatio: round(syncMBps / baseline.mbps, 2),
+      sha256Matches,
+    };
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+/**
+ * Writes `size` bytes (a random 1 MiB block, each chunk stamped with its index so no two chunks repeat)
+ * to the Storage folder by streaming, hashing as it goes, and writes the `.meta.json` sidecar the local
+ * Storage serves (dev/storage/server.ts) — never holding the object in memory.
+ */
+async function writeStorageObject(file: string, size: number, contentType: string): Promise<string> {
+  await mkdir(dirname(file), { recursive: true });
+  const block = randomBytes(CHUNK_BYTES);
+  const hash = createHash('sha256');
+  async function* chunks() {
+    for (let offset = 0, i = 0; offset < size; offset += CHUNK_BYTES, i++) {
+      const chunk = Buffer.from(block.subarray(0, Math.min(CHUNK_BYTES, size - offset)));
+      chunk.writeUInt32BE(i, 0);
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  await pipeline(chunks(), createWriteStream(file));
+  const sha256 = hash.digest('hex');
+  await writeFile(`${file}.meta.json`, JSON.stringify({ contentType, size, sha256, updatedAt: new Date().toISOString() }));
+  return sha256;
+}
+
+/** The same bytes, file → http PUT with Content-Length → a loopback sink that hashes: the plain-copy baseline. */
+async function loopbackCopy(file: string, size: number, expectedSha256: string): Promise<{ ms: number; mbps: number }> {
+  let received: { bytes: number; sha256: string } | undefined;
+  const server = createServer((req, res) => {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      bytes += chunk.length;
+    });
+    req.on('end', () => {
+      received = { bytes, sha256: hash.digest('hex') };
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method: 'PUT', path: '/sink', headers: { 'content-length': String(size) } }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', reject);
+      pipeline(createReadStream(file), req).catch(reject);
+    });
+    const ms = performance.now() - started;
+    if (received?.bytes !== size || received.sha256 !== expectedSha256) throw new Error('the loopback copy did not deliver the same bytes');
+    return { ms, mbps: size / MiB / (ms / 1000) };
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** VmRSS and VmHWM (kB) of a process, from /proc (Linux). */
+async function readMemory(pid: number): Promise<{ rssKb: number; hwmKb: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => {
+    const m = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    if (!m) throw new Error(`no ${name} in /proc/${pid}/status`);
+    return Number(m[1]);
+  };
+  return { rssKb: field('VmRSS'), hwmKb: field('VmHWM') };
+}
