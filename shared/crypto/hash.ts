@@ -9,8 +9,13 @@ export async function pkceChallenge(verifier: string): Promise<string> {
   return toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(verifier))));
 }
 
+/** An HMAC-SHA256 key, imported once for a key used again and again (a firm's webhook key). */
+export function importHmacKey(key: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', utf8(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+}
+
 /** Lowercase hex HMAC-SHA256 — Smokeball's webhook signature (reference §5). */
-export async function hmacSha256Hex(key: string, message: string): Promise<string> {
-  const k = await crypto.subtle.importKey('raw', utf8(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+export async function hmacSha256Hex(key: string | CryptoKey, message: string): Promise<string> {
+  const k = typeof key === 'string' ? await importHmacKey(key) : key;
   return toHex(new Uint8Array(await crypto.subtle.sign('HMAC', k, utf8(message))));
 }

@@ -6,7 +6,8 @@
 // nothing about which check failed.
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { sha256Hex } from '../../crypto/hash.ts';
+import { importHmacKey, sha256Hex } from '../../crypto/hash.ts';
+import { randomToken } from '../../crypto/random.ts';
 import type { Sealer } from '../../crypto/seal.ts';
 import type { Sql } from '../../db/connection.ts';
 import { findDeliveryTarget, storeWebhookEvent, type DeliveryTarget } from '../../db/webhooks.ts';
@@ -63,14 +64,16 @@ export type ReceivedDelivery =
 const unverified = () => new AppError({ code: 'webhook_unverified', status: 401, message: 'The webhook delivery could not be verified' });
 
 export function createWebhookReceiver(deps: ReceiveDeps) {
-  const targets = new Map<string, { target: (DeliveryTarget & { key: string }) | undefined; until: number }>();
+  const targets = new Map<string, { target: (DeliveryTarget & { key: CryptoKey }) | undefined; until: number }>();
+  // Signs deliveries for unknown subscriptions, so they cost the same time as a wrong signature.
+  const decoyKey = importHmacKey(randomToken(24));
 
   async function targetFor(subscriptionId: string) {
     const cached = targets.get(subscriptionId);
     if (cached && cached.until > deps.now()) return cached.target;
     const row = await findDeliveryTarget(deps.sql, subscriptionId);
     const key = row?.sealedWebhookKey ? await deps.sealer.open(row.sealedWebhookKey, webhookKeyContext(row.firmId)).catch(() => undefined) : undefined;
-    const target = row && key ? { ...row, key } : undefined;
+    const target = row && key ? { ...row, key: await importHmacKey(key) } : undefined;
     if (targets.size >= TARGET_CACHE_MAX_ENTRIES) targets.delete(targets.keys().next().value!);
     targets.set(subscriptionId, { target, until: deps.now() + TARGET_CACHE_TTL_MS });
     return target;
@@ -95,7 +98,7 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
 
     const target = await targetFor(body.subscriptionId);
     // Compute a signature either way, so an unknown subscription costs the same time as a wrong one.
-    const valid = await isSignatureValid(target?.key ?? 'no-such-subscription', headers, deps.clientId);
+    const valid = await isSignatureValid(target?.key ?? (await decoyKey), headers, deps.clientId);
     if (!target || !valid || (target.accountId !== null && target.accountId !== body.accountId)) throw unverified();
 
     if (!HANDLED_EVENT.test(body.type)) {

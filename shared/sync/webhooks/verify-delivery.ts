@@ -1,6 +1,7 @@
 // Smokeball's webhook signature (reference §5): lowercase hex HMAC-SHA256, with the subscription's key,
 // of `Timestamp|RequestId|ClientId` — the body is NOT signed. Pure checks, unit-tested.
-import { equalStrings } from '../../crypto/constant-time.ts';
+import { equalBytes } from '../../crypto/constant-time.ts';
+import { utf8 } from '../../crypto/encoding.ts';
 import { hmacSha256Hex } from '../../crypto/hash.ts';
 import { TICKS_PER_MS, UNIX_EPOCH_TICKS } from '../../smokeball/schemas/common.ts';
 
@@ -36,8 +37,11 @@ export function signatureMessage(h: Pick<DeliveryHeaders, 'timestamp' | 'request
   return `${h.timestamp}|${h.requestId}|${clientId}`;
 }
 
-/** Constant time in the signature's content (equalStrings compares digests). */
-export async function isSignatureValid(key: string, h: DeliveryHeaders, clientId: string): Promise<boolean> {
+/**
+ * Constant time in the signature's content: both sides are 64 lowercase hex characters (the header's form
+ * is checked by readDeliveryHeaders), compared without an early exit.
+ */
+export async function isSignatureValid(key: string | CryptoKey, h: DeliveryHeaders, clientId: string): Promise<boolean> {
   const expected = await hmacSha256Hex(key, signatureMessage(h, clientId));
-  return equalStrings(expected, h.signature);
+  return equalBytes(utf8(expected), utf8(h.signature));
 }

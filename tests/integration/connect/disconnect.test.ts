@@ -50,25 +50,18 @@ async function connectedFirm() {
   return { firm, admin, token, username, accessToken };
 }
 
-/** A subscription created at the simulator with the firm's token, recorded as register-webhooks would. */
-async function subscribe(firmId: string, accessToken: string): Promise<string> {
-  const res = await fetch(`${inject('simUrl')}/webhooks`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${accessToken}`, 'x-api-key': 'casehug-local-api-key', 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'CaseHug', eventTypes: ['matter.updated'], eventNotificationUrl: 'http://127.0.0.1:9/webhook', key: crypto.randomUUID() }),
-  });
-  expect(res.status).toBe(200);
-  const { id } = (await res.json()) as { id: string };
-  await sql`
-    insert into public.webhook_subscriptions (firm_id, smokeball_subscription_id, event_types, event_notification_url)
-    values (${firmId}, ${id}, ${['matter.updated']}, 'http://127.0.0.1:9/webhook')`;
-  return id;
+/** The subscription connecting registered for the firm (exactly one). */
+async function registeredSubscription(firmId: string): Promise<string> {
+  const rows = await sql<{ id: string }[]>`select smokeball_subscription_id as id from public.webhook_subscriptions where firm_id = ${firmId}`;
+  expect(rows).toHaveLength(1);
+  return rows[0].id;
 }
 
 async function insertJob(firmId: string, subjectId: string, status: string): Promise<string> {
   const [row] = await sql`
-    insert into public.sync_jobs (firm_id, kind, subject_id, trigger, status)
-    values (${firmId}, 'sync_matter', ${subjectId}, 'manual', ${status}) returning id`;
+    insert into public.sync_jobs (firm_id, kind, subject_id, trigger, status, run_after)
+    values (${firmId}, 'sync_matter', ${subjectId}, 'manual', ${status}, now() + interval '1 hour') returning id`;
+  // Due in an hour: the stack's sweep must not run the queued one before the disconnect cancels it.
   return row.id;
 }
 
@@ -100,7 +93,8 @@ describe('disconnect', () => {
   test('deletes the subscriptions at Smokeball, the credentials, pending connects and queued jobs; keeps link ids and other jobs', async () => {
     const { firm, token, username, accessToken } = await connectedFirm();
     const accountId = await simAccountId(username);
-    const subscriptionId = await subscribe(firm.id, accessToken);
+    // Connecting registered the firm's one subscription (oauth-callback → register-webhooks).
+    const subscriptionId = await registeredSubscription(firm.id);
     expect((await sim().state(accountId)).accounts[0].subscriptions.map((s) => s.id)).toEqual([subscriptionId]);
 
     const client = await createClient(sql, firm.id, { smokeballContactId: `contact-${firm.id}` });
@@ -137,8 +131,8 @@ describe('disconnect', () => {
   });
 
   test('a Smokeball that does not answer the webhook delete holds the disconnect for a bounded time only', async () => {
-    const { firm, token, accessToken } = await connectedFirm();
-    const subscriptionId = await subscribe(firm.id, accessToken);
+    const { firm, token } = await connectedFirm();
+    const subscriptionId = await registeredSubscription(firm.id);
     // Only this subscription's path is slowed (the simulator is shared), once, longer than the budget.
     await sim().addFault({ method: 'DELETE', pathPrefix: `/webhooks/${subscriptionId}`, latencyMs: WEBHOOK_CLEANUP_BUDGET_MS + 3_000, count: 1 });
 
@@ -164,8 +158,8 @@ describe('disconnect', () => {
     const { firm, token, username } = await connectedFirm();
     await sim().revoke(username);
     await sql`update public.smokeball_connections set status = 'needs_reauth' where firm_id = ${firm.id}`;
-    await sql`
-      insert into public.webhook_subscriptions (firm_id, smokeball_subscription_id) values (${firm.id}, ${`gone-${firm.id}`})`;
+    // The subscription registered on connect is still recorded; deleting it at Smokeball cannot work now.
+    expect(await registeredSubscription(firm.id)).toBeTruthy();
     const { status, body } = await disconnect(token);
     expect(status).toBe(200);
     expect(body).toEqual({ disconnected: true, webhooks: { deleted: 0, failed: 1 }, jobsCancelled: 0 });
