@@ -1,5 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files that spend Smokeball's shared rate limit by the hundred (every test firm uses the one client id,
+ * so they slow every other file's syncs): they run after the rest, one at a time, on their own stack.
+ */
+const RATE_LIMIT_HEAVY = [
+  'tests/integration/queue/bulk-sync.test.ts',
+  'tests/integration/matter-types/preview-matches-sync.test.ts',
+  'tests/integration/sync/matter-types.test.ts',
+];
+
+const integration = {
+  // One stack (Postgres, functions on Deno, simulator) per project, started before its tests.
+  globalSetup: ['tests/global-setup.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -13,15 +30,21 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          // After the unit tests, which need no stack.
-          sequence: { groupOrder: 1 },
           include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
-          // One stack (Postgres, functions on Deno, simulator) per run, started before any test.
-          globalSetup: ['tests/global-setup.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          exclude: RATE_LIMIT_HEAVY,
+          ...integration,
+          sequence: { groupOrder: 1 },
           // The stack itself needs the machine's 2 cores too.
           maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          name: 'integration-heavy',
+          include: RATE_LIMIT_HEAVY,
+          ...integration,
+          sequence: { groupOrder: 2 },
+          maxWorkers: 1,
         },
       },
     ],

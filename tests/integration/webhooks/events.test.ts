@@ -33,7 +33,11 @@ describe('error events', () => {
       return r.status === 'failed' && r;
     }, { what: 'the error event to fail the run' });
     expect(run).toMatchObject({ status: 'failed', error_code: 'smokeball_async_error', error_message: expect.stringContaining(message) });
-    const [errorEvent] = await sql`select status, error_code from public.webhook_events where firm_id = ${firm.id} and event_type = 'error' and request_id = any(${run.request_ids})`;
+    // The run is failed first, then the event is marked done (two statements): wait for the latter.
+    const errorEvent = await waitFor(async () => {
+      const [e] = await sql`select status, error_code from public.webhook_events where firm_id = ${firm.id} and event_type = 'error' and request_id = any(${run.request_ids})`;
+      return e && e.status !== 'received' && e;
+    }, { what: 'the error event to be processed' });
     expect(errorEvent).toEqual({ status: 'processed', error_code: 'run_failed' });
     const [afterError] = await sql`select smokeball_matter_id from public.matters where id = ${matter.id}`;
     expect(afterError.smokeball_matter_id).toBeNull();
