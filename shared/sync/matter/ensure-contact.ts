@@ -5,24 +5,15 @@
 // client serves several matters, whose syncs run side by side (the lease is per matter), so the create is
 // claimed in the database first (claimContactCreate): a sync that loses the claim waits for the winner's
 // link instead of sending a second create.
-import type { Sql } from '../../db/connection.ts';
 import { AppError } from '../../errors.ts';
 import { claimContactCreate, clearCreateStarted, findContactLinkedByEmail, readContactLink, saveContactLink, type SyncSubject } from '../../db/matter-sync.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { Contact, PersonInput } from '../../smokeball/schemas/contact.ts';
 import { CONSISTENCY_WINDOW_MS, createdNothing, lookupThroughConsistencyWindow } from './consistency.ts';
-import type { RunRecorder } from './run-recorder.ts';
+import type { SyncStepDeps } from './run-recorder.ts';
 
 export type ContactAction = 'created' | 'linked' | 'existing';
 
-export type EnsureContactDeps = {
-  sql: Sql;
-  client: SmokeballClient;
-  recorder: RunRecorder;
-  now(): number;
-  sleep(ms: number): Promise<void>;
-  consistencyWindowMs?: number;
-};
 
 export const contactExternalId = (clientId: string) => `casehug:client:${clientId}`;
 
@@ -34,7 +25,7 @@ export const contactExternalId = (clientId: string) => `casehug:client:${clientI
 const MAX_CLAIM_ROUNDS = 3;
 
 export async function ensureContact(
-  deps: EnsureContactDeps,
+  deps: SyncStepDeps,
   firmId: string,
   subject: SyncSubject['client'],
 ): Promise<{ id: string; action: ContactAction }> {
@@ -81,7 +72,7 @@ export async function ensureContact(
 }
 
 async function linkFound(
-  deps: EnsureContactDeps,
+  deps: SyncStepDeps,
   firmId: string,
   clientId: string,
   found: { id: string; stored: boolean },

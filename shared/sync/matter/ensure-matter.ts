@@ -1,30 +1,21 @@
 // Matter (DESIGN §5): the stored link, else the matter an interrupted attempt created (found by the
 // client contact and externalSystemId), else a new matter with clientIds, matterTypeId, status, number,
 // description (the title) and externalSystemId = casehug:<matter id>.
-import type { Sql } from '../../db/connection.ts';
 import { clearCreateStarted, markMatterCreateStarted, saveMatterLink, type SyncSubject } from '../../db/matter-sync.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { MatterCreateInput, MatterStatus } from '../../smokeball/schemas/matter.ts';
 import { createdNothing, lookupThroughConsistencyWindow } from './consistency.ts';
-import type { RunRecorder } from './run-recorder.ts';
+import type { SyncStepDeps } from './run-recorder.ts';
 
 export type MatterAction = 'created' | 'linked' | 'existing';
 
-export type EnsureMatterDeps = {
-  sql: Sql;
-  client: SmokeballClient;
-  recorder: RunRecorder;
-  now(): number;
-  sleep(ms: number): Promise<void>;
-  consistencyWindowMs?: number;
-};
 
 export const matterExternalId = (matterId: string) => `casehug:${matterId}`;
 
 const STATUS: Record<SyncSubject['matter']['status'], MatterStatus> = { open: 'Open', pending: 'Pending', closed: 'Closed' };
 
 export async function ensureMatter(
-  deps: EnsureMatterDeps,
+  deps: SyncStepDeps,
   firmId: string,
   subject: SyncSubject['matter'],
   contactId: string,

@@ -1,6 +1,8 @@
 // What one sync attempt did, for its sync_runs row: steps, Smokeball API calls and every RequestId sent
 // (each attempt of a call has its own, and an `error` webhook or an echo of our own write names one).
+import type { Sql } from '../../db/connection.ts';
 import type { RunStep } from '../../db/sync-runs.ts';
+import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
 
 export function createRunRecorder(now: () => number) {
@@ -21,3 +23,13 @@ export function createRunRecorder(now: () => number) {
   };
 }
 export type RunRecorder = ReturnType<typeof createRunRecorder>;
+
+/** What each step of a matter sync (contact, matter, documents) works with. */
+export type SyncStepDeps = {
+  sql: Sql;
+  client: SmokeballClient;
+  recorder: RunRecorder;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  consistencyWindowMs?: number;
+};

@@ -4,26 +4,19 @@
 // the others done. A document whose create-started mark is set may already be in Smokeball (the attempt
 // died before storing the id): it is looked up by the casehugDocumentId it was created with.
 import { AppError } from '../../errors.ts';
-import type { Sql } from '../../db/connection.ts';
 import { clearCreateStarted, markDocumentCreateStarted, saveFileLink, type DocumentToSync } from '../../db/matter-sync.ts';
 import type { LogFields } from '../../http/log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import { SmokeballHttpError } from '../../smokeball/errors.ts';
 import { createdNothing, lookupThroughConsistencyWindow } from './consistency.ts';
 import type { OpenDocument } from './open-document.ts';
-import type { RunRecorder } from './run-recorder.ts';
+import type { SyncStepDeps } from './run-recorder.ts';
 
 export type DocumentCounts = { uploaded: number; skipped: number; failed: number };
 
-export type UploadDocumentsDeps = {
-  sql: Sql;
-  client: SmokeballClient;
+export type UploadDocumentsDeps = SyncStepDeps & {
   openDocument: OpenDocument;
-  recorder: RunRecorder;
-  now(): number;
-  sleep(ms: number): Promise<void>;
   log(event: string, fields?: LogFields): void;
-  consistencyWindowMs?: number;
 };
 
 export const DOCUMENT_ID_KEY = 'casehugDocumentId';

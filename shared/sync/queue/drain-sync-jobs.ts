@@ -3,7 +3,6 @@
 // decides retry, dead or parked. Used by sync-worker (everything due), on-document-approved (one
 // matter, now) and the benchmarks.
 import { AppError } from '../../errors.ts';
-import type { Sql } from '../../db/connection.ts';
 import { claimSyncJobs, finishSyncJob, renewSyncJobLease, type FinishedStatus, type SyncJob } from '../../db/sync-jobs.ts';
 import type { LogFields } from '../../http/log.ts';
 import { syncMatter, type SyncMatterDeps } from '../matter/sync-matter.ts';
