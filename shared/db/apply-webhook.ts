@@ -65,17 +65,14 @@ export async function recordAsyncFailure(
   sql: Sql,
   firmId: string,
   f: { requestId: string; message: string; clearLinkTo: string | null },
-): Promise<{ runs: number; running: number }> {
-  // A run still going would overwrite `failed` when it finishes: the caller retries once it has ended.
-  const [{ running }] = await sql<{ running: number }[]>`
-    select count(*)::int as running from public.sync_runs
-    where firm_id = ${firmId} and request_ids @> array[${f.requestId}]::text[] and status = 'running'`;
-  if (running > 0) return { runs: 0, running };
+): Promise<{ runs: number }> {
+  // A run still going stays failed when it finishes (finishRun only ends runs that are still running).
   const runs = await sql<{ matterId: string | null }[]>`
     update public.sync_runs
     set status = 'failed', error_code = 'smokeball_async_error', error_message = ${f.message},
-        finished_at = coalesce(finished_at, clock_timestamp())
-    where firm_id = ${firmId} and request_ids @> array[${f.requestId}]::text[] and status <> 'running'
+        finished_at = coalesce(finished_at, clock_timestamp()),
+        duration_ms = coalesce(duration_ms, greatest(0, (extract(epoch from clock_timestamp() - started_at) * 1000)::int))
+    where firm_id = ${firmId} and request_ids @> array[${f.requestId}]::text[]
     returning matter_id as "matterId"`;
   const matterIds = runs.map((r) => r.matterId).filter((id): id is string => id !== null);
   if (f.clearLinkTo && matterIds.length > 0) {
@@ -87,11 +84,17 @@ export async function recordAsyncFailure(
     await sql`update public.documents set smokeball_file_id = null, smokeball_synced_at = null
               where firm_id = ${firmId} and matter_id = any(${matterIds}) and smokeball_file_id = ${f.clearLinkTo}`;
   }
-  return { runs: runs.length, running: 0 };
+  return { runs: runs.length };
 }
 
-/** Whether a sync of this firm is still running (its RequestIds are recorded when it ends). */
+/**
+ * Whether a sync of this firm started lately and is still running: its RequestIds may not all be
+ * recorded yet. A run that died without ending (a killed worker) stops counting after the window.
+ */
 export async function hasRunningSync(sql: Sql, firmId: string): Promise<boolean> {
-  const rows = await sql`select 1 from public.sync_runs where firm_id = ${firmId} and status = 'running' limit 1`;
+  const rows = await sql`
+    select 1 from public.sync_runs
+    where firm_id = ${firmId} and status = 'running' and started_at > now() - interval '10 minutes'
+    limit 1`;
   return rows.length > 0;
 }

@@ -157,6 +157,13 @@ export async function markMatterCreateStarted(sql: Sql, firmId: string, matterId
   await sql`update public.matters set smokeball_create_started_at = now() where firm_id = ${firmId} and id = ${matterId}`;
 }
 
+/** The create may still reach Smokeball (ambiguous failure, or still waiting to be sent): the consistency
+ * window counts from now. */
+export async function restampCreateStarted(sql: Sql, table: 'clients' | 'matters' | 'documents', firmId: string, id: string): Promise<void> {
+  await sql`update ${sql('public.' + table)} set smokeball_create_started_at = now()
+            where firm_id = ${firmId} and id = ${id} and smokeball_create_started_at is not null`;
+}
+
 /** Smokeball refused the create outright (createdNothing): no earlier attempt can exist, drop the mark. */
 export async function clearCreateStarted(sql: Sql, table: 'clients' | 'matters' | 'documents', firmId: string, id: string): Promise<void> {
   await sql`update ${sql('public.' + table)} set smokeball_create_started_at = null where firm_id = ${firmId} and id = ${id}`;
@@ -175,6 +182,8 @@ export async function saveContactLink(sql: Sql, firmId: string, clientId: string
     update public.clients c
     set smokeball_contact_id = ${contactId}, smokeball_synced_at = now(), smokeball_create_started_at = null
     where c.firm_id = ${firmId} and c.id = ${clientId}
+      -- The first link stored wins: a concurrent sync that linked the client already is kept.
+      and (c.smokeball_contact_id is null or c.smokeball_contact_id = ${contactId})
       and not exists (
         select 1 from public.clients o
         where o.firm_id = ${firmId} and o.smokeball_contact_id = ${contactId} and o.id <> ${clientId})

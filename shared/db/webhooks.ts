@@ -102,6 +102,15 @@ export async function listSubscriptions(sql: Sql, firmId: string): Promise<Subsc
     from public.webhook_subscriptions where firm_id = ${firmId} order by created_at`;
 }
 
+/** Which of these Smokeball subscription ids another firm has recorded. */
+export async function subscriptionsOfOtherFirms(sql: Sql, firmId: string, smokeballSubscriptionIds: string[]): Promise<Set<string>> {
+  if (smokeballSubscriptionIds.length === 0) return new Set();
+  const rows = await sql<{ id: string }[]>`
+    select smokeball_subscription_id as id from public.webhook_subscriptions
+    where firm_id <> ${firmId} and smokeball_subscription_id = any(${smokeballSubscriptionIds})`;
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function insertSubscription(
   sql: Sql,
   s: { firmId: string; smokeballSubscriptionId: string; eventTypes: string[]; url: string },

@@ -18,7 +18,8 @@ export function createJwtVerifier(options: { jwks?: string; jwksUrl: string; iss
   const keySet = options.jwks
     ? createLocalJWKSet(JSON.parse(options.jwks))
     : createRemoteJWKSet(new URL(options.jwksUrl));
-  return async (token) => (await jwtVerify(token, keySet, { issuer: options.issuer })).payload;
+  // Supabase Auth issues user sessions with `aud: authenticated`; anything else is not a user session.
+  return async (token) => (await jwtVerify(token, keySet, { issuer: options.issuer, audience: 'authenticated' })).payload;
 }
 
 export function bearerToken(req: Request): string | undefined {

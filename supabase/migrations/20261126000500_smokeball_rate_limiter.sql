@@ -21,6 +21,8 @@ create table if not exists private.smokeball_rate_limits (
 );
 
 -- Private state: no API role reads or writes it directly; only the function below does.
+-- RLS on every table, even one no API role can reach: nothing here is readable by accident later.
+alter table private.smokeball_rate_limits enable row level security;
 revoke all on table private.smokeball_rate_limits from public, anon, authenticated;
 
 -- Reserves the next slot of p_bucket and answers how many milliseconds the caller must wait before

@@ -144,16 +144,26 @@ begin
     v_status := 'failed';
   end if;
 
-  update public.sync_jobs
-  set status = v_status,
-      attempts = case when p_outcome = 'parked' then greatest(0, attempts - 1) else attempts end,
-      run_after = case when v_status = 'queued'
-                       then pg_catalog.now() + pg_catalog.make_interval(secs => greatest(0, p_retry_in_ms) / 1000.0)
-                       else run_after end,
-      locked_until = null, locked_by = null,
-      last_error_code = case when v_status = 'succeeded' then null else p_error_code end,
-      last_error_message = case when v_status = 'succeeded' then null else p_error_message end
-  where id = p_job_id;
+  begin
+    update public.sync_jobs
+    set status = v_status,
+        attempts = case when p_outcome = 'parked' then greatest(0, attempts - 1) else attempts end,
+        run_after = case when v_status = 'queued'
+                         then pg_catalog.now() + pg_catalog.make_interval(secs => greatest(0, p_retry_in_ms) / 1000.0)
+                         else run_after end,
+        locked_until = null, locked_by = null,
+        last_error_code = case when v_status = 'succeeded' then null else p_error_code end,
+        last_error_message = case when v_status = 'succeeded' then null else p_error_message end
+    where id = p_job_id;
+  exception when unique_violation then
+    -- An approval queued a job of this matter between the check above and this update (its insert was
+    -- not yet visible): that job does the work; this attempt ends here, its error kept.
+    v_status := 'failed';
+    update public.sync_jobs
+    set status = 'failed', locked_until = null, locked_by = null,
+        last_error_code = p_error_code, last_error_message = p_error_message
+    where id = p_job_id;
+  end;
   return v_status;
 end;
 $$;

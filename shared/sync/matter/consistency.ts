@@ -2,6 +2,8 @@
 // little later. When an earlier attempt may have created something (its create-started mark is set and
 // no link was stored), a lookup that finds nothing right away is repeated until the mark is older than
 // this window, and only then is the create sent again.
+import type { Sql } from '../../db/connection.ts';
+import { clearCreateStarted, restampCreateStarted } from '../../db/matter-sync.ts';
 import { SmokeballHttpError } from '../../smokeball/errors.ts';
 import { JUST_CREATED_WINDOW_MS } from '../../smokeball/retry.ts';
 
@@ -32,4 +34,32 @@ export function createdNothing(err: unknown): boolean {
   if (!(err instanceof SmokeballHttpError)) return false;
   const s = err.upstreamStatus;
   return s === 503 || (s >= 400 && s < 500 && s !== 408);
+}
+
+/** While a create waits (token, rate-limit slot, 429 retries), its mark is kept this fresh. */
+const MARK_HEARTBEAT_MS = 5_000;
+
+/**
+ * Sends a create whose create-started mark is set, keeping the mark honest: refreshed while the request
+ * is still on its way (the window must count from when Smokeball could last have received it, not from
+ * when we decided to send), dropped when Smokeball refused outright, and re-stamped after an ambiguous
+ * failure so the next attempt looks for the resource through a whole window before creating again.
+ */
+export async function sendMarkedCreate<T>(
+  sql: Sql,
+  mark: { table: 'clients' | 'matters' | 'documents'; firmId: string; id: string },
+  send: () => Promise<T>,
+): Promise<T> {
+  const heartbeat = setInterval(() => {
+    restampCreateStarted(sql, mark.table, mark.firmId, mark.id).catch(() => undefined);
+  }, MARK_HEARTBEAT_MS);
+  try {
+    return await send();
+  } catch (err) {
+    if (createdNothing(err)) await clearCreateStarted(sql, mark.table, mark.firmId, mark.id);
+    else await restampCreateStarted(sql, mark.table, mark.firmId, mark.id);
+    throw err;
+  } finally {
+    clearInterval(heartbeat);
+  }
 }

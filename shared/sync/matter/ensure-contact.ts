@@ -6,10 +6,10 @@
 // claimed in the database first (claimContactCreate): a sync that loses the claim waits for the winner's
 // link instead of sending a second create.
 import { AppError } from '../../errors.ts';
-import { claimContactCreate, clearCreateStarted, findContactLinkedByEmail, readContactLink, saveContactLink, type SyncSubject } from '../../db/matter-sync.ts';
+import { claimContactCreate, findContactLinkedByEmail, readContactLink, saveContactLink, type SyncSubject } from '../../db/matter-sync.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { Contact, PersonInput } from '../../smokeball/schemas/contact.ts';
-import { CONSISTENCY_WINDOW_MS, createdNothing, lookupThroughConsistencyWindow } from './consistency.ts';
+import { CONSISTENCY_WINDOW_MS, lookupThroughConsistencyWindow, sendMarkedCreate } from './consistency.ts';
 import type { SyncStepDeps } from './run-recorder.ts';
 
 export type ContactAction = 'created' | 'linked' | 'existing';
@@ -62,11 +62,16 @@ export async function ensureContact(
     // Another sync is creating this person's contact now: wait for its link (or its contact) to appear.
     markAgeMs = claim.markAgeMs;
   }
-  const { data } = await deps.client.contacts.createPerson(personFrom(subject), { externalSystemId: contactExternalId(subject.id) }).catch(async (err) => {
-    if (createdNothing(err)) await clearCreateStarted(deps.sql, 'clients', firmId, subject.id);
-    throw err;
-  });
-  await saveContactLink(deps.sql, firmId, subject.id, data.id);
+  const { data } = await sendMarkedCreate(deps.sql, { table: 'clients', firmId, id: subject.id }, () =>
+    deps.client.contacts.createPerson(personFrom(subject), { externalSystemId: contactExternalId(subject.id) }));
+  if (!(await saveContactLink(deps.sql, firmId, subject.id, data.id))) {
+    // Another sync linked this client first (its create outlived our claim's window): keep its link.
+    const stored = await readContactLink(deps.sql, firmId, subject.id);
+    if (stored) {
+      deps.recorder.step('contact', 'linked', 'linked by another sync while ours was being created');
+      return { id: stored, action: 'linked' };
+    }
+  }
   deps.recorder.step('contact', 'created');
   return { id: data.id, action: 'created' };
 }

@@ -1,10 +1,10 @@
 // Matter (DESIGN §5): the stored link, else the matter an interrupted attempt created (found by the
 // client contact and externalSystemId), else a new matter with clientIds, matterTypeId, status, number,
 // description (the title) and externalSystemId = casehug:<matter id>.
-import { clearCreateStarted, markMatterCreateStarted, saveMatterLink, type SyncSubject } from '../../db/matter-sync.ts';
+import { markMatterCreateStarted, saveMatterLink, type SyncSubject } from '../../db/matter-sync.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { MatterCreateInput, MatterStatus } from '../../smokeball/schemas/matter.ts';
-import { createdNothing, lookupThroughConsistencyWindow } from './consistency.ts';
+import { lookupThroughConsistencyWindow, sendMarkedCreate } from './consistency.ts';
 import type { SyncStepDeps } from './run-recorder.ts';
 
 export type MatterAction = 'created' | 'linked' | 'existing';
@@ -42,10 +42,7 @@ export async function ensureMatter(
     ...(subject.caseNumber ? { number: subject.caseNumber } : {}),
   };
   await markMatterCreateStarted(deps.sql, firmId, subject.id);
-  const { data } = await deps.client.matters.create(input).catch(async (err) => {
-    if (createdNothing(err)) await clearCreateStarted(deps.sql, 'matters', firmId, subject.id);
-    throw err;
-  });
+  const { data } = await sendMarkedCreate(deps.sql, { table: 'matters', firmId, id: subject.id }, () => deps.client.matters.create(input));
   await saveMatterLink(deps.sql, firmId, subject.id, data.id);
   deps.recorder.step('matter', 'created');
   return { id: data.id, action: 'created' };

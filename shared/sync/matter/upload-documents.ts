@@ -4,11 +4,11 @@
 // the others done. A document whose create-started mark is set may already be in Smokeball (the attempt
 // died before storing the id): it is looked up by the casehugDocumentId it was created with.
 import { AppError } from '../../errors.ts';
-import { clearCreateStarted, markDocumentCreateStarted, saveFileLink, type DocumentToSync } from '../../db/matter-sync.ts';
+import { markDocumentCreateStarted, saveFileLink, type DocumentToSync } from '../../db/matter-sync.ts';
 import type { LogFields } from '../../http/log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import { SmokeballHttpError } from '../../smokeball/errors.ts';
-import { createdNothing, lookupThroughConsistencyWindow } from './consistency.ts';
+import { lookupThroughConsistencyWindow, sendMarkedCreate } from './consistency.ts';
 import type { OpenDocument } from './open-document.ts';
 import type { SyncStepDeps } from './run-recorder.ts';
 
@@ -93,13 +93,10 @@ export async function uploadApprovedDocuments(
       await markDocumentCreateStarted(deps.sql, firmId, doc.id);
       let info;
       try {
-        ({ data: info } = await deps.client.files.create(smokeballMatterId, {
-          fileName: doc.fileName,
-          fileAdditionalData: { [DOCUMENT_ID_KEY]: doc.id },
-        }));
+        ({ data: info } = await sendMarkedCreate(deps.sql, { table: 'documents', firmId, id: doc.id }, () =>
+          deps.client.files.create(smokeballMatterId, { fileName: doc.fileName, fileAdditionalData: { [DOCUMENT_ID_KEY]: doc.id } })));
       } catch (err) {
         await source.body.cancel().catch(() => undefined);
-        if (createdNothing(err)) await clearCreateStarted(deps.sql, 'documents', firmId, doc.id);
         throw err;
       }
       await deps.client.files.upload({ uploadUrl: info.uploadUrl, body: source.body, contentLength: source.contentLength });

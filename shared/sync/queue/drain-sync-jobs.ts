@@ -6,6 +6,7 @@ import { AppError } from '../../errors.ts';
 import { claimSyncJobs, finishSyncJob, renewSyncJobLease, type FinishedStatus, type SyncJob } from '../../db/sync-jobs.ts';
 import type { LogFields } from '../../http/log.ts';
 import { syncMatter, type SyncMatterDeps } from '../matter/sync-matter.ts';
+import { finishWebhookEvent } from '../../db/webhooks.ts';
 import { processWebhookEvent } from '../webhooks/process-event.ts';
 import { decideJobOutcome } from './job-outcome.ts';
 
@@ -50,7 +51,12 @@ export async function drainSyncJobs(deps: DrainDeps, options: DrainOptions): Pro
       });
       if (!job) return;
       summary.claimed++;
-      count(summary, await runJob(deps, job, options.worker, leaseSeconds));
+      // A job that could not even be finished (the database failed) keeps its lease until it expires,
+      // and another claim takes it then; the other lanes go on.
+      count(summary, await runJob(deps, job, options.worker, leaseSeconds).catch((err) => {
+        deps.log('sync_job_unfinished', { jobId: job.id, firmId: job.firmId, errorName: err instanceof Error ? err.name : 'unknown' });
+        return 'lost' as const;
+      }));
     } while (!options.once && deps.now() < deadline);
   };
   await Promise.all(Array.from({ length: options.once ? 1 : options.concurrency ?? JOB_CONCURRENCY }, lane));
@@ -66,7 +72,9 @@ async function runJob(deps: DrainDeps, job: SyncJob, worker: string, leaseSecond
       if (job.kind === 'process_webhook') {
         await processWebhookEvent(deps, { firmId: job.firmId, eventId: job.subjectId });
       } else {
-        await syncMatter({ ...deps, holder: worker, leaseMs: leaseSeconds * 1000 }, { firmId: job.firmId, matterId: job.subjectId, trigger: job.trigger, jobId: job.id });
+        // The matter's lease names this job, not only this worker: two lanes of one worker (say, a job
+        // whose worker died and a newer job of the same matter) must never both hold it.
+        await syncMatter({ ...deps, holder: `${worker}:${job.id}`, leaseMs: leaseSeconds * 1000 }, { firmId: job.firmId, matterId: job.subjectId, trigger: job.trigger, jobId: job.id });
       }
       return await finishSyncJob(deps.sql, { jobId: job.id, worker, outcome: 'succeeded' });
     } catch (err) {
@@ -79,8 +87,12 @@ async function runJob(deps: DrainDeps, job: SyncJob, worker: string, leaseSecond
         outcome: verdict.outcome,
         errorCode: e?.code ?? 'internal_error',
         errorMessage: e?.message ?? 'The sync failed unexpectedly',
-        retryInMs: verdict.outcome === 'retry' ? verdict.retryInMs : 0,
+        retryInMs: verdict.outcome === 'permanent' ? 0 : verdict.retryInMs,
       });
+      // An inbox event whose processing ended for good says so, instead of staying `received`.
+      if (job.kind === 'process_webhook' && status === 'dead') {
+        await finishWebhookEvent(deps.sql, job.firmId, job.subjectId, { status: 'failed', code: e?.code ?? 'internal_error', message: e?.message });
+      }
       return verdict.outcome === 'parked' && status === 'queued' ? 'parked' : status;
     }
   } finally {

@@ -14,13 +14,15 @@ const BUSY_RETRY_MS = 2_000;
 export type JobVerdict =
   | { outcome: 'retry'; reason: string; retryInMs: number }
   | { outcome: 'permanent'; reason: string }
-  | { outcome: 'parked'; reason: string };
+  | { outcome: 'parked'; reason: string; retryInMs: number };
 
 export function decideJobOutcome(err: unknown, attempt: number, random: () => number): JobVerdict {
   const backoff = () => backoffMs(attempt, random, { baseMs: JOB_BACKOFF_BASE_MS, capMs: JOB_BACKOFF_CAP_MS });
   if (!(err instanceof AppError)) return { outcome: 'retry', reason: 'unexpected_error', retryInMs: backoff() };
-  if (err.code === 'smokeball_reauth_required') return { outcome: 'parked', reason: 'needs_reauth' };
-  if (err.code === 'sync_in_progress') return { outcome: 'retry', reason: 'matter_busy', retryInMs: BUSY_RETRY_MS };
+  // Parked jobs keep their attempts: waiting for a reconnect or for another sync of the matter to end is
+  // not a failure of theirs (the claim skips firms that need re-authorisation until they reconnect).
+  if (err.code === 'smokeball_reauth_required') return { outcome: 'parked', reason: 'needs_reauth', retryInMs: 0 };
+  if (err.code === 'sync_in_progress') return { outcome: 'parked', reason: 'matter_busy', retryInMs: BUSY_RETRY_MS };
   const upstream = smokeballHttpCause(err);
   if (upstream) {
     const s = upstream.upstreamStatus;

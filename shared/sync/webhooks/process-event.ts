@@ -101,12 +101,11 @@ async function applyAsyncFailure(
       if (!held) clearLinkTo = resourceId;
     }
   }
-  const { runs, running } = await recordAsyncFailure(deps.sql, firmId, {
+  const { runs } = await recordAsyncFailure(deps.sql, firmId, {
     requestId,
     message: `Smokeball could not complete a change: ${(payload.data.message ?? 'no reason given').slice(0, 500)}`,
     clearLinkTo,
   });
-  if (running > 0) throw new AppError({ code: 'sync_in_progress', status: 409, message: 'The sync that sent this request has not finished yet' });
   return runs > 0 ? { status: 'processed', reason: 'run_failed' } : { status: 'ignored', reason: 'no_run_for_request' };
 }
 

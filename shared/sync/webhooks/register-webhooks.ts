@@ -13,6 +13,7 @@ import {
   readSealedWebhookKey,
   saveAccountId,
   saveSealedWebhookKey,
+  subscriptionsOfOtherFirms,
 } from '../../db/webhooks.ts';
 import type { LogFields } from '../../http/log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
@@ -42,7 +43,10 @@ export async function registerWebhooks(deps: RegisterDeps, firmId: string): Prom
   const recordedIds = new Set(recorded.map((r) => r.smokeballSubscriptionId));
 
   const keep = atSmokeball.find((s) => recordedIds.has(s.id) && eventTypes.every((t) => s.eventTypes?.includes(t)));
-  const stale = atSmokeball.filter((s) => s !== keep);
+  // Another CaseHug firm may share this Smokeball account (two offices, one account): its subscription
+  // is recorded under that firm and is not ours to delete.
+  const othersIds = await subscriptionsOfOtherFirms(deps.sql, firmId, atSmokeball.map((s) => s.id));
+  const stale = atSmokeball.filter((s) => s !== keep && !othersIds.has(s.id));
   for (const s of stale) await deps.client.webhooks.delete(s.id);
   await deleteSubscriptionRows(deps.sql, firmId, recorded.map((r) => r.smokeballSubscriptionId).filter((id) => id !== keep?.id));
   if (keep) {

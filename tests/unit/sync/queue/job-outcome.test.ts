@@ -40,11 +40,12 @@ describe('decideJobOutcome()', () => {
     expect(decideJobOutcome(err, 1, () => 0.5).outcome).toBe(outcome);
   });
 
-  test('a busy matter retries shortly, whatever the attempt', () => {
+  test('a busy matter is parked briefly without burning an attempt, whatever the attempt', () => {
     for (const attempt of [1, 5, 30]) {
       const verdict = decideJobOutcome(busy(), attempt, () => 0.999);
-      expect(verdict).toMatchObject({ outcome: 'retry', reason: 'matter_busy' });
-      expect(verdict.outcome === 'retry' && verdict.retryInMs).toBeLessThanOrEqual(5_000);
+      expect(verdict).toMatchObject({ outcome: 'parked', reason: 'matter_busy' });
+      expect(verdict.outcome === 'parked' && verdict.retryInMs).toBeGreaterThan(0);
+      expect(verdict.outcome === 'parked' && verdict.retryInMs).toBeLessThanOrEqual(5_000);
     }
   });
 
