@@ -119,3 +119,26 @@ describe('register-webhooks', () => {
     expect((await callFunction('register-webhooks', { method: 'POST' })).status).toBe(401);
   });
 });
+
+describe('two CaseHug firms on one Smokeball account', () => {
+  test("each keeps its own subscription: registering one firm never deletes the other firm's", async () => {
+    const first = await createConnectedFirm(sql, 'IL', { autoSync: false });
+    const [firstSubscription] = await ourSubscriptions(first.id);
+    expect(firstSubscription).toBeDefined();
+
+    // A second firm (another office) connects the same Smokeball account: its connect registers its own.
+    const office = await createFirm(sql, { jurisdiction: 'IL' });
+    const officeAdmin = await createMember(sql, office.id, 'admin');
+    const officeToken = await signToken({ sub: officeAdmin.id, email: officeAdmin.email });
+    await connectFirm(officeToken, first.username);
+    expect(await ourSubscriptions(office.id)).toHaveLength(1);
+    expect((await register(officeToken)).status).toBe(200);
+    expect((await register(first.adminToken)).status).toBe(200);
+
+    const atSmokeball = (await simSubscriptions(first)).map((s) => s.id).sort();
+    const recorded = [...(await ourSubscriptions(first.id)), ...(await ourSubscriptions(office.id))].map((s) => s.smokeball_subscription_id).sort();
+    expect(atSmokeball).toEqual(recorded);
+    expect(atSmokeball).toHaveLength(2);
+    expect(atSmokeball).toContain(firstSubscription.smokeball_subscription_id);
+  });
+});
