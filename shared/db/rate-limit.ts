@@ -2,6 +2,7 @@
 // 20261126000500_smokeball_rate_limiter.sql), then a sleep until that slot. Rate and burst come from
 // config (SMOKEBALL_RATE_LIMIT_RPS, SMOKEBALL_RATE_LIMIT_BURST), parsed elsewhere.
 import type { Sql } from 'postgres';
+import { AppError } from '../errors.ts';
 import { gcraParameters, type RateLimit, type RateLimiter } from '../smokeball/rate-limiter.ts';
 
 /**
@@ -11,6 +12,20 @@ import { gcraParameters, type RateLimit, type RateLimiter } from '../smokeball/r
 export const LATE_SLOT_TOLERANCE_MS = 100;
 /** A process stalled again and again still sends in the end. */
 const MAX_RESERVATIONS = 5;
+/**
+ * The furthest slot a request may reserve. A bucket is shared by every firm: without a horizon, one
+ * caller firing thousands of requests would push everyone's next slot minutes ahead; with it, the excess
+ * fails fast with 503 smokeball_rate_limited and the queue's retries or the user try again later. Far
+ * above what the product itself queues (a bulk sync's lanes wait a few seconds at most).
+ */
+export const MAX_SLOT_WAIT_MS = 30_000;
+
+export const rateLimitedLocally = () =>
+  new AppError({
+    code: 'smokeball_rate_limited',
+    status: 503,
+    message: 'Too many requests to Smokeball are waiting right now; try again in a minute',
+  });
 
 export function createPostgresRateLimiter(
   sql: Sql,
@@ -18,6 +33,8 @@ export function createPostgresRateLimiter(
     /** Injected so tests and callers control time (STYLE §2); e.g. `(ms) => new Promise((r) => setTimeout(r, ms))`. */
     sleep(ms: number): Promise<void>;
     now?(): number;
+    /** Defaults to MAX_SLOT_WAIT_MS. */
+    maxWaitMs?: number;
   },
 ): RateLimiter {
   const { intervalMs, toleranceMs } = gcraParameters(limit);
@@ -26,9 +43,11 @@ export function createPostgresRateLimiter(
     async acquire(bucket) {
       for (let reservation = 1; ; reservation++) {
         const [row] = await sql<{ wait_ms: number }[]>`
-          select private.smokeball_rate_limit_reserve(${bucket}, ${intervalMs}, ${toleranceMs}) as wait_ms
+          select private.smokeball_rate_limit_reserve(${bucket}, ${intervalMs}, ${toleranceMs}, ${limit.maxWaitMs ?? MAX_SLOT_WAIT_MS}) as wait_ms
         `;
-        // float8 arrives as a number; the slot is ours from here, so the only thing left is to wait for it.
+        // float8 arrives as a number; -1: no slot within the horizon (none was reserved).
+        if (Number(row.wait_ms) < 0) throw rateLimitedLocally();
+        // The slot is ours from here, so the only thing left is to wait for it.
         const waitMs = Math.ceil(Number(row.wait_ms));
         const dueAt = now() + waitMs;
         if (waitMs > 0) await limit.sleep(waitMs);

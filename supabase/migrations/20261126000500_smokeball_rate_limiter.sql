@@ -30,14 +30,18 @@ revoke all on table private.smokeball_rate_limits from public, anon, authenticat
 -- tat := due + interval. p_interval_ms is the emission interval T (1000/rps, plus a margin);
 -- p_tolerance_ms is the burst tolerance τ ((burst-1)·T, minus a jitter allowance).
 --
--- One statement: the insert creates the bucket on first use; on conflict the update takes the row lock,
--- so a concurrent caller waits and then sees the advanced tat. `now` is read once, before the lock; a
--- caller that then waits for the lock gets an answer measured from a slightly earlier instant, which
--- only lengthens its wait (the safe direction).
+-- A slot further away than p_max_wait_ms is refused (-1) and NOT reserved: the bucket is shared by every
+-- firm, so one caller firing requests by the thousand must not push every other firm's next slot minutes
+-- ahead; its excess requests fail fast instead.
+--
+-- The row lock serialises callers of one bucket: a concurrent caller waits, then sees the advanced tat.
+-- `now` is read once, before the lock; a caller that then waits for the lock gets an answer measured from
+-- a slightly earlier instant, which only lengthens its wait (the safe direction).
 create or replace function private.smokeball_rate_limit_reserve(
   p_bucket text,
   p_interval_ms double precision,
-  p_tolerance_ms double precision
+  p_tolerance_ms double precision,
+  p_max_wait_ms double precision default null
 )
 returns double precision
 language plpgsql
@@ -46,6 +50,8 @@ security definer
 set search_path = ''
 as $$
 declare
+  v_now timestamptz := clock_timestamp();
+  v_due timestamptz;
   v_wait_ms double precision;
 begin
   if p_bucket is null or p_bucket = '' then
@@ -56,24 +62,21 @@ begin
       using errcode = '22023';
   end if;
 
-  with clock as (select clock_timestamp() as now)
-  insert into private.smokeball_rate_limits as b (bucket, tat)
-  select p_bucket, clock.now + make_interval(secs => p_interval_ms / 1000.0)
-  from clock
-  on conflict (bucket) do update
-    set tat = greatest(b.tat, (select now from clock)) + make_interval(secs => p_interval_ms / 1000.0)
-  returning greatest(
-    0,
-    extract(epoch from (b.tat - make_interval(secs => p_interval_ms / 1000.0) - (select now from clock))) * 1000
-      - p_tolerance_ms
-  )
-  into v_wait_ms;
-
+  insert into private.smokeball_rate_limits (bucket, tat) values (p_bucket, v_now)
+  on conflict (bucket) do nothing;
+  select greatest(b.tat, v_now) into v_due from private.smokeball_rate_limits b where b.bucket = p_bucket for update;
+  v_wait_ms := greatest(0, extract(epoch from (v_due - v_now)) * 1000 - p_tolerance_ms);
+  if p_max_wait_ms is not null and v_wait_ms > p_max_wait_ms then
+    return -1;
+  end if;
+  update private.smokeball_rate_limits
+  set tat = v_due + make_interval(secs => p_interval_ms / 1000.0)
+  where bucket = p_bucket;
   return v_wait_ms;
 end;
 $$;
 
-revoke all on function private.smokeball_rate_limit_reserve(text, double precision, double precision) from public;
-revoke all on function private.smokeball_rate_limit_reserve(text, double precision, double precision) from anon, authenticated;
+revoke all on function private.smokeball_rate_limit_reserve(text, double precision, double precision, double precision) from public;
+revoke all on function private.smokeball_rate_limit_reserve(text, double precision, double precision, double precision) from anon, authenticated;
 grant usage on schema private to service_role;
-grant execute on function private.smokeball_rate_limit_reserve(text, double precision, double precision) to service_role;
+grant execute on function private.smokeball_rate_limit_reserve(text, double precision, double precision, double precision) to service_role;
