@@ -2,14 +2,19 @@
 // the write itself, comparing Smokeball's own versions — never our clock against theirs).
 import type { Sql } from './connection.ts';
 
-/** Returns 'applied', 'stale' (CaseHug holds this version or a newer one) or 'not_linked'. */
+export type ApplyOutcome = 'applied' | 'stale' | 'not_linked';
+type ApplyRow = { applied: boolean; linked: boolean };
+
+/** 'stale': CaseHug holds this version or a newer one; 'not_linked': no row of the firm is linked to it. */
+const outcomeOf = ([row]: ApplyRow[]): ApplyOutcome => (row.applied ? 'applied' : row.linked ? 'stale' : 'not_linked');
+
 export async function applyMatterIfNewer(
   sql: Sql,
   firmId: string,
   smokeballMatterId: string,
   m: { version: bigint; status: 'open' | 'pending' | 'closed' | null; caseNumber: string | null; title: string | null },
-): Promise<'applied' | 'stale' | 'not_linked'> {
-  const rows = await sql<{ applied: boolean }[]>`
+): Promise<ApplyOutcome> {
+  const rows = await sql<ApplyRow[]>`
     with target as (
       select id from public.matters where firm_id = ${firmId} and smokeball_matter_id = ${smokeballMatterId}
     ), updated as (
@@ -24,8 +29,7 @@ export async function applyMatterIfNewer(
       returning id
     )
     select exists (select 1 from updated) as applied, exists (select 1 from target) as linked`;
-  const row = rows[0] as unknown as { applied: boolean; linked: boolean };
-  return row.applied ? 'applied' : row.linked ? 'stale' : 'not_linked';
+  return outcomeOf(rows);
 }
 
 export async function applyClientIfNewer(
@@ -33,8 +37,8 @@ export async function applyClientIfNewer(
   firmId: string,
   contactId: string,
   c: { version: bigint; firstName: string | null; lastName: string | null; email: string | null; phone: string | null },
-): Promise<'applied' | 'stale' | 'not_linked'> {
-  const rows = await sql`
+): Promise<ApplyOutcome> {
+  const rows = await sql<ApplyRow[]>`
     with target as (
       select id from public.clients where firm_id = ${firmId} and smokeball_contact_id = ${contactId}
     ), updated as (
@@ -50,8 +54,7 @@ export async function applyClientIfNewer(
       returning id
     )
     select exists (select 1 from updated) as applied, exists (select 1 from target) as linked`;
-  const row = rows[0] as unknown as { applied: boolean; linked: boolean };
-  return row.applied ? 'applied' : row.linked ? 'stale' : 'not_linked';
+  return outcomeOf(rows);
 }
 
 /**

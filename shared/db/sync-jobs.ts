@@ -45,19 +45,6 @@ export async function renewSyncJobLease(sql: Sql, jobId: string, worker: string,
   return row?.ok === true;
 }
 
-/** Queues a sync of the matter unless one is queued already (bursts coalesce); returns whether it queued. */
-export async function enqueueMatterSync(
-  sql: Sql,
-  job: { firmId: string; matterId: string; trigger: SyncJob['trigger']; batchId?: string | null; requestedBy?: string | null },
-): Promise<boolean> {
-  const rows = await sql`
-    insert into public.sync_jobs (firm_id, kind, subject_id, trigger, batch_id, requested_by)
-    values (${job.firmId}, 'sync_matter', ${job.matterId}, ${job.trigger}, ${job.batchId ?? null}, ${job.requestedBy ?? null})
-    on conflict (firm_id, subject_id) where status = 'queued' and kind = 'sync_matter' do nothing
-    returning id`;
-  return rows.length === 1;
-}
-
 /** A bulk sync: one job per matter of the firm (all, or the given ids), in one statement. */
 export async function enqueueBulkSync(
   sql: Sql,

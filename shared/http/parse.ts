@@ -54,10 +54,6 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, code: 
   throw new AppError({ code, status: 400, message: `Invalid request ${where}: check ${fields.join(', ')}` });
 }
 
-export function queryObject(req: Request): Record<string, string> {
-  return Object.fromEntries(new URL(req.url).searchParams);
-}
-
 function tooLarge(maxBytes: number): AppError {
   return new AppError({ code: 'payload_too_large', status: 413, message: `Request body exceeds ${maxBytes} bytes` });
 }
