@@ -83,7 +83,7 @@ async function readUpload(req: IncomingMessage, url: URL): Promise<Upload> {
   const form = await new Request(url, {
     method: 'POST',
     headers: { 'content-type': req.headers['content-type'] ?? '' },
-    body: await readAll(req),
+    body: new Uint8Array(await readAll(req)),
   }).formData();
   const metadataField = form.get('metadata');
   if (typeof metadataField !== 'string') throw new Error('deploy without metadata');
