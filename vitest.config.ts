@@ -29,6 +29,15 @@ export default defineConfig({
       },
       {
         test: {
+          // The deploy rehearsal (dev/deploy-check/): the pinned CLI and the Edge Runtime's Deno, no stack.
+          name: 'deploy',
+          include: ['tests/deploy/**/*.test.ts'],
+          testTimeout: 120_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
           exclude: RATE_LIMIT_HEAVY,
