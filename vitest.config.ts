@@ -56,6 +56,17 @@ export default defineConfig({
           maxWorkers: 1,
         },
       },
+      {
+        test: {
+          // The end-to-end flow again, on a stack that runs every function as deployed: the CLI's upload
+          // on the Edge Runtime's Deno (tests/global-setup.ts starts it for this project's name).
+          name: 'edge',
+          include: ['tests/e2e/deployed-flow.test.ts'],
+          ...integration,
+          sequence: { groupOrder: 3 },
+          maxWorkers: 1,
+        },
+      },
     ],
   },
 });
