@@ -158,10 +158,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     cleanups.push(() => new Promise<void>((r) => gateway.close(() => r())));
     gateway.closeAllConnections?.();
 
-    // "Everything answers": every function has started and listens. On the Edge Runtime's Deno the first
-    // one alone fills the stack's empty npm cache, so eleven processes do not fetch the same packages.
+    // "Everything answers": every function has started and listens. The first one starts alone: on a
+    // machine (or an edge stack) whose Deno cache is empty it fetches the npm packages once, instead of
+    // eleven processes fetching the same ones at the same time.
     const processes = [...functions.values()].map((f) => f.process);
-    if (options.edge && processes[0]) await processes[0].port();
+    if (processes[0]) await processes[0].port();
     await Promise.all(processes.map((p) => p.port()));
     if (options.pump !== false) {
       const pump = await startJobPump({ dbUrl, functionsUrl: `${gatewayUrl}/functions/v1`, secretKey: keys.secretKey, ...options.pump, log });
