@@ -29,6 +29,15 @@ export default defineConfig({
       },
       {
         test: {
+          // The deploy rehearsal (dev/deploy-check/): the pinned CLI and the Edge Runtime's Deno, no stack.
+          name: 'deploy',
+          include: ['tests/deploy/**/*.test.ts'],
+          testTimeout: 120_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
           exclude: RATE_LIMIT_HEAVY,
@@ -44,6 +53,17 @@ export default defineConfig({
           include: RATE_LIMIT_HEAVY,
           ...integration,
           sequence: { groupOrder: 2 },
+          maxWorkers: 1,
+        },
+      },
+      {
+        test: {
+          // The end-to-end flow again, on a stack that runs every function as deployed: the CLI's upload
+          // on the Edge Runtime's Deno (tests/global-setup.ts starts it for this project's name).
+          name: 'edge',
+          include: ['tests/e2e/deployed-flow.test.ts'],
+          ...integration,
+          sequence: { groupOrder: 3 },
           maxWorkers: 1,
         },
       },

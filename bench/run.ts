@@ -15,6 +15,7 @@ import postgres from 'postgres';
 import { SimControl } from '../dev/smokeball-sim/control.ts';
 import { freePort, startStack } from '../dev/stack.ts';
 import { startJobPump } from '../dev/job-pump.ts';
+import { DENO } from '../dev/deno-binaries.ts';
 import { round, waitForQueueIdle, type BenchContext } from './lib/bench-stack.ts';
 import { formatTable } from './lib/report.ts';
 import { runAutoSyncLatencyScenario } from './scenarios/auto-sync-latency.ts';
@@ -134,7 +135,7 @@ export type Machine = { cpu: string; cores: number; memoryGiB: number; node: str
 function describeMachine(): Machine {
   let deno = 'unknown';
   try {
-    deno = execFileSync(join(ROOT, 'node_modules/.bin/deno'), ['--version'], { encoding: 'utf8' }).split('\n')[0].replace(/^deno /, '').split(' ')[0];
+    deno = execFileSync(DENO, ['--version'], { encoding: 'utf8' }).split('\n')[0].replace(/^deno /, '').split(' ')[0];
   } catch {
     // reported as unknown
   }

@@ -11,6 +11,8 @@ import type { JWK } from 'jose';
 import { startPostgres } from './db/postgres.ts';
 import { ROOT, applyMigrations, bootstrapDatabase, seedDatabase } from './db/migrate.ts';
 import { seedStorageObjects } from './db/seed-storage.ts';
+import { EDGE_DENO_VERSION } from './deno-binaries.ts';
+import { deployWithCli, edgeLaunch, type Bundle } from './deploy-check/cli-deploy.ts';
 import { readFunctionSpecs } from './gateway/function-config.ts';
 import { FunctionProcess } from './gateway/function-process.ts';
 import { startGateway } from './gateway/server.ts';
@@ -36,6 +38,11 @@ export type StackOptions = {
   pump?: { listen?: boolean; sweepIntervalMs?: number } | false;
   /** Extra environment for the functions (tests switch knobs here). */
   functionEnv?: Record<string, string>;
+  /**
+   * Run every function as deployed: from the files `supabase functions deploy --use-api` uploads
+   * (dev/deploy-check/), on the Edge Runtime's Deno, with a Deno cache of the stack's own.
+   */
+  edge?: boolean;
   /** Where function log lines go besides the log file. */
   echoFunctionLogs?: boolean;
   log?: (line: string) => void;
@@ -122,11 +129,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logStream.write(`${JSON.stringify({ fn, line })}\n`);
       if (options.echoFunctionLogs) log(`[${fn}] ${line}`);
     };
+    const bundles = new Map<string, Bundle>();
+    if (options.edge) {
+      const { bundles: deployed } = await deployWithCli({ root: ROOT, outDir: join(dataDir, 'edge', 'bundles') });
+      for (const b of deployed) bundles.set(b.slug, b);
+      env.DENO_DIR = join(dataDir, 'edge', 'deno-dir');
+      log(`edge: ${deployed.length} functions from the CLI's upload, on Deno ${EDGE_DENO_VERSION}`);
+    }
     const functions = new Map(
-      readFunctionSpecs(ROOT).map((spec) => [
-        spec.name,
-        { verifyJwt: spec.verifyJwt, process: new FunctionProcess({ name: spec.name, root: ROOT, env, onLine }) },
-      ]),
+      readFunctionSpecs(ROOT).map((spec) => {
+        const bundle = bundles.get(spec.name);
+        if (options.edge && !bundle) throw new Error(`the CLI uploaded no bundle for ${spec.name}`);
+        const launch = bundle ? edgeLaunch(bundle) : undefined;
+        return [spec.name, { verifyJwt: spec.verifyJwt, process: new FunctionProcess({ name: spec.name, root: ROOT, env, onLine, launch }) }];
+      }),
     );
     cleanups.push(async () => {
       await Promise.all([...functions.values()].map((f) => f.process.stop()));
@@ -142,8 +158,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     cleanups.push(() => new Promise<void>((r) => gateway.close(() => r())));
     gateway.closeAllConnections?.();
 
-    // "Everything answers": every function has started and listens.
-    await Promise.all([...functions.values()].map((f) => f.process.port()));
+    // "Everything answers": every function has started and listens. The first one starts alone: on a
+    // machine (or an edge stack) whose Deno cache is empty it fetches the npm packages once, instead of
+    // eleven processes fetching the same ones at the same time.
+    const processes = [...functions.values()].map((f) => f.process);
+    if (processes[0]) await processes[0].port();
+    await Promise.all(processes.map((p) => p.port()));
     if (options.pump !== false) {
       const pump = await startJobPump({ dbUrl, functionsUrl: `${gatewayUrl}/functions/v1`, secretKey: keys.secretKey, ...options.pump, log });
       cleanups.push(() => pump.stop());
@@ -179,6 +199,7 @@ async function main(): Promise<void> {
     fresh: args.includes('--fresh'),
     databaseUrl: process.env.DATABASE_URL,
     echoFunctionLogs: args.includes('--verbose'),
+    edge: args.includes('--edge'),
     log: (line) => console.error(line),
   });
   let stopping = false;
@@ -197,6 +218,7 @@ async function main(): Promise<void> {
   console.log(`database   ${stack.dbUrl}`);
   console.log(`smokeball  ${stack.simUrl}${stack.usesSimulator ? '   (simulator)' : '   (simulator idle: functions use real Smokeball)'}`);
   console.log(`functions  ${[...stack.functions.keys()].join(', ')}   (logs: ${stack.logFile})`);
+  if (args.includes('--edge')) console.log(`           each from its deploy bundle on Deno ${EDGE_DENO_VERSION} (the Edge Runtime's)`);
   console.log(`started in ${((Date.now() - started) / 1000).toFixed(1)} s. Try:`);
   console.log(`  T=$(npm run -s token) && curl -H "Authorization: Bearer $T" ${stack.gatewayUrl}/functions/v1/health`);
 }

@@ -1,5 +1,7 @@
-// Starts one stack per test run (Postgres, migrations, seed, simulator, storage, functions on Deno
-// behind the gateway) on free ports, and hands its coordinates to the tests via `inject`.
+// Starts one stack per test project (Postgres, migrations, seed, simulator, storage, functions on Deno
+// behind the gateway) on free ports, and hands its coordinates to the tests via `inject`. The `edge`
+// project's stack runs every function as deployed (`npm start -- --edge`): from the files the CLI uploads,
+// on the Edge Runtime's Deno.
 import type { TestProject } from 'vitest/node';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,10 +21,13 @@ declare module 'vitest' {
     issuer: string;
     /** Every line the functions printed during the run. */
     functionLogFile: string;
+    /** 'edge': functions run from their deploy bundles on the Edge Runtime's Deno; 'local': from the checkout. */
+    functionRuntime: 'edge' | 'local';
   }
 }
 
 export default async function setup(project: TestProject) {
+  const edge = project.name === 'edge';
   const dir = await mkdtemp(join(tmpdir(), 'casehug-test-'));
   const stack = await startStack({
     dataDir: dir,
@@ -32,6 +37,7 @@ export default async function setup(project: TestProject) {
     databaseUrl: process.env.TEST_DATABASE_URL,
     // Tests connect firms without a browser (`auto=approve`); the browser test clicks the real page.
     simOptions: { autoApprove: true },
+    edge,
   });
   project.provide('dbUrl', stack.dbUrl);
   project.provide('gatewayUrl', stack.gatewayUrl);
@@ -41,6 +47,7 @@ export default async function setup(project: TestProject) {
   project.provide('signingKey', JSON.stringify(stack.keys.signingKey));
   project.provide('issuer', stack.issuer);
   project.provide('functionLogFile', stack.logFile);
+  project.provide('functionRuntime', edge ? 'edge' : 'local');
   return async () => {
     await stack.stop();
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);

@@ -1,12 +1,17 @@
 // Runs one function's index.ts on Deno the way the Supabase Edge Runtime would: `Deno.serve(handler)`
 // is bound to the port the local gateway chose, and `EdgeRuntime.waitUntil` exists.
-// Usage: deno run --allow-net --allow-env --allow-read --allow-sys dev/deno/serve-function.ts <name> <port>
-const [name, portArg] = Deno.args;
+// Usage: deno run --allow-net --allow-env --allow-read --allow-sys dev/deno/serve-function.ts <name> <port> [entry]
+// `entry` (absolute, or relative to the working directory) is the function's entry point in a deploy
+// bundle (dev/deploy-check/); without it, the checkout's supabase/functions/<name>/index.ts.
+const [name, portArg, entryArg] = Deno.args;
 const port = Number(portArg);
 if (!name || !/^[a-z][a-z0-9-]*$/.test(name) || !Number.isInteger(port)) {
-  console.error('usage: serve.ts <function-name> <port>');
+  console.error('usage: serve-function.ts <function-name> <port> [entry]');
   Deno.exit(2);
 }
+const entry = entryArg
+  ? new URL(entryArg, `file://${Deno.cwd()}/`).href
+  : new URL(`../../supabase/functions/${name}/index.ts`, import.meta.url).href;
 
 type Handler = (req: Request) => Response | Promise<Response>;
 const g = globalThis as unknown as { EdgeRuntime?: { waitUntil(p: Promise<unknown>): void } };
@@ -27,7 +32,7 @@ let served = false;
   );
 };
 
-await import(new URL(`../../supabase/functions/${name}/index.ts`, import.meta.url).href);
+await import(entry);
 if (!served) {
   console.error(`function ${name} did not call Deno.serve`);
   Deno.exit(1);

@@ -3,9 +3,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { DENO, DENO_NPM_FLAGS, denoEnv } from '../deno-binaries.ts';
 import { freePort } from '../net.ts';
 
-const DENO = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));
 const LAUNCHER = fileURLToPath(new URL('../deno/serve-function.ts', import.meta.url));
 /** Deno compiles the function graph on first start; generous, but bounded. */
 const START_TIMEOUT_MS = 30_000;
@@ -17,6 +17,12 @@ export type FunctionProcessOptions = {
   root: string;
   env: Record<string, string>;
   onLine: (fn: string, line: string) => void;
+  /**
+   * How to run it; by default the current Deno on the checkout. A deploy bundle (dev/deploy-check/)
+   * runs on the Edge Runtime's Deno from its own folder: `cwd` is the bundle, `denoFlags` name its
+   * deno.json, `entry` its index.ts.
+   */
+  launch?: { deno: string; cwd: string; denoFlags: string[]; entry: string };
 };
 
 export class FunctionProcess {
@@ -42,10 +48,13 @@ export class FunctionProcess {
 
   private async start(): Promise<number> {
     const port = await freePort();
-    const { name, root, env, onLine } = this.options;
-    const child = spawn(DENO, ['run', ...DENO_PERMISSIONS, LAUNCHER, name, String(port)], {
-      cwd: root,
-      env: { ...env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+    const { name, root, env, onLine, launch } = this.options;
+    const deno = launch?.deno ?? DENO;
+    const flags = launch?.denoFlags ?? DENO_NPM_FLAGS;
+    const args = ['run', ...flags, ...DENO_PERMISSIONS, LAUNCHER, name, String(port), ...(launch ? [launch.entry] : [])];
+    const child = spawn(deno, args, {
+      cwd: launch?.cwd ?? root,
+      env: denoEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
