@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
+import { localDeno } from '../dev/deno-binaries.ts';
 import { SimControl } from '../dev/smokeball-sim/control.ts';
 import { freePort, startStack } from '../dev/stack.ts';
 import { startJobPump } from '../dev/job-pump.ts';
@@ -134,7 +135,7 @@ export type Machine = { cpu: string; cores: number; memoryGiB: number; node: str
 function describeMachine(): Machine {
   let deno = 'unknown';
   try {
-    deno = execFileSync(join(ROOT, 'node_modules/.bin/deno'), ['--version'], { encoding: 'utf8' }).split('\n')[0].replace(/^deno /, '').split(' ')[0];
+    deno = execFileSync(localDeno(), ['--version'], { encoding: 'utf8' }).split('\n')[0].replace(/^deno /, '').split(' ')[0];
   } catch {
     // reported as unknown
   }

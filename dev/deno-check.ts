@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { localDeno } from './deno-binaries.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const functionsDir = `${root}supabase/functions`;
@@ -11,6 +12,5 @@ const entries = readdirSync(functionsDir, { withFileTypes: true })
   .map((d) => `supabase/functions/${d.name}/index.ts`);
 const denoOnly = readdirSync(`${root}dev/deno`).filter((f) => f.endsWith('.ts')).map((f) => `dev/deno/${f}`);
 
-const deno = fileURLToPath(new URL('../node_modules/.bin/deno', import.meta.url));
-execFileSync(deno, ['check', '--quiet', ...entries, ...denoOnly], { cwd: root, stdio: 'inherit' });
+execFileSync(localDeno(), ['check', '--quiet', ...entries, ...denoOnly], { cwd: root, stdio: 'inherit' });
 console.log(`deno check: ${entries.length} functions, ${denoOnly.length} dev scripts`);

@@ -3,9 +3,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { localDeno } from '../deno-binaries.ts';
 import { freePort } from '../net.ts';
 
-const DENO = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));
 const LAUNCHER = fileURLToPath(new URL('../deno/serve-function.ts', import.meta.url));
 /** Deno compiles the function graph on first start; generous, but bounded. */
 const START_TIMEOUT_MS = 30_000;
@@ -17,6 +17,8 @@ export type FunctionProcessOptions = {
   root: string;
   env: Record<string, string>;
   onLine: (fn: string, line: string) => void;
+  /** Which Deno binary runs the function: the local stack's by default, or edgeRuntimeDeno(). */
+  deno?: string;
 };
 
 export class FunctionProcess {
@@ -43,9 +45,10 @@ export class FunctionProcess {
   private async start(): Promise<number> {
     const port = await freePort();
     const { name, root, env, onLine } = this.options;
-    const child = spawn(DENO, ['run', ...DENO_PERMISSIONS, LAUNCHER, name, String(port)], {
+    const child = spawn(this.options.deno ?? localDeno(), ['run', ...DENO_PERMISSIONS, LAUNCHER, name, String(port)], {
       cwd: root,
-      env: { ...env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+      // Deno reaches the npm registry here only through the system's CA store.
+      env: { ...env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', DENO_TLS_CA_STORE: 'system' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
