@@ -49,7 +49,7 @@ export function createCallerAuth(
   fetchImpl: typeof fetch = fetch,
 ): CallerAuth {
   // Everything @supabase/server would read from the environment is given explicitly, from the one parse.
-  const jwks = config.jwks ?? new URL(config.jwksUrl);
+  const jwks = config.jwks ?? trustedJwksUrl(config.jwksUrl);
   const userEnv = { url: config.supabaseUrl, jwks, publishableKeys: {}, secretKeys: {} };
   const secretEnv = { url: config.supabaseUrl, jwks: null, publishableKeys: {}, secretKeys: config.namedSecretKeys };
   const authServer = config.authApiKey
@@ -107,6 +107,17 @@ export function createCallerAuth(
       if (error) throw new AppError({ code: 'unauthorized', status: 401, message: 'A valid secret key is required' });
     },
   };
+}
+
+/**
+ * The JWKS endpoint, if keys fetched from it can be trusted: https, or plain http to this machine only (a
+ * plaintext hop elsewhere could swap in a forger's key). The rule @supabase/server applies to the URLs it
+ * derives itself; null makes every user token a 500 (misconfiguration), never a pass.
+ */
+function trustedJwksUrl(text: string): URL | null {
+  const url = new URL(text);
+  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  return url.protocol === 'https:' || (url.protocol === 'http:' && loopback) ? url : null;
 }
 
 function headerAlgorithm(token: string): string | undefined {

@@ -88,6 +88,20 @@ describe('user tokens of the signing keys go to @supabase/server', () => {
   });
 });
 
+describe('without SUPABASE_JWKS the keys are fetched from the project, over https only', () => {
+  test('a JWKS URL over plain http to another host is not trusted: 500, never a pass', async () => {
+    const callerAuth = createCallerAuth({
+      supabaseUrl: 'http://kong:8000',
+      jwks: undefined,
+      jwksUrl: 'http://kong:8000/auth/v1/.well-known/jwks.json',
+      jwtIssuer: issuer,
+      namedSecretKeys: {},
+      authApiKey: undefined,
+    });
+    expect(await refusal(callerAuth.authenticateUser(bearer(await sign('ES256', claims()))))).toMatchObject({ code: 'internal_error', status: 500 });
+  });
+});
+
 describe('algorithms outside the list are refused unread', () => {
   test.each([
     ['none', `${Buffer.from('{"alg":"none","kid":"ec-1"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims({ exp: 9e9 }))).toString('base64url')}.`],
