@@ -151,7 +151,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const gateway: Server = await startGateway({
       port: options.gatewayPort,
       jwks: publicJwks(keys.signingKey) as { keys: JWK[] },
-      issuer,
+      apiKeys: [keys.publishableKey, keys.secretKey],
       functions,
       storage: createStorageHandler({ root: storageRoot, secretKeys: [keys.secretKey], signingSecret: keys.secretKey }),
     });

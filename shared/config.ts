@@ -14,13 +14,27 @@ const EnvSchema = z.object({
   SUPABASE_URL: z.url(),
   /** Direct Postgres URL (production: the transaction pooler, hence `prepare: false`). */
   SUPABASE_DB_URL: z.string().min(1),
-  /** The JWK set that signs user JWTs; when absent it is fetched from <SUPABASE_URL>/auth/v1/.well-known/jwks.json. */
+  /**
+   * The public keys that verify user JWTs, as `{ "keys": [...] }` or a bare array (Supabase injects it into
+   * every function). When absent they are fetched from <SUPABASE_URL>/auth/v1/.well-known/jwks.json.
+   */
   SUPABASE_JWKS: optionalString,
-  /** The secret API key(s) (`sb_secret_…`) internal callers send in `apikey`; single or JSON dictionary form. */
+  /**
+   * The secret API keys (`sb_secret_…`) internal callers send in `apikey`: `SUPABASE_SECRET_KEYS` is the
+   * JSON dictionary of named keys Supabase injects; `SUPABASE_SECRET_KEY` a single key (named `default`).
+   */
   SUPABASE_SECRET_KEY: optionalString,
   SUPABASE_SECRET_KEYS: optionalString,
-  /** Legacy service-role key, accepted as a secret key while projects migrate. */
+  /** Legacy service-role key, accepted as a secret key while a project still has legacy API keys. */
   SUPABASE_SERVICE_ROLE_KEY: optionalString,
+  /**
+   * The key sent as `apikey` when a legacy (HS256) user token is checked with the Auth server: the
+   * publishable key (`default` of `SUPABASE_PUBLISHABLE_KEYS`, or `SUPABASE_PUBLISHABLE_KEY`), else the
+   * legacy anon key.
+   */
+  SUPABASE_PUBLISHABLE_KEY: optionalString,
+  SUPABASE_PUBLISHABLE_KEYS: optionalString,
+  SUPABASE_ANON_KEY: optionalString,
   /** Smokeball app credentials from the Developer Console; all three or the integration is "not configured". */
   SMOKEBALL_CLIENT_ID: optionalString,
   SMOKEBALL_CLIENT_SECRET: optionalString,
@@ -73,11 +87,13 @@ export function parseConfig(env: Env) {
   return {
     supabaseUrl,
     dbUrl: e.SUPABASE_DB_URL,
-    jwks: e.SUPABASE_JWKS,
+    jwks: e.SUPABASE_JWKS === undefined ? undefined : parseJwks(e.SUPABASE_JWKS),
     jwksUrl: `${supabaseUrl}/auth/v1/.well-known/jwks.json`,
     /** Supabase signs user JWTs with this issuer. */
     jwtIssuer: `${supabaseUrl}/auth/v1`,
     secretKeys: collectSecretKeys(e.SUPABASE_SECRET_KEY, e.SUPABASE_SECRET_KEYS, e.SUPABASE_SERVICE_ROLE_KEY),
+    namedSecretKeys: nameSecretKeys(e.SUPABASE_SECRET_KEY, e.SUPABASE_SECRET_KEYS, e.SUPABASE_SERVICE_ROLE_KEY),
+    authApiKey: authApiKey(e.SUPABASE_PUBLISHABLE_KEY, e.SUPABASE_PUBLISHABLE_KEYS, e.SUPABASE_ANON_KEY),
     smokeball: smokeballConfig(e.SMOKEBALL_CLIENT_ID, e.SMOKEBALL_CLIENT_SECRET, e.SMOKEBALL_API_KEY),
     smokeballEnvironment: e.SMOKEBALL_ENVIRONMENT,
     smokeballApiUrl: e.SMOKEBALL_API_URL,
@@ -113,6 +129,39 @@ function collectSecretKeys(single?: string, dictionary?: string, legacy?: string
     keys.push(...Object.values(parsed.data));
   }
   return keys.filter((k): k is string => Boolean(k));
+}
+
+/**
+ * The secret keys by name, as `@supabase/server` reads them: the dictionary when it is set, else the single
+ * key as `default`. The legacy service-role key joins as `service_role` (a name the dictionary does not use).
+ */
+function nameSecretKeys(single?: string, dictionary?: string, legacy?: string): Record<string, string> {
+  const named: Record<string, string> = dictionary ? { ...parseKeyDictionary(dictionary, 'SUPABASE_SECRET_KEYS') } : single ? { default: single } : {};
+  if (legacy && !('service_role' in named)) named.service_role = legacy;
+  return named;
+}
+
+function authApiKey(single?: string, dictionary?: string, anon?: string): string | undefined {
+  const publishable = dictionary ? parseKeyDictionary(dictionary, 'SUPABASE_PUBLISHABLE_KEYS').default : single;
+  return publishable ?? anon;
+}
+
+function parseKeyDictionary(text: string, name: string): Record<string, string> {
+  const parsed = SecretKeysJson.safeParse(safeJson(text));
+  if (!parsed.success) throw new Error(`Invalid or missing environment variables: ${name}`);
+  return parsed.data;
+}
+
+/** One public JWK: what jose needs to pick and import it; the rest of its members pass through. */
+const Jwk = z.looseObject({ kty: z.string(), kid: z.string().optional(), alg: z.string().optional() });
+/** `{ "keys": [...] }` or a bare array of keys, as Supabase and the CLI write `SUPABASE_JWKS`. */
+const JwksJson = z.union([z.object({ keys: z.array(Jwk) }), z.array(Jwk).transform((keys) => ({ keys }))]);
+export type Jwks = z.infer<typeof JwksJson>;
+
+function parseJwks(text: string): Jwks {
+  const parsed = JwksJson.safeParse(safeJson(text));
+  if (!parsed.success) throw new Error('Invalid or missing environment variables: SUPABASE_JWKS');
+  return parsed.data;
 }
 
 function safeJson(text: string): unknown {

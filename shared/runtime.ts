@@ -1,17 +1,18 @@
-// The composition root of a function instance: configuration, the database pool, the JWT verifier, the
+// The composition root of a function instance: configuration, the database pool, the caller checks, the
 // token sealer and Smokeball access, built once from the environment the function was given (functions
 // pass `Deno.env.toObject()`), so a warm instance reuses them across requests.
 import { parseConfig, type Config, type Env } from './config.ts';
 import { parseSealer, type Sealer } from './crypto/seal.ts';
 import { createSql, type Sql } from './db/connection.ts';
-import { createJwtVerifier, type JwtVerifier } from './http/auth.ts';
+import { createCallerAuth, type CallerAuth } from './http/auth.ts';
 import { createLogger, type Logger } from './http/log.ts';
 import { createSmokeballAccess, type SmokeballAccess } from './sync/smokeball-access.ts';
 
 export type Runtime = {
   config: Config;
   sql: Sql;
-  verifyJwt: JwtVerifier;
+  /** Checks who is calling: a user JWT or a secret key. */
+  auth: CallerAuth;
   sealer: Sealer;
   smokeball: SmokeballAccess;
   log: Logger;
@@ -31,7 +32,7 @@ export function createRuntime(env: Env): Runtime {
   return {
     config,
     sql,
-    verifyJwt: createJwtVerifier({ jwks: config.jwks, jwksUrl: config.jwksUrl, issuer: config.jwtIssuer }),
+    auth: createCallerAuth(config),
     sealer,
     smokeball: createSmokeballAccess({ config, sql, sealer, now, random, sleep, log: log.info }),
     log,

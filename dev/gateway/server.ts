@@ -1,16 +1,22 @@
 // The local stand-in for Supabase's API gateway on one port:
 //   /functions/v1/<name>[/…]          the function's Deno process (verify_jwt honoured, CORS preflight)
 //   /auth/v1/.well-known/jwks.json    the JWKS that signs user JWTs
+//   /auth/v1/user                     the Auth server's check of a user JWT (what supabase-js
+//                                     `auth.getUser()` / `getClaims()` ask for legacy HS256 tokens)
 //   /storage/v1/…                     the Storage subset (dev/storage)
 // Every error it answers itself is JSON `{ "error": { "code", "message" } }`, never a stack trace.
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
+import type { JWK, JWTPayload } from 'jose';
 import type { FunctionProcess } from './function-process.ts';
+import { createProjectJwtVerifier } from './project-jwt.ts';
 
 export type GatewayOptions = {
   port: number;
   jwks: { keys: JWK[] };
-  issuer: string;
+  /** The HS256 secret of a project on legacy JWTs: the gate and /auth/v1/user then accept tokens signed with it. */
+  legacyJwtSecret?: string;
+  /** The project's API keys; /auth/v1/user, like Supabase's gateway, wants one of them in `apikey`. */
+  apiKeys?: string[];
   functions: Map<string, { process: FunctionProcess; verifyJwt: boolean }>;
   storage: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>;
 };
@@ -24,7 +30,7 @@ const CORS_HEADERS = {
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']);
 
 export function startGateway(options: GatewayOptions): Promise<Server> {
-  const keySet = createLocalJWKSet(options.jwks);
+  const verifyProjectJwt = createProjectJwtVerifier({ jwks: options.jwks, legacyJwtSecret: options.legacyJwtSecret });
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) sendError(res, 500, 'gateway_error', 'The gateway failed to handle the request');
@@ -36,6 +42,7 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
     const url = new URL(req.url ?? '/', 'http://gateway.local');
     if (!METHODS.has(req.method ?? '')) return sendError(res, 405, 'method_not_allowed', 'Method not allowed');
     if (url.pathname === '/auth/v1/.well-known/jwks.json') return sendJson(res, 200, options.jwks);
+    if (url.pathname === '/auth/v1/user' && req.method === 'GET') return sendUser(req, res);
     if (url.pathname.startsWith('/storage/v1/')) return options.storage(req, res, `${url.pathname.slice('/storage/v1'.length)}${url.search}`);
     if ((url.pathname === '/app' || url.pathname.startsWith('/app/')) && req.method === 'GET') return sendAppPage(res, url);
     const fn = /^\/functions\/v1\/([^/?]+)/.exec(url.pathname);
@@ -58,15 +65,47 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
     proxy(req, res, port);
   }
 
+  /** The platform's `verify_jwt` gate: any unexpired JWT of this project. */
   async function hasValidJwt(req: IncomingMessage): Promise<boolean> {
+    return (await verifiedPayload(req)) !== undefined;
+  }
+
+  async function verifiedPayload(req: IncomingMessage): Promise<JWTPayload | undefined> {
     const token = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
-    if (!token) return false;
+    if (!token) return undefined;
     try {
-      await jwtVerify(token, keySet, { issuer: options.issuer });
-      return true;
+      return await verifyProjectJwt(token);
     } catch {
-      return false;
+      return undefined;
     }
+  }
+
+  /**
+   * GET /auth/v1/user as Supabase Auth answers it, in its error shape (`code`, `error_code`, `msg`): the
+   * user of a valid, unexpired access token of this project. The stand-in has no session store, so the
+   * user is read from the token's claims.
+   */
+  async function sendUser(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const apikey = String(req.headers.apikey ?? '');
+    if (options.apiKeys && !options.apiKeys.includes(apikey)) {
+      return sendJson(res, 401, { message: 'No API key found in request' });
+    }
+    if (!req.headers.authorization) {
+      return sendJson(res, 401, { code: 401, error_code: 'no_authorization', msg: 'This endpoint requires a valid Bearer token' });
+    }
+    const claims = await verifiedPayload(req);
+    if (!claims || typeof claims.sub !== 'string') {
+      return sendJson(res, 403, { code: 403, error_code: 'bad_jwt', msg: 'invalid JWT: unable to parse or verify signature' });
+    }
+    sendJson(res, 200, {
+      id: claims.sub,
+      aud: claims.aud,
+      role: claims.role,
+      email: claims.email,
+      app_metadata: {},
+      user_metadata: {},
+      created_at: new Date(0).toISOString(),
+    });
   }
 
   return new Promise((resolve, reject) => {

@@ -1,9 +1,10 @@
-// The adapter every function is built with (STYLE §1, §4, §8): request id, CORS preflight, method
-// check, authentication, one error writer and one log line per request. The handler itself only
-// parses, authorizes, calls one shared/sync function and answers.
+// The adapter every function is built with: request id, CORS preflight, method check, one error writer
+// and one log line per request. Who may call is declared (`auth`) and checked by shared/http/auth.ts,
+// which delegates the verification to Supabase's `@supabase/server`. The handler itself only parses,
+// authorizes, calls one shared/sync function and answers.
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
-import { authenticateSecretKey, authenticateUser, type AuthenticatedUser } from './auth.ts';
+import type { AuthenticatedUser } from './auth.ts';
 import { CORS_HEADERS, preflightResponse } from './cors.ts';
 import { createLogger, describeError, type Logger } from './log.ts';
 import { errorResponse, jsonResponse } from './respond.ts';
@@ -35,10 +36,10 @@ export function defineFunction(def: Definition, runtime: () => Runtime): (req: R
       const base: BaseContext = { req, url: new URL(req.url), requestId, log, runtime: runtime() };
       let result: Result;
       if (def.auth === 'user') {
-        const user = await authenticateUser(req, base.runtime.verifyJwt);
+        const user = await base.runtime.auth.authenticateUser(req);
         result = await def.handle({ ...base, user });
       } else {
-        if (def.auth === 'secret-key') await authenticateSecretKey(req, base.runtime.config.secretKeys);
+        if (def.auth === 'secret-key') await base.runtime.auth.authenticateSecretKey(req);
         result = await def.handle(base);
       }
       response = result instanceof Response ? result : jsonResponse(result.status ?? 200, result.body);

@@ -41,4 +41,30 @@ describe('parseConfig', () => {
     expect(c.secretKeys).toEqual(['sb_secret_a', 'sb_secret_b']);
     expect(() => parseConfig({ ...base, SUPABASE_SECRET_KEYS: 'not json' })).toThrow('SUPABASE_SECRET_KEYS');
   });
+
+  test('named secret keys for the caller check: the dictionary wins over the single key, the legacy key joins as service_role', () => {
+    expect(parseConfig({ ...base, SUPABASE_SECRET_KEY: 'sb_secret_a', SUPABASE_SECRET_KEYS: '{"default":"sb_secret_b","cron":"sb_secret_c"}' }).namedSecretKeys)
+      .toEqual({ default: 'sb_secret_b', cron: 'sb_secret_c' });
+    expect(parseConfig({ ...base, SUPABASE_SECRET_KEY: 'sb_secret_a', SUPABASE_SERVICE_ROLE_KEY: 'eyJ.legacy.key' }).namedSecretKeys)
+      .toEqual({ default: 'sb_secret_a', service_role: 'eyJ.legacy.key' });
+    expect(parseConfig(base).namedSecretKeys).toEqual({});
+  });
+
+  test('SUPABASE_JWKS is read as { keys } or as a bare array, and anything else fails with its name', () => {
+    const key = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1', alg: 'ES256' };
+    expect(parseConfig({ ...base, SUPABASE_JWKS: JSON.stringify({ keys: [key] }) }).jwks).toEqual({ keys: [key] });
+    expect(parseConfig({ ...base, SUPABASE_JWKS: JSON.stringify([key]) }).jwks).toEqual({ keys: [key] });
+    expect(parseConfig({ ...base, SUPABASE_JWKS: '{"keys":[]}' }).jwks).toEqual({ keys: [] });
+    expect(parseConfig(base).jwks).toBeUndefined();
+    for (const bad of ['not json', '{"key":[]}', '[{"kid":"no kty"}]']) {
+      expect(() => parseConfig({ ...base, SUPABASE_JWKS: bad })).toThrow('Invalid or missing environment variables: SUPABASE_JWKS');
+    }
+  });
+
+  test('the apikey for the Auth server: the default publishable key, else the legacy anon key', () => {
+    expect(parseConfig({ ...base, SUPABASE_PUBLISHABLE_KEYS: '{"default":"sb_publishable_a"}', SUPABASE_ANON_KEY: 'eyJ.anon' }).authApiKey).toBe('sb_publishable_a');
+    expect(parseConfig({ ...base, SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_b' }).authApiKey).toBe('sb_publishable_b');
+    expect(parseConfig({ ...base, SUPABASE_ANON_KEY: 'eyJ.anon' }).authApiKey).toBe('eyJ.anon');
+    expect(parseConfig(base).authApiKey).toBeUndefined();
+  });
 });

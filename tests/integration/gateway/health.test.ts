@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { generateKeyPair, importJWK, SignJWT } from 'jose';
+import { generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, inject, test } from 'vitest';
+import { signLegacyToken, signStackToken, unsecuredToken } from '../../helpers/auth.ts';
 import { callFunction, signToken, supabaseAs } from '../../helpers/stack.ts';
 
 const user = { sub: randomUUID(), email: 'health@example.test' };
@@ -19,10 +20,13 @@ describe('health', () => {
     expect(data).toEqual({ ok: true, database: 'ok', smokeball: { configured: true } });
   });
 
-  test('without a token the gateway answers 401 with a JSON error', async () => {
+  test('without a token the function itself answers 401 invalid_jwt (no gateway check in front of it)', async () => {
     const res = await callFunction('health');
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: { code: 'invalid_jwt', message: 'Invalid or missing JWT' } });
+    const body = await res.json();
+    expect(body).toEqual({ error: { code: 'invalid_jwt', message: 'Missing bearer token' }, requestId: expect.any(String) });
+    // The request id is the function's: the gateway's own errors carry none.
+    expect(res.headers.get('x-request-id')).toBe(body.requestId);
   });
 
   test.each([
@@ -30,21 +34,34 @@ describe('health', () => {
     ['signed by another key', async () => {
       const { privateKey } = await generateKeyPair('ES256');
       const kid = JSON.parse(inject('signingKey')).kid;
-      return new SignJWT({ role: 'authenticated' }).setProtectedHeader({ alg: 'ES256', kid })
+      return new SignJWT({ role: 'authenticated', aud: 'authenticated' }).setProtectedHeader({ alg: 'ES256', kid })
         .setSubject(user.sub).setIssuer(inject('issuer')).setExpirationTime('1h').sign(privateKey);
     }],
     ['expired', async () => signToken({ ...user, expiresInS: -60 })],
-    ['from another issuer', async () => {
-      const key = JSON.parse(inject('signingKey'));
-      return new SignJWT({ role: 'authenticated' }).setProtectedHeader({ alg: 'ES256', kid: key.kid })
-        .setSubject(user.sub).setIssuer('https://elsewhere.example/auth/v1').setExpirationTime('1h').sign(await importJWK(key, 'ES256'));
+    ['from another issuer', async () => signStackToken({ ...user, iss: 'https://elsewhere.example/auth/v1' })],
+    ['without exp', async () => signStackToken({ ...user, expiresInS: null })],
+    ['for another audience', async () => signStackToken({ ...user, aud: 'service' })],
+    ['of another role', async () => signStackToken({ ...user, role: 'anon' })],
+    ['unsecured (alg none)', async () => unsecuredToken(user, { kid: JSON.parse(inject('signingKey')).kid })],
+    // The classic confusion: HS256 with the public key as the HMAC secret, naming the ES256 key's kid.
+    ['HS256 keyed with the ES256 public key', async () => {
+      const { d: _private, ...publicKey } = JSON.parse(inject('signingKey'));
+      return signLegacyToken(JSON.stringify(publicKey), inject('issuer'), user, { kid: publicKey.kid });
     }],
-  ])('a %s token gets 401 with a JSON error and no stack trace', async (_name, makeToken) => {
+    // This project has no legacy JWT secret: the Auth server refuses any HS256 token.
+    ['HS256 signed with some secret', async () => signLegacyToken('a-secret-this-project-never-had-0123456789', inject('issuer'), user)],
+  ])('a %s token gets 401 invalid_jwt from the function, with no stack trace', async (_name, makeToken) => {
     const res = await callFunction('health', { token: await makeToken() });
     expect(res.status).toBe(401);
     const body = await res.json();
     expect(body.error.code).toBe('invalid_jwt');
-    expect(JSON.stringify(body)).not.toMatch(/\bat\s|\.ts:\d+/);
+    expect(body.requestId).toEqual(expect.any(String));
+    expect(JSON.stringify(body)).not.toMatch(/\bat\s|\.ts:\d+|@supabase/);
+  });
+
+  test('a valid token built the same way as the refused ones gets 200 (the refusals are about the one flaw)', async () => {
+    const res = await callFunction('health', { token: await signStackToken(user) });
+    expect(res.status).toBe(200);
   });
 
   test('a wrong method gets 405 with a JSON error', async () => {
