@@ -9,6 +9,9 @@ const optionalString = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
+/** See SYNC_MAX_DOCUMENT_MIB. */
+export const DEFAULT_MAX_DOCUMENT_MIB = 512;
+
 const EnvSchema = z.object({
   /** The project URL: the gateway in front of functions, storage and the JWKS. */
   SUPABASE_URL: z.url(),
@@ -50,6 +53,12 @@ const EnvSchema = z.object({
    * worker died; renewed every third of it while the job runs.
    */
   SYNC_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(60),
+  /**
+   * The largest document a sync streams to Smokeball, in MiB; a larger one fails alone with
+   * `document_too_large` before any Smokeball call for it. The default fits one document's stream in an
+   * Edge Function request's 2 s of CPU with room to spare (README, Performance).
+   */
+  SYNC_MAX_DOCUMENT_MIB: z.coerce.number().positive().default(DEFAULT_MAX_DOCUMENT_MIB),
   /** Where Smokeball sends users back after consent; defaults to this project's oauth-callback function. */
   SMOKEBALL_REDIRECT_URI: z.url().optional(),
 });
@@ -86,6 +95,7 @@ export function parseConfig(env: Env) {
     refreshTokenTtlMs: e.SMOKEBALL_REFRESH_TOKEN_TTL_DAYS * 24 * 60 * 60 * 1000,
     tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEYS,
     syncLeaseSeconds: e.SYNC_LEASE_SECONDS,
+    maxDocumentBytes: Math.floor(e.SYNC_MAX_DOCUMENT_MIB * 2 ** 20),
     appUrl: e.APP_URL.replace(/\/+$/, ''),
     redirectUri: e.SMOKEBALL_REDIRECT_URI ?? `${supabaseUrl}/functions/v1/oauth-callback`,
   };

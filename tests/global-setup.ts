@@ -19,6 +19,8 @@ declare module 'vitest' {
     issuer: string;
     /** Every line the functions printed during the run. */
     functionLogFile: string;
+    /** The local Storage's folder (tests place objects too large to upload in it as sparse files). */
+    storageRoot: string;
   }
 }
 
@@ -41,6 +43,7 @@ export default async function setup(project: TestProject) {
   project.provide('signingKey', JSON.stringify(stack.keys.signingKey));
   project.provide('issuer', stack.issuer);
   project.provide('functionLogFile', stack.logFile);
+  project.provide('storageRoot', join(dir, 'storage'));
   return async () => {
     await stack.stop();
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
