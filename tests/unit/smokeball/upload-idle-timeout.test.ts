@@ -15,6 +15,8 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DRIVER = fileURLToPath(new URL('./upload-driver.ts', import.meta.url));
 /** Short, so a case takes seconds; eight chunk intervals of the steady upload, so machine load cannot fake a stall. */
 const IDLE_MS = 800;
+/** A runtime's start (Deno compiles the driver's graph) plus a case, on a busy machine. */
+const CASE_TIMEOUT_MS = 60_000;
 
 /** A Deno of an npm package by its folder (not node_modules/.bin/deno: both packages claim that name). */
 function deno(pkg: string): string[] {
@@ -34,7 +36,7 @@ function runUpload(runtime: string, plan: UploadPlan): Promise<UploadOutcome> {
     execFile(
       command,
       [...args, JSON.stringify(plan)],
-      { cwd: ROOT, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_TLS_CA_STORE: 'system', NO_COLOR: '1' }, timeout: 60_000 },
+      { cwd: ROOT, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_TLS_CA_STORE: 'system', NO_COLOR: '1' }, timeout: CASE_TIMEOUT_MS },
       (error, stdout, stderr) => {
         const line = stdout.trim().split('\n').pop();
         if (!line) return reject(new Error(`${runtime} printed no outcome: ${error?.message ?? ''} ${stderr}`));
@@ -94,7 +96,7 @@ describe.each(Object.keys(RUNTIMES))('uploadToPresignedUrl() idle timeout on %s'
     expect(outcome.elapsedMs).toBeGreaterThanOrEqual(4 * IDLE_MS);
     const total = plan.chunkBytes * plan.chunks;
     expect(received.get(id)).toEqual({ bytes: total, sha256: expectedSha256(total), contentLength: String(total), transferEncoding: undefined });
-  });
+  }, CASE_TIMEOUT_MS);
 
   test('storage that stops reading the body fails the upload once it has made no progress for the idle timeout', async () => {
     // More than the loopback socket buffers hold, produced as fast as it is taken.
@@ -106,7 +108,7 @@ describe.each(Object.keys(RUNTIMES))('uploadToPresignedUrl() idle timeout on %s'
       message: `Uploading the document to Smokeball's storage made no progress for ${IDLE_MS} ms`,
       sourceCancelled: true,
     });
-  });
+  }, CASE_TIMEOUT_MS);
 
   test('storage that takes the whole body and never answers fails the upload the same way', async () => {
     const id = crypto.randomUUID();
@@ -114,7 +116,7 @@ describe.each(Object.keys(RUNTIMES))('uploadToPresignedUrl() idle timeout on %s'
     const outcome = await runUpload(runtime, plan);
     expect(outcome).toMatchObject({ ok: false, code: 'smokeball_upload_failed', message: `Uploading the document to Smokeball's storage made no progress for ${IDLE_MS} ms` });
     expect(received.get(id)?.bytes).toBe(64 * 1024);
-  });
+  }, CASE_TIMEOUT_MS);
 
   test('a document source that stalls mid-way fails as unreadable and is cancelled', async () => {
     const plan: UploadPlan = { url: `${base}/sink?id=${crypto.randomUUID()}`, idleTimeoutMs: IDLE_MS, chunkBytes: 16 * 1024, chunks: 8, chunkEveryMs: 0, stallAfterChunks: 3 };
@@ -125,5 +127,5 @@ describe.each(Object.keys(RUNTIMES))('uploadToPresignedUrl() idle timeout on %s'
       message: `Reading the document from storage made no progress for ${IDLE_MS} ms`,
       sourceCancelled: true,
     });
-  });
+  }, CASE_TIMEOUT_MS);
 });
