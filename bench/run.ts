@@ -59,6 +59,9 @@ async function main(): Promise<void> {
     // The scenarios decide the queue's wake-ups themselves: none during bulk sync (our workers only),
     // the pump's LISTEN + sweep during auto-sync and webhook processing.
     pump: false,
+    // large-document streams 1 GiB to measure CPU per MiB, the measure the default document limit is
+    // derived from; the limit would refuse it.
+    functionEnv: { SYNC_MAX_DOCUMENT_MIB: '2048' },
   });
   log(`stack ready${needsStack ? '' : ' (Postgres for the rate limiter)'}: ${stack.gatewayUrl}`);
   const sql = postgres(stack.dbUrl, { max: 4, onnotice: () => undefined });

@@ -9,6 +9,13 @@ const optionalString = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
+/**
+ * See SYNC_MAX_DOCUMENT_MIB. The large-document benchmark measured at most 2.67 ms of CPU per MiB streamed
+ * (loopback, plain HTTP), so 2 s of CPU streams about 750 MiB; half of that, rounded down, leaves the other
+ * half for TLS on both legs in production and for the rest of the request (README, Performance).
+ */
+export const DEFAULT_MAX_DOCUMENT_MIB = 350;
+
 const EnvSchema = z.object({
   /** The project URL: the gateway in front of functions, storage and the JWKS. */
   SUPABASE_URL: z.url(),
@@ -64,6 +71,12 @@ const EnvSchema = z.object({
    * worker died; renewed every third of it while the job runs.
    */
   SYNC_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(60),
+  /**
+   * The largest document a sync streams to Smokeball, in MiB; a larger one fails alone with
+   * `document_too_large` before any Smokeball call for it. The default fits one document's stream in an
+   * Edge Function request's 2 s of CPU with room to spare (README, Performance).
+   */
+  SYNC_MAX_DOCUMENT_MIB: z.coerce.number().positive().default(DEFAULT_MAX_DOCUMENT_MIB),
   /** Where Smokeball sends users back after consent; defaults to this project's oauth-callback function. */
   SMOKEBALL_REDIRECT_URI: z.url().optional(),
 });
@@ -102,6 +115,7 @@ export function parseConfig(env: Env) {
     refreshTokenTtlMs: e.SMOKEBALL_REFRESH_TOKEN_TTL_DAYS * 24 * 60 * 60 * 1000,
     tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEYS,
     syncLeaseSeconds: e.SYNC_LEASE_SECONDS,
+    maxDocumentBytes: Math.floor(e.SYNC_MAX_DOCUMENT_MIB * 2 ** 20),
     appUrl: e.APP_URL.replace(/\/+$/, ''),
     redirectUri: e.SMOKEBALL_REDIRECT_URI ?? `${supabaseUrl}/functions/v1/oauth-callback`,
   };

@@ -41,6 +41,8 @@ export const ErrorCode = z.enum([
   // sync domain
   'matter_type_unmapped',
   'document_unavailable',
+  'document_size_unknown',
+  'document_too_large',
   'sync_in_progress',
   'sync_interrupted',
 ]);

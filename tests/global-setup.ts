@@ -23,6 +23,8 @@ declare module 'vitest' {
     functionLogFile: string;
     /** 'edge': functions run from their deploy bundles on the Edge Runtime's Deno; 'local': from the checkout. */
     functionRuntime: 'edge' | 'local';
+    /** The local Storage's folder (tests place objects too large to upload in it as sparse files). */
+    storageRoot: string;
   }
 }
 
@@ -48,6 +50,7 @@ export default async function setup(project: TestProject) {
   project.provide('issuer', stack.issuer);
   project.provide('functionLogFile', stack.logFile);
   project.provide('functionRuntime', edge ? 'edge' : 'local');
+  project.provide('storageRoot', join(dir, 'storage'));
   return async () => {
     await stack.stop();
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);

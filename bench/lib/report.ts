@@ -21,7 +21,7 @@ function figures(r: Report): { result: string; aim: string } {
       };
     case 'large-document':
       return {
-        result: `${num(r.sizeMiB)} MiB: RSS +${num(r.rssGrowthMb, 1)} MB (idle ${num(r.idleRssMb, 1)} MB), ${num(r.syncMBps, 1)} MB/s vs loopback copy ${num(r.baselineMBps, 1)} MB/s (${num(r.throughputRatio, 2)}×)`,
+        result: `${num(r.sizeMiB)} MiB: RSS +${num(r.rssGrowthMb, 1)} MB (idle ${num(r.idleRssMb, 1)} MB), ${num(r.syncMBps, 1)} MB/s vs loopback copy ${num(r.baselineMBps, 1)} MB/s (${num(r.throughputRatio, 2)}×), CPU ${num(r.cpuMsPerMiB, 2)} ms/MiB (largest document within 2 s CPU: ${num((r.maxDocumentMiB as { byCpu?: number } | undefined)?.byCpu)} MiB)`,
         aim: 'RSS growth ≤ 64 MB per 1 GiB',
       };
     case 'webhook-intake':

@@ -4,6 +4,11 @@
 // small document on the same matter; peak = the highest VmRSS polled during the sync, or VmHWM when it
 // rose during the sync) and the sync's MB/s against a plain loopback copy of the same bytes (a Node
 // stream: file → http PUT → a sink that hashes). The simulator's stored sha256 must equal the source's.
+// It also reports the CPU the function process spent on the sync (utime + stime from /proc/<pid>/stat,
+// all threads, before and after) per MiB streamed, and from it and the throughput the largest document
+// that fits an Edge Function request's limits: 2 s of CPU, and a wall clock of 150 s (Free) or 400 s
+// (paid plans). The main thread's share (the JavaScript isolate's thread) is reported beside it.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -27,6 +32,9 @@ const SIZE_BYTES = { full: 2 ** 30, quick: 32 * 2 ** 20 } as const;
 const CHUNK_BYTES = 2 ** 20;
 const RSS_POLL_MS = 20;
 const MiB = 2 ** 20;
+/** An Edge Function request's limits (Supabase's Edge Functions limits page). */
+const EDGE_CPU_MS_PER_REQUEST = 2000;
+const EDGE_WALL_CLOCK_S = { free: 150, paid: 400 } as const;
 
 export type LargeDocumentResult = {
   name: 'large-document';
@@ -43,6 +51,16 @@ export type LargeDocumentResult = {
   /** syncMBps ÷ baselineMBps. */
   throughputRatio: number;
   sha256Matches: boolean;
+  /** CPU time of the function process (all threads) during the sync, and per MiB of the document. */
+  cpuMs: number;
+  cpuMsPerMiB: number;
+  /** The same for the process's main thread only (where the isolate runs). */
+  mainThreadCpuMs: number;
+  /**
+   * The largest document (MiB) one request can stream: by CPU (2 s at cpuMsPerMiB; same on every plan)
+   * and by wall clock at syncMBps, and the smaller of the two per plan.
+   */
+  maxDocumentMiB: { byCpu: number; byWallClockFree: number; byWallClockPaid: number; free: number; paid: number };
 };
 
 export async function runLargeDocumentScenario(ctx: BenchContext): Promise<LargeDocumentResult> {
@@ -66,6 +84,7 @@ export async function runLargeDocumentScenario(ctx: BenchContext): Promise<Large
     const pid = ctx.stack.functions.get('sync-matter')?.process.pid;
     if (!pid) throw new Error('the sync-matter function process is not running');
     const before = await readMemory(pid);
+    const cpuBefore = await readCpu(pid);
     let peakPolledKb = before.rssKb;
     let samples = 0;
     let polling = true;
@@ -86,6 +105,7 @@ export async function runLargeDocumentScenario(ctx: BenchContext): Promise<Large
       await poller;
     }
     const syncMs = performance.now() - started;
+    const cpuAfter = await readCpu(pid);
     const after = await readMemory(pid);
     const uploaded = (run.documents as { uploaded: number }).uploaded;
     if (uploaded !== 1) throw new Error(`the sync uploaded ${uploaded} documents, expected 1`);
@@ -99,6 +119,11 @@ export async function runLargeDocumentScenario(ctx: BenchContext): Promise<Large
     if (!sha256Matches) throw new Error(`the simulator holds ${simFile?.sizeBytes} bytes with sha256 ${simFile?.sha256}, expected ${sha256}`);
 
     const syncMBps = sizeBytes / MiB / (syncMs / 1000);
+    const cpuMs = cpuAfter.processMs - cpuBefore.processMs;
+    const cpuMsPerMiB = cpuMs / (sizeBytes / MiB);
+    const byCpu = EDGE_CPU_MS_PER_REQUEST / cpuMsPerMiB;
+    const byWallClockFree = syncMBps * EDGE_WALL_CLOCK_S.free;
+    const byWallClockPaid = syncMBps * EDGE_WALL_CLOCK_S.paid;
     return {
       name: 'large-document',
       sizeMiB: sizeBytes / MiB,
@@ -112,6 +137,16 @@ export async function runLargeDocumentScenario(ctx: BenchContext): Promise<Large
       baselineMBps: round(baseline.mbps, 1),
       throughputRatio: round(syncMBps / baseline.mbps, 2),
       sha256Matches,
+      cpuMs: Math.round(cpuMs),
+      cpuMsPerMiB: round(cpuMsPerMiB, 2),
+      mainThreadCpuMs: Math.round(cpuAfter.mainThreadMs - cpuBefore.mainThreadMs),
+      maxDocumentMiB: {
+        byCpu: Math.floor(byCpu),
+        byWallClockFree: Math.floor(byWallClockFree),
+        byWallClockPaid: Math.floor(byWallClockPaid),
+        free: Math.floor(Math.min(byCpu, byWallClockFree)),
+        paid: Math.floor(Math.min(byCpu, byWallClockPaid)),
+      },
     };
   } finally {
     await rm(file, { force: true });
@@ -174,6 +209,30 @@ async function loopbackCopy(file: string, size: number, expectedSha256: string):
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+const CLOCK_TICKS_PER_S = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time (ms) of a process, all threads including exited ones (utime + stime of /proc/<pid>/stat, in
+ * clock ticks), and of its main thread (/proc/<pid>/task/<pid>/schedstat, in ns). The process must be the
+ * Deno binary itself, not a wrapper that starts it.
+ */
+async function readCpu(pid: number): Promise<{ processMs: number; mainThreadMs: number }> {
+  const comm = (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
+  if (comm !== 'deno') throw new Error(`process ${pid} is ${comm}, not deno: its CPU time would not be the function's`);
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const schedstat = await readFile(`/proc/${pid}/task/${pid}/schedstat`, 'utf8');
+  return { processMs: (ticks * 1000) / CLOCK_TICKS_PER_S, mainThreadMs: Number(schedstat.split(' ')[0]) / 1e6 };
 }
 
 /** VmRSS and VmHWM (kB) of a process, from /proc (Linux). */

@@ -1,6 +1,11 @@
 // The part of the Supabase Storage REST API the functions use, on a local folder:
-//   POST|PUT /storage/v1/object/<bucket>/<path>          upload (secret key; `x-upsert: true` to replace)
-//   GET|HEAD /storage/v1/object/authenticated/<bucket>/<path>   download with Content-Length (secret key)
+//   POST|PUT /storage/v1/object/<bucket>/<path>          upload (secret key; `x-upsert: true` to replace;
+//                                                        `x-local-fault: no-content-length`, local only:
+//                                                        downloads of the object come without a length)
+//   GET|HEAD /storage/v1/object/authenticated/<bucket>/<path>   download (secret key): with Content-Length
+//                                                        when the client asks for `identity`, gzip-encoded
+//                                                        and chunked when it accepts gzip, as a compressing
+//                                                        proxy or CDN in front of Storage may answer
 //   GET  /storage/v1/object/info/<bucket>/<path>          metadata (secret key)
 //   POST /storage/v1/object/sign/<bucket>/<path>          { expiresIn } → { signedURL } (secret key)
 //   GET  /storage/v1/object/sign/<bucket>/<path>?token=…  download through a signed URL (no key)
@@ -8,13 +13,18 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { createGzip } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
 export type StorageOptions = { root: string; secretKeys: string[]; signingSecret: string };
 
-type Meta = { contentType: string; size: number; sha256: string; updatedAt: string };
+/** Faults an object can be uploaded with (`x-local-fault`), for tests of what a reader must refuse. */
+const FAULTS = ['no-content-length'] as const;
+type Fault = (typeof FAULTS)[number];
+
+type Meta = { contentType: string; size: number; sha256: string; updatedAt: string; fault?: Fault };
 
 const SEGMENT = /^[A-Za-z0-9._ ()@+=,~-]+$/;
 
@@ -73,6 +83,9 @@ export async function putObject(root: string, bucket: string, objectPath: string
 
 async function upload(req: IncomingMessage, res: ServerResponse, file: string, bucket: string, objectPath: string) {
   const upsert = req.headers['x-upsert'] === 'true';
+  const faultHeader = req.headers['x-local-fault'];
+  const fault = FAULTS.find((f) => f === faultHeader);
+  if (faultHeader !== undefined && !fault) return send(res, 400, { statusCode: '400', error: 'invalid_request', message: `x-local-fault must be one of: ${FAULTS.join(', ')}` });
   if (!upsert && (await readMeta(file))) return send(res, 409, { statusCode: '409', error: 'Duplicate', message: 'The resource already exists' });
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.upload-${process.pid}-${Date.now()}`;
@@ -85,7 +98,7 @@ async function upload(req: IncomingMessage, res: ServerResponse, file: string, b
   await pipeline(req, createWriteStream(tmp));
   await rename(tmp, file);
   const contentType = String(req.headers['content-type'] ?? 'application/octet-stream').split(';')[0];
-  const meta: Meta = { contentType, size, sha256: hash.digest('hex'), updatedAt: new Date().toISOString() };
+  const meta: Meta = { contentType, size, sha256: hash.digest('hex'), updatedAt: new Date().toISOString(), ...(fault ? { fault } : {}) };
   await writeFile(`${file}.meta.json`, JSON.stringify(meta));
   send(res, 200, { Key: `${bucket}/${objectPath}`, Id: meta.sha256 });
 }
@@ -94,9 +107,24 @@ async function download(req: IncomingMessage, res: ServerResponse, file: string)
   const meta = await readMeta(file);
   const info = meta && (await stat(file).catch(() => undefined));
   if (!meta || !info) return send(res, 404, { statusCode: '404', error: 'not_found', message: 'Object not found' });
-  res.writeHead(200, { 'content-type': meta.contentType, 'content-length': String(info.size), etag: `"${meta.sha256}"` });
+  const headers: Record<string, string> = { 'content-type': meta.contentType, etag: `"${meta.sha256}"`, vary: 'accept-encoding' };
+  const gzip = acceptsGzip(req.headers['accept-encoding']);
+  if (gzip) headers['content-encoding'] = 'gzip';
+  // Without a length Node sends the body chunked.
+  else if (meta.fault !== 'no-content-length') headers['content-length'] = String(info.size);
+  res.writeHead(200, headers);
   if (req.method === 'HEAD') return void res.end();
-  await pipeline(createReadStream(file), res);
+  if (gzip) await pipeline(createReadStream(file), createGzip(), res);
+  else await pipeline(createReadStream(file), res);
+}
+
+/** True when the Accept-Encoding header accepts gzip (by name or `*`) with a non-zero quality. */
+function acceptsGzip(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q) > 0);
+  });
 }
 
 function resolveObject(root: string, bucket: string, objectPath: string): string | undefined {

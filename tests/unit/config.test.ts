@@ -36,6 +36,14 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ ...base, SMOKEBALL_RATE_LIMIT_BURST: 'many' })).toThrow('SMOKEBALL_RATE_LIMIT_BURST');
   });
 
+  test('SYNC_MAX_DOCUMENT_MIB is the document size limit in bytes: 350 MiB by default, fractions allowed, zero or words refused', () => {
+    expect(parseConfig(base).maxDocumentBytes).toBe(350 * 2 ** 20);
+    expect(parseConfig({ ...base, SYNC_MAX_DOCUMENT_MIB: '2048' }).maxDocumentBytes).toBe(2048 * 2 ** 20);
+    expect(parseConfig({ ...base, SYNC_MAX_DOCUMENT_MIB: '0.5' }).maxDocumentBytes).toBe(2 ** 19);
+    expect(() => parseConfig({ ...base, SYNC_MAX_DOCUMENT_MIB: '0' })).toThrow('SYNC_MAX_DOCUMENT_MIB');
+    expect(() => parseConfig({ ...base, SYNC_MAX_DOCUMENT_MIB: 'large' })).toThrow('SYNC_MAX_DOCUMENT_MIB');
+  });
+
   test('secret keys come from the single, dictionary and legacy forms', () => {
     const c = parseConfig({ ...base, SUPABASE_SECRET_KEY: 'sb_secret_a', SUPABASE_SECRET_KEYS: '{"default":"sb_secret_b"}' });
     expect(c.secretKeys).toEqual(['sb_secret_a', 'sb_secret_b']);

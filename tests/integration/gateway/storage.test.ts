@@ -5,13 +5,13 @@ const storage = () => `${inject('gatewayUrl')}/storage/v1`;
 const key = () => ({ apikey: inject('secretKey'), authorization: `Bearer ${inject('secretKey')}` });
 
 describe('local Storage subset', () => {
-  test('uploads, downloads with Content-Length, and reports info', async () => {
+  test('uploads, downloads with Content-Length when asked for identity, and reports info', async () => {
     const bytes = randomBytes(200_000);
     const path = `test/${randomUUID()}/brief.pdf`;
     const up = await fetch(`${storage()}/object/documents/${path}`, { method: 'POST', headers: { ...key(), 'content-type': 'application/pdf' }, body: bytes });
     expect(up.status).toBe(200);
 
-    const down = await fetch(`${storage()}/object/authenticated/documents/${path}`, { headers: key() });
+    const down = await fetch(`${storage()}/object/authenticated/documents/${path}`, { headers: { ...key(), 'accept-encoding': 'identity' } });
     expect(down.status).toBe(200);
     expect(down.headers.get('content-length')).toBe('200000');
     expect(down.headers.get('content-type')).toBe('application/pdf');
@@ -19,6 +19,32 @@ describe('local Storage subset', () => {
 
     const info = await (await fetch(`${storage()}/object/info/documents/${path}`, { headers: key() })).json();
     expect(info).toMatchObject({ size: 200_000, content_type: 'application/pdf' });
+  });
+
+  test('to a client that accepts gzip, a download is gzip-encoded and chunked, without Content-Length', async () => {
+    const bytes = Buffer.from('Retainer agreement. '.repeat(5000));
+    const path = `test/${randomUUID()}/agreement.txt`;
+    await fetch(`${storage()}/object/documents/${path}`, { method: 'POST', headers: { ...key(), 'content-type': 'text/plain' }, body: bytes });
+    const down = await fetch(`${storage()}/object/authenticated/documents/${path}`, { headers: { ...key(), 'accept-encoding': 'gzip, deflate' } });
+    expect(down.headers.get('content-encoding')).toBe('gzip');
+    expect(down.headers.get('content-length')).toBeNull();
+    // fetch decodes it: the same bytes, of a length no header gave.
+    expect(Buffer.from(await down.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  test('an object uploaded with x-local-fault: no-content-length downloads without a length even for identity; other faults are refused', async () => {
+    const path = `test/${randomUUID()}/unsized.bin`;
+    const bytes = randomBytes(3000);
+    const up = await fetch(`${storage()}/object/documents/${path}`, { method: 'POST', headers: { ...key(), 'x-local-fault': 'no-content-length' }, body: bytes });
+    expect(up.status).toBe(200);
+    const down = await fetch(`${storage()}/object/authenticated/documents/${path}`, { headers: { ...key(), 'accept-encoding': 'identity' } });
+    expect(down.headers.get('content-length')).toBeNull();
+    expect(down.headers.get('content-encoding')).toBeNull();
+    expect(Buffer.from(await down.arrayBuffer()).equals(bytes)).toBe(true);
+
+    const bad = await fetch(`${storage()}/object/documents/test/${randomUUID()}/x.bin`, { method: 'POST', headers: { ...key(), 'x-local-fault': 'slow' }, body: 'x' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toBe('invalid_request');
   });
 
   test('refuses a second upload to the same path unless x-upsert', async () => {
