@@ -11,8 +11,12 @@ export type Logger = {
   child(fields: LogFields): Logger;
 };
 
-/** Key names that are never logged, whatever the value. */
-const FORBIDDEN_KEY = /token|secret|password|authorization|apikey|api_key|code_verifier|^code$|signature|^key$|cookie|body|payload/i;
+/**
+ * Key names that are never logged, whatever the value, in any spelling (`accessToken`, `refresh_token`,
+ * `codeVerifier`, `webhookKey`, `authCode`). Names such as `keyId`, `errorCode` or `statusCode` stay.
+ */
+const FORBIDDEN_KEY =
+  /token|secret|password|authorization|api_?key|verifier|credential|(^|auth|grant)[-_]?code$|keys?$|signature|cookie|body|payload/i;
 
 export function createLogger(base: LogFields = {}, write: (line: string) => void = (l) => console.log(l)): Logger {
   const emit = (level: string, event: string, fields: LogFields = {}) => {
