@@ -2,7 +2,9 @@
 // could carry a secret are refused at the type level and dropped at run time, so a token, code, key or
 // body can never reach the log by accident.
 export type LogValue = string | number | boolean | null | undefined | string[] | number[];
-export type LogFields = Record<string, LogValue>;
+/** The plain secret-carrying names, refused by the compiler (FORBIDDEN_KEY below drops every spelling). */
+type RefusedName = 'code' | 'key' | 'token' | 'secret' | 'password' | 'authorization' | 'apikey' | 'signature' | 'cookie' | 'body' | 'payload';
+export type LogFields = Record<string, LogValue> & { [K in RefusedName]?: never };
 
 export type Logger = {
   info(event: string, fields?: LogFields): void;

@@ -11,6 +11,9 @@ function capture(base?: LogFields) {
 
 const SECRET = 'eyJhbGciOiJSUzI1NiJ9.s3cr3t-value';
 
+/** Fields as a caller could build them at run time, past the compile-time refusal of plain secret names. */
+const untyped = (fields: Record<string, unknown>) => fields as LogFields;
+
 describe('createLogger()', () => {
   test('writes one JSON line per call with level, event, time and the fields', () => {
     const { log, lines, entries } = capture({ fn: 'sync-matter', requestId: 'req-12345678' });
@@ -73,15 +76,28 @@ describe('createLogger()', () => {
     'payload',
   ])('drops a field named %s', (name) => {
     const { log, lines } = capture();
-    log.info('x', { [name]: SECRET, kept: 'yes' });
+    log.info('x', untyped({ [name]: SECRET, kept: 'yes' }));
     expect(lines[0]).not.toContain(SECRET);
     expect(lines[0]).not.toContain('s3cr3t');
     expect(JSON.parse(lines[0])).toHaveProperty('kept', 'yes');
   });
 
+  test('the compiler refuses the plain secret names, so an error code is logged as errorCode', () => {
+    const { log, entries } = capture();
+    // @ts-expect-error `code` could be an OAuth code: it is never logged.
+    log.error('failed', { code: 'smokeball_unavailable' });
+    // @ts-expect-error
+    log.info('x', { token: SECRET });
+    // @ts-expect-error
+    log.child({ key: SECRET });
+    log.error('failed', { errorCode: 'smokeball_unavailable' });
+    expect(entries()[0]).not.toHaveProperty('code');
+    expect(entries()[2]).toHaveProperty('errorCode', 'smokeball_unavailable');
+  });
+
   test('drops a secret-named array field too', () => {
     const { log, lines } = capture();
-    log.info('x', { tokens: [SECRET] });
+    log.info('x', untyped({ tokens: [SECRET] }));
     expect(lines[0]).not.toContain('s3cr3t');
   });
 
@@ -89,15 +105,15 @@ describe('createLogger()', () => {
     'keeps an ordinary field named %s',
     (name) => {
       const { log, entries } = capture();
-      log.info('x', { [name]: 'visible' });
+      log.info('x', untyped({ [name]: 'visible' }));
       expect(entries()[0]).toHaveProperty(name, 'visible');
     },
   );
 
   test('drops secret-named base fields, on every line and in children', () => {
-    const { log, lines } = capture({ token: SECRET, fn: 'f' });
+    const { log, lines } = capture(untyped({ token: SECRET, fn: 'f' }));
     log.info('a');
-    log.child({ code: SECRET, firmId: 'firm-1' }).warn('b', { apikey: SECRET });
+    log.child(untyped({ code: SECRET, firmId: 'firm-1' })).warn('b', untyped({ apikey: SECRET }));
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(line).not.toContain('s3cr3t');
     expect(JSON.parse(lines[1])).toMatchObject({ level: 'warn', event: 'b', fn: 'f', firmId: 'firm-1' });
@@ -124,7 +140,7 @@ describe('createLogger()', () => {
     const { vi } = await import('vitest');
     const spy = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      createLogger({ fn: 'f' }).info('to-console', { token: SECRET });
+      createLogger({ fn: 'f' }).info('to-console', untyped({ token: SECRET }));
       expect(spy).toHaveBeenCalledTimes(1);
       const line = String(spy.mock.calls[0][0]);
       expect(JSON.parse(line)).toMatchObject({ level: 'info', event: 'to-console', fn: 'f' });
