@@ -4,7 +4,7 @@ import { collectPages, iterateItems, iteratePages, pageParams, type FetchPage } 
 import { MAX_PAGE_LIMIT, type PagedCollection } from '../../../shared/smokeball/schemas/paging.ts';
 
 type Page = PagedCollection<number>;
-const link = { href: 'https://api.example/x' };
+const link = { href: 'https://api.example/x', rel: 'next' };
 
 /** A server over `items` that honours offset and limit, with the envelope options given. */
 function server(items: number[], options: { withSize?: boolean; withOffset?: boolean; maxLimit?: number } = {}) {

@@ -1,7 +1,16 @@
 import { describe, expect, test } from 'vitest';
+import type { ApiCallRecord } from '../../../../shared/smokeball/request.ts';
 import { createRunRecorder } from '../../../../shared/sync/matter/run-recorder.ts';
 
-const call = (requestId: string, attempt = 1) => ({ method: 'POST' as const, endpoint: 'POST /contacts', status: 202, requestId, attempt });
+const call = (requestId: string, attempt = 1): ApiCallRecord => ({
+  method: 'POST',
+  endpoint: 'POST /contacts',
+  status: 202,
+  requestId,
+  attempt,
+  durationMs: 40,
+  outcome: 'response',
+});
 
 describe('createRunRecorder()', () => {
   test('records steps with the time they happened by the given clock, and a detail only when there is one', () => {
