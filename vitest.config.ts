@@ -24,6 +24,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
+          // Pure tests that mock no module and stub no global: one module graph for all the files keeps
+          // the layer in seconds (a fresh graph per file costs more than the tests themselves).
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },

@@ -48,7 +48,7 @@ export function defineFunction(def: Definition, runtime: () => Runtime): (req: R
       }
     } catch (err) {
       if (!(err instanceof AppError)) log.error('request_failed', describeError(err));
-      else if (err.status >= 500) log.error('request_failed', { code: err.code, ...describeError(err.cause ?? err) });
+      else if (err.status >= 500) log.error('request_failed', { errorCode: err.code, ...describeError(err.cause ?? err) });
       response = errorResponse(err, requestId, extraHeaders);
     }
     log.info('request', { method: req.method, status: response.status, durationMs: Date.now() - started });

@@ -2,7 +2,9 @@
 // could carry a secret are refused at the type level and dropped at run time, so a token, code, key or
 // body can never reach the log by accident.
 export type LogValue = string | number | boolean | null | undefined | string[] | number[];
-export type LogFields = Record<string, LogValue>;
+/** The plain secret-carrying names, refused by the compiler (FORBIDDEN_KEY below drops every spelling). */
+type RefusedName = 'code' | 'key' | 'token' | 'secret' | 'password' | 'authorization' | 'apikey' | 'signature' | 'cookie' | 'body' | 'payload';
+export type LogFields = Record<string, LogValue> & { [K in RefusedName]?: never };
 
 export type Logger = {
   info(event: string, fields?: LogFields): void;
@@ -11,8 +13,12 @@ export type Logger = {
   child(fields: LogFields): Logger;
 };
 
-/** Key names that are never logged, whatever the value. */
-const FORBIDDEN_KEY = /token|secret|password|authorization|apikey|api_key|code_verifier|^code$|signature|^key$|cookie|body|payload/i;
+/**
+ * Key names that are never logged, whatever the value, in any spelling (`accessToken`, `refresh_token`,
+ * `codeVerifier`, `webhookKey`, `authCode`). Names such as `keyId`, `errorCode` or `statusCode` stay.
+ */
+const FORBIDDEN_KEY =
+  /token|secret|password|authorization|api_?key|verifier|credential|(^|auth|grant)[-_]?code$|keys?$|signature|cookie|body|payload/i;
 
 export function createLogger(base: LogFields = {}, write: (line: string) => void = (l) => console.log(l)): Logger {
   const emit = (level: string, event: string, fields: LogFields = {}) => {

@@ -1,6 +1,7 @@
 // Walks Smokeball's offset paging (reference §2 "Pagination envelope"). We compute the next offset
 // ourselves instead of following `next.href`: hrefs are absolute URLs on the regional host (and carry an
 // account prefix for multi-account apps, reference §1), which would bypass the simulator override.
+import { SmokeballInvalidResponseError } from './errors.ts';
 import type { SmokeballResult } from './request.ts';
 import { MAX_PAGE_LIMIT, type PagedCollection } from './schemas/paging.ts';
 
@@ -16,10 +17,13 @@ export async function* iteratePages<Item>(
     const page = await fetchPage(offset, limit);
     yield page;
     const { value, next, size } = page.data;
+    const asked = offset;
     // Trust the envelope's offset when present: it is where this page really started.
     offset = (page.data.offset ?? offset) + value.length;
     if (!next || value.length === 0) return;
     if (typeof size === 'number' && offset >= size) return;
+    // A server that ignores the offset would send this page forever.
+    if (offset <= asked) throw new SmokeballInvalidResponseError(['offset: the next page would not advance'], {});
   }
 }
 

@@ -126,7 +126,7 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
         errorCode: appError.code,
         errorMessage: appError.message,
       });
-      deps.log('matter_sync_failed', { firmId, matterId, runId, code: appError.code, apiCalls: progress.apiCalls });
+      deps.log('matter_sync_failed', { firmId, matterId, runId, errorCode: appError.code, apiCalls: progress.apiCalls });
       throw new SyncRunError(runId, appError);
     }
   });

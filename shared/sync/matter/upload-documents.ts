@@ -113,7 +113,7 @@ export async function uploadApprovedDocuments(
         message: e?.message ?? 'The document could not be uploaded',
       });
       deps.recorder.step('document', 'failed', `${doc.id}: ${e?.code ?? 'internal_error'}`);
-      deps.log('document_upload_failed', { firmId, documentId: doc.id, code: e?.code ?? 'internal_error' });
+      deps.log('document_upload_failed', { firmId, documentId: doc.id, errorCode: e?.code ?? 'internal_error' });
       // A lost connection or revoked grant fails every other document the same way: stop here.
       if (e && (e.code === 'smokeball_reauth_required' || e.code === 'not_connected')) throw err;
     }

@@ -13,7 +13,9 @@ export function coalesced(work: () => Promise<unknown>): () => Promise<void> {
       try {
         do {
           again = false;
-          await work().catch(() => undefined);
+          // A failed run (even one whose work throws before returning its promise) ends only itself:
+          // the callers waiting on it are not rejected, and a run asked for meanwhile still happens.
+          await Promise.resolve().then(work).catch(() => undefined);
         } while (again);
       } finally {
         running = undefined;

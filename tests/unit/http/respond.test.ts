@@ -1,0 +1,62 @@
+import { describe, expect, test } from 'vitest';
+import { AppError, forbidden } from '../../../shared/errors.ts';
+import { errorResponse, jsonResponse } from '../../../shared/http/respond.ts';
+import { SmokeballHttpError } from '../../../shared/smokeball/errors.ts';
+
+describe('jsonResponse()', () => {
+  test('writes the status, the JSON body and a JSON content type; extra headers are added', async () => {
+    const res = jsonResponse(201, { id: 'm1', n: [1, 2] }, { 'x-extra': 'yes' });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('x-extra')).toBe('yes');
+    expect(await res.json()).toEqual({ id: 'm1', n: [1, 2] });
+  });
+});
+
+describe('errorResponse()', () => {
+  test('an AppError keeps its status, code and message, with the request id in body and header', async () => {
+    const res = errorResponse(forbidden('Only a firm admin can do this'), 'req-12345678');
+    expect(res.status).toBe(403);
+    expect(res.headers.get('x-request-id')).toBe('req-12345678');
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({
+      error: { code: 'forbidden', message: 'Only a firm admin can do this' },
+      requestId: 'req-12345678',
+    });
+  });
+
+  test('a subclass of AppError (a Smokeball failure) answers as itself', async () => {
+    const res = errorResponse(new SmokeballHttpError(503, undefined, { endpoint: 'POST /matters' }), 'r1');
+    expect(res.status).toBe(503);
+    expect((await res.json()).error.code).toBe('smokeball_unavailable');
+  });
+
+  test('the cause of an AppError is never returned', async () => {
+    const err = new AppError({ code: 'token_exchange_failed', status: 502, message: 'Smokeball refused the sign-in', cause: new Error('refresh_token=abc123') });
+    const text = await errorResponse(err, 'r1').text();
+    expect(text).not.toContain('abc123');
+    expect(JSON.parse(text)).toEqual({ error: { code: 'token_exchange_failed', message: 'Smokeball refused the sign-in' }, requestId: 'r1' });
+  });
+
+  test.each([
+    ['an Error', new Error('connect ECONNREFUSED 10.0.0.5:5432 password=hunter2')],
+    ['a TypeError', new TypeError("Cannot read properties of undefined (reading 'token')")],
+    ['a string', 'hunter2'],
+    ['null', null],
+    ['an object that looks like an AppError', { code: 'forbidden', status: 403, message: 'hunter2' }],
+  ])('anything else (%s) is 500 internal_error with no detail', async (_name, thrown) => {
+    const res = errorResponse(thrown, 'r1');
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({ error: { code: 'internal_error', message: 'Something went wrong on our side' }, requestId: 'r1' });
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('ECONNREFUSED');
+  });
+
+  test('extra headers (CORS) are added to the error', async () => {
+    const res = errorResponse(forbidden(), 'r1', { 'Access-Control-Allow-Origin': '*' });
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('x-request-id')).toBe('r1');
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  });
+});
