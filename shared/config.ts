@@ -50,6 +50,12 @@ const EnvSchema = z.object({
    * worker died; renewed every third of it while the job runs.
    */
   SYNC_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(60),
+  /**
+   * How long sync-matter { matterId } works before it answers 202 and leaves the rest to the matter's
+   * queued job (shared/sync/matter/sync-within.ts): well under the 150 s by which an Edge Function's
+   * response must have started.
+   */
+  SYNC_MATTER_ANSWER_WITHIN_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
   /** Where Smokeball sends users back after consent; defaults to this project's oauth-callback function. */
   SMOKEBALL_REDIRECT_URI: z.url().optional(),
 });
@@ -86,6 +92,7 @@ export function parseConfig(env: Env) {
     refreshTokenTtlMs: e.SMOKEBALL_REFRESH_TOKEN_TTL_DAYS * 24 * 60 * 60 * 1000,
     tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEYS,
     syncLeaseSeconds: e.SYNC_LEASE_SECONDS,
+    syncMatterAnswerWithinMs: e.SYNC_MATTER_ANSWER_WITHIN_MS,
     appUrl: e.APP_URL.replace(/\/+$/, ''),
     redirectUri: e.SMOKEBALL_REDIRECT_URI ?? `${supabaseUrl}/functions/v1/oauth-callback`,
   };
