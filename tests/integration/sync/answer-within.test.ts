@@ -5,7 +5,7 @@
 // simulator answers this firm's file creates slowly; the stack's job pump runs the queued job.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
-import { jobsOfMatter, runsOfMatter, startFunctionProcess, simFilesByDocument, waitForJob } from '../../helpers/queue.ts';
+import { jobsOfMatter, runsOfMatter, startFunctionProcess, waitForJob, waitForSimFiles } from '../../helpers/queue.ts';
 import { accountRequests, bookmark, createConnectedFirm, putDocumentObject, requestSync, withFault, type ConnectedFirm } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
@@ -86,7 +86,7 @@ describe('sync-matter answers within its bound', () => {
     // Exactly once in Smokeball: one file record created per document, each with its bytes.
     const creates = (await accountRequests(firm.accountId, since)).filter((r) => r.endpoint === 'POST /matters/{id}/documents/files' && r.status < 300);
     expect(creates).toHaveLength(DOCUMENTS);
-    const files = await simFilesByDocument(firm.username);
+    const files = await waitForSimFiles(firm.username, documents.map((d) => d.id));
     for (const doc of documents) expect(files.get(doc.id)).toEqual([expect.objectContaining({ isUploaded: true })]);
     const links = await sql<{ smokeball_file_id: string | null }[]>`select smokeball_file_id from public.documents where matter_id = ${matter.id}`;
     expect(links.every((l) => l.smokeball_file_id !== null)).toBe(true);

@@ -8,7 +8,7 @@ import { createRuntime, type Runtime } from '../../../shared/runtime.ts';
 import { syncMatter } from '../../../shared/sync/matter/sync-matter.ts';
 import { drainDeps } from '../../../shared/sync/queue/worker-deps.ts';
 import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
-import { functionEnv, runsOfMatter, simFilesByDocument } from '../../helpers/queue.ts';
+import { functionEnv, runsOfMatter, waitForSimFiles } from '../../helpers/queue.ts';
 import { accountRequests, bookmark, createConnectedFirm, putDocumentObject, type ConnectedFirm } from '../../helpers/sync.ts';
 
 const DOCUMENTS = 4;
@@ -66,7 +66,7 @@ describe('a job whose sync stopped at a checkpoint', () => {
       const log = await accountRequests(firm.accountId, since);
       expect(log.filter((r) => r.endpoint === 'POST /matters/{id}/documents/files' && r.status < 300)).toHaveLength(DOCUMENTS);
       expect(log.filter((r) => r.endpoint === 'POST /matters' && r.status < 300)).toHaveLength(1);
-      const files = await simFilesByDocument(firm.username);
+      const files = await waitForSimFiles(firm.username, documents.map((d) => d.id));
       for (const doc of documents) expect(files.get(doc.id)).toEqual([expect.objectContaining({ isUploaded: true })]);
       const creates = ['POST /contacts', 'POST /matters', 'POST /matters/{id}/documents/files'];
       for (const r of log.filter((entry) => creates.includes(entry.endpoint))) {
