@@ -77,6 +77,12 @@ const EnvSchema = z.object({
    * Edge Function request's 2 s of CPU with room to spare (README, Performance).
    */
   SYNC_MAX_DOCUMENT_MIB: z.coerce.number().positive().default(DEFAULT_MAX_DOCUMENT_MIB),
+  /**
+   * How long sync-matter { matterId } works before it answers 202 and leaves the rest to the matter's
+   * queued job (shared/sync/matter/sync-within.ts): well under the 150 s by which an Edge Function's
+   * response must have started.
+   */
+  SYNC_MATTER_ANSWER_WITHIN_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
   /** Where Smokeball sends users back after consent; defaults to this project's oauth-callback function. */
   SMOKEBALL_REDIRECT_URI: z.url().optional(),
 });
@@ -116,6 +122,7 @@ export function parseConfig(env: Env) {
     tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEYS,
     syncLeaseSeconds: e.SYNC_LEASE_SECONDS,
     maxDocumentBytes: Math.floor(e.SYNC_MAX_DOCUMENT_MIB * 2 ** 20),
+    syncMatterAnswerWithinMs: e.SYNC_MATTER_ANSWER_WITHIN_MS,
     appUrl: e.APP_URL.replace(/\/+$/, ''),
     redirectUri: e.SMOKEBALL_REDIRECT_URI ?? `${supabaseUrl}/functions/v1/oauth-callback`,
   };

@@ -110,8 +110,32 @@ export async function syncMatterNow(ctx: BenchContext, firm: BenchFirm, matterId
     body: JSON.stringify({ matterId }),
   });
   const body = (await res.json()) as Record<string, unknown>;
+  if (res.status === 202 && body.status === 'running') return finishHandedOffRun(ctx, String(body.runId));
   if (res.status !== 200 || body.status !== 'succeeded') throw new Error(`sync-matter answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
   return body;
+}
+
+/**
+ * A sync that outlasted sync-matter's answer bound goes on as the matter's queued job: run the queue (as
+ * pg_cron would; no pump runs here) until the run ends, and return its outcome in sync-matter's shape.
+ */
+async function finishHandedOffRun(ctx: BenchContext, runId: string): Promise<Record<string, unknown>> {
+  const run = await waitFor(
+    async () => {
+      const res = await fetch(functionUrl(ctx, 'sync-worker'), {
+        method: 'POST',
+        headers: { apikey: ctx.stack.keys.secretKey, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      await res.body?.cancel();
+      const [row] = await ctx.sql<{ status: string; counts: Record<string, number>; api_calls: number }[]>`
+        select status, counts, api_calls from public.sync_runs where id = ${runId}`;
+      return row && row.status !== 'running' && row;
+    },
+    { timeoutMs: 10 * 60_000, intervalMs: 500, what: `the handed-off run ${runId} to end` },
+  );
+  if (run.status !== 'succeeded') throw new Error(`the handed-off run ${runId} ended ${run.status}`);
+  return { runId, status: run.status, documents: run.counts, apiCalls: run.api_calls };
 }
 
 /** Polls `check` until it returns a truthy value or the deadline passes (state polling, never a bare sleep). */

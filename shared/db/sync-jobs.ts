@@ -1,6 +1,6 @@
 // public.sync_jobs through the queue functions of migration 20261126000700 (claim, finish, renew): the
 // retry budget and dead letters are decided there, on the job row.
-import type { Sql } from './connection.ts';
+import type { Sql, Tx } from './connection.ts';
 
 export type SyncJob = {
   id: string;
@@ -69,4 +69,36 @@ export async function readBatchProgress(sql: Sql, firmId: string, batchId: strin
   const [row] = await sql<{ total: number; done: number; failed: number; remaining: number }[]>`
     select total, done, failed, remaining from public.sync_batches where firm_id = ${firmId} and batch_id = ${batchId}`;
   return row;
+}
+
+/**
+ * The matter's queued sync job: the one already queued (an approval's or a bulk sync's: it will do the
+ * same work), else a new one. A run handed off to it is continued by it.
+ */
+export async function queueMatterSyncJob(
+  sql: Sql | Tx,
+  job: { firmId: string; matterId: string; trigger: SyncJob['trigger']; requestedBy: string | null },
+): Promise<string> {
+  // Between the insert that found one queued and the select, a worker may claim it: then queue anew.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [inserted] = await sql<{ id: string }[]>`
+      insert into public.sync_jobs (firm_id, kind, subject_id, trigger, requested_by)
+      values (${job.firmId}, 'sync_matter', ${job.matterId}, ${job.trigger}, ${job.requestedBy})
+      on conflict (firm_id, subject_id) where status = 'queued' and kind = 'sync_matter' do nothing
+      returning id`;
+    if (inserted) return inserted.id;
+    const [queued] = await sql<{ id: string }[]>`
+      select id from public.sync_jobs
+      where firm_id = ${job.firmId} and subject_id = ${job.matterId} and kind = 'sync_matter' and status = 'queued'`;
+    if (queued) return queued.id;
+  }
+  throw new Error('could not queue the matter sync job');
+}
+
+/** The matter's queued sync job, if one is queued. */
+export async function findQueuedMatterSyncJob(sql: Sql, firmId: string, matterId: string): Promise<string | undefined> {
+  const [queued] = await sql<{ id: string }[]>`
+    select id from public.sync_jobs
+    where firm_id = ${firmId} and subject_id = ${matterId} and kind = 'sync_matter' and status = 'queued'`;
+  return queued?.id;
 }

@@ -1,23 +1,18 @@
-// The connect flow in a real browser (DESIGN §5 Connect): headless Chromium (Debian's, installed by
-// .ci/run) follows the authorize URL from oauth-start, clicks Approve or Deny on the simulator's consent
+// The connect flow in a real browser (DESIGN §5 Connect): headless Chromium (tests/helpers/browser.ts finds
+// one) follows the authorize URL from oauth-start, clicks Approve or Deny on the simulator's consent
 // page, and lands on the app's return path with `connected=1` or `error=access_denied`.
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium } from '../helpers/browser.ts';
 import { appUrl, startConnectUrl } from '../helpers/connect.ts';
 import { connectAsSuperuser, createFirm, createMember, type Sql } from '../helpers/db.ts';
 import { signToken } from '../helpers/stack.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
-];
 
 let sql: Sql;
 let browser: Browser;
 beforeAll(async () => {
   sql = connectAsSuperuser();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

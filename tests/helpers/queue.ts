@@ -86,6 +86,20 @@ export async function simFilesByDocument(username: string): Promise<Map<string, 
  * what it does provide (as tests/helpers/connect.ts does for its unconfigured function).
  */
 export async function startFunctionProcess(name: string, extraEnv: Record<string, string> = {}) {
+  const env = await functionEnv(extraEnv);
+  const lines: string[] = [];
+  const fn = new FunctionProcess({ name, root: fileURLToPath(new URL('../..', import.meta.url)), env, onLine: (_fn, line) => lines.push(line) });
+  const port = await fn.port();
+  return {
+    url: `http://127.0.0.1:${port}/${name}`,
+    lines,
+    kill: () => fn.kill('SIGKILL'),
+    stop: () => fn.stop(),
+  };
+}
+
+/** The environment the shared stack's functions get (plus `extraEnv`), for a function run by a test. */
+export async function functionEnv(extraEnv: Record<string, string> = {}): Promise<Record<string, string>> {
   const keys = await stackKeys();
   const gatewayUrl = inject('gatewayUrl');
   const simUrl = inject('simUrl');
@@ -108,15 +122,7 @@ export async function startFunctionProcess(name: string, extraEnv: Record<string
     APP_URL: `${gatewayUrl}/app`,
     ...extraEnv,
   };
-  const lines: string[] = [];
-  const fn = new FunctionProcess({ name, root: fileURLToPath(new URL('../..', import.meta.url)), env, onLine: (_fn, line) => lines.push(line) });
-  const port = await fn.port();
-  return {
-    url: `http://127.0.0.1:${port}/${name}`,
-    lines,
-    kill: () => fn.kill('SIGKILL'),
-    stop: () => fn.stop(),
-  };
+  return env;
 }
 
 /**

@@ -44,6 +44,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ ...base, SYNC_MAX_DOCUMENT_MIB: 'large' })).toThrow('SYNC_MAX_DOCUMENT_MIB');
   });
 
+  test('sync-matter answers within 20 s by default; the bound must stay well under the 150 s response limit', () => {
+    expect(parseConfig(base).syncMatterAnswerWithinMs).toBe(20_000);
+    expect(parseConfig({ ...base, SYNC_MATTER_ANSWER_WITHIN_MS: '1500' }).syncMatterAnswerWithinMs).toBe(1_500);
+    expect(() => parseConfig({ ...base, SYNC_MATTER_ANSWER_WITHIN_MS: '150000' })).toThrow('SYNC_MATTER_ANSWER_WITHIN_MS');
+  });
+
   test('secret keys come from the single, dictionary and legacy forms', () => {
     const c = parseConfig({ ...base, SUPABASE_SECRET_KEY: 'sb_secret_a', SUPABASE_SECRET_KEYS: '{"default":"sb_secret_b"}' });
     expect(c.secretKeys).toEqual(['sb_secret_a', 'sb_secret_b']);

@@ -12,13 +12,22 @@ export const MATTER_LEASE_WAIT_MS = 60_000;
 /** How often a waiting sync tries the lease again. */
 const LEASE_POLL_MS = 100;
 
-export type LeaseDeps = { sql: Sql; sleep(ms: number): Promise<void>; now(): number; holder: string; leaseMs?: number; leaseWaitMs?: number };
+export type LeaseDeps = {
+  sql: Sql;
+  sleep(ms: number): Promise<void>;
+  now(): number;
+  holder: string;
+  leaseMs?: number;
+  leaseWaitMs?: number;
+  /** Asked while waiting: true stops waiting (409 sync_in_progress) — the caller handed the sync off. */
+  stopWaiting?(): boolean;
+};
 
 export async function withMatterLease<T>(deps: LeaseDeps, firmId: string, matterId: string, work: () => Promise<T>): Promise<T> {
   const leaseMs = deps.leaseMs ?? MATTER_LEASE_MS;
   const deadline = deps.now() + (deps.leaseWaitMs ?? MATTER_LEASE_WAIT_MS);
   while (!(await tryAcquireMatterLease(deps.sql, firmId, matterId, deps.holder, leaseMs))) {
-    if (deps.now() >= deadline) {
+    if (deps.now() >= deadline || deps.stopWaiting?.()) {
       throw new AppError({ code: 'sync_in_progress', status: 409, message: 'This matter is already being synced; try again in a minute' });
     }
     await deps.sleep(LEASE_POLL_MS);

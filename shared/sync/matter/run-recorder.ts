@@ -5,10 +5,11 @@ import type { RunStep } from '../../db/sync-runs.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
 
-export function createRunRecorder(now: () => number) {
-  const steps: RunStep[] = [];
-  const requestIds: string[] = [];
-  let apiCalls = 0;
+/** `resumed`: what the run recorded before it stopped, when this attempt continues it. */
+export function createRunRecorder(now: () => number, resumed?: { steps: RunStep[]; apiCalls: number; requestIds: string[] }) {
+  const steps: RunStep[] = [...(resumed?.steps ?? [])];
+  const requestIds: string[] = [...(resumed?.requestIds ?? [])];
+  let apiCalls = resumed?.apiCalls ?? 0;
   return {
     onRequest(call: ApiCallRecord): void {
       apiCalls++;

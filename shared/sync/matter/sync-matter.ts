@@ -2,10 +2,18 @@
 // is written, so an unmapped type creates nothing in Smokeball), then the contact, the matter and every
 // approved document — exactly once, whatever fails and whenever it is retried. Every attempt is a
 // sync_runs row with its steps, counts, API calls, RequestIds and an error a firm admin can act on.
+//
+// A sync may stop before it is done (its caller's time is up: `control.shouldYield`): at the next
+// checkpoint — before the contact, before the matter, before each document to send — it records its
+// progress in its run, which stays `running` with a `handoff` step, names the matter's queued job as the
+// one that continues it, and releases the lease. That job, when it runs, continues the same run.
 import { AppError, notFound } from '../../errors.ts';
 import type { Sql } from '../../db/connection.ts';
 import { listApprovedDocuments, loadSyncSubject, touchMatterSynced } from '../../db/matter-sync.ts';
-import { appendRunRequestId, failAbandonedRuns, finishRun, startRun, type RunTrigger } from '../../db/sync-runs.ts';
+import { findQueuedMatterSyncJob } from '../../db/sync-jobs.ts';
+import {
+  appendRunRequestId, checkpointRun, failAbandonedRuns, findHandedOffRun, finishRun, HANDOFF_STEP, startRun, type RunTrigger,
+} from '../../db/sync-runs.ts';
 import type { LogFields } from '../../http/log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
@@ -34,7 +42,21 @@ export type SyncMatterDeps = {
   consistencyWindowMs?: number;
 };
 
-export type SyncMatterInput = { firmId: string; matterId: string; trigger: RunTrigger; jobId?: string | null };
+export type SyncMatterInput = { firmId: string; matterId: string; trigger: RunTrigger; jobId?: string | null; control?: SyncControl };
+
+/** How a caller bounds a sync's time (see the top of this file). Every member is optional. */
+export type SyncControl = {
+  /** Asked at each checkpoint: true stops the sync there, to continue as the matter's queued job. */
+  shouldYield?(): boolean;
+  /** The job that continues the run when it stops, if the caller queued it; else the matter's queued job. */
+  continuation?(): string | undefined;
+  /** Asked while waiting for the matter's lease: true stops waiting (409 sync_in_progress). */
+  stopWaiting?(): boolean;
+  /** Asked once the lease is taken, before a run starts: false backs out (409 sync_in_progress). */
+  mayStart?(): boolean;
+  /** The run this sync records into, as soon as it exists. */
+  onRun?(runId: string): void;
+};
 
 export type SyncMatterResult = {
   runId: string;
@@ -45,6 +67,9 @@ export type SyncMatterResult = {
   apiCalls: number;
 };
 
+/** A sync that stopped at a checkpoint: its run goes on as the matter's queued job. */
+export type SyncMatterStopped = { runId: string; status: 'running'; documents: DocumentCounts; apiCalls: number };
+
 /** An error that ended a run; the run id travels with it so the caller can point at the history. */
 export class SyncRunError extends AppError {
   constructor(readonly runId: string, cause: AppError) {
@@ -53,18 +78,39 @@ export class SyncRunError extends AppError {
   }
 }
 
-export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): Promise<SyncMatterResult> {
-  const { firmId, matterId } = input;
+export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): Promise<SyncMatterResult | SyncMatterStopped> {
+  const { firmId, matterId, control } = input;
   const before = await loadSyncSubject(deps.sql, firmId, matterId);
   if (!before) throw notFound('Matter not found');
   if (!before.connection) throw notConnected();
   if (before.connection.status === 'needs_reauth') throw reauthRequired();
 
-  return withMatterLease(deps, firmId, matterId, async () => {
-    const runId = await startRun(deps.sql, { firmId, matterId, jobId: input.jobId ?? null, trigger: input.trigger });
-    await failAbandonedRuns(deps.sql, firmId, matterId, runId);
-    const recorder = createRunRecorder(deps.now);
+  return withMatterLease({ ...deps, stopWaiting: control?.stopWaiting }, firmId, matterId, async () => {
+    if (control?.mayStart && !control.mayStart()) {
+      throw new AppError({ code: 'sync_in_progress', status: 409, message: 'This matter\'s sync continues as a queued job' });
+    }
+    // A job continues the run handed off to it; anything else starts a run of its own.
+    const resumed = input.jobId ? await findHandedOffRun(deps.sql, firmId, input.jobId) : undefined;
+    const runId = resumed?.id ?? (await startRun(deps.sql, { firmId, matterId, jobId: input.jobId ?? null, trigger: input.trigger }));
+    control?.onRun?.(runId);
+    await failAbandonedRuns(deps.sql, firmId, matterId, runId, input.jobId ?? null);
+    const recorder = createRunRecorder(deps.now, resumed);
+    // Documents this run uploaded before it stopped: linked now, so this attempt counts them as skipped.
+    const uploadedBefore = resumed?.counts.uploaded ?? 0;
+    const shouldYield = () => control?.shouldYield?.() ?? false;
+
+    const stop = async (documents?: DocumentCounts): Promise<SyncMatterStopped> => {
+      const jobId = control?.continuation?.() ?? (input.jobId ? ((await findQueuedMatterSyncJob(deps.sql, firmId, matterId)) ?? input.jobId) : undefined);
+      recorder.step(HANDOFF_STEP, 'queued', jobId);
+      const progress = recorder.snapshot();
+      const counts = documents ? mergeDocumentCounts(uploadedBefore, documents) : undefined;
+      await checkpointRun(deps.sql, firmId, runId, { ...progress, counts: counts ?? resumed?.counts ?? {}, jobId });
+      deps.log('matter_sync_handed_off', { firmId, matterId, runId, jobId, apiCalls: progress.apiCalls });
+      return { runId, status: 'running', documents: counts ?? { uploaded: uploadedBefore, skipped: 0, failed: 0 }, apiCalls: progress.apiCalls };
+    };
+
     try {
+      if (shouldYield()) return await stop();
       // Re-read under the lease: a sync that held it before us may have stored links since.
       const subject = (await loadSyncSubject(deps.sql, firmId, matterId))!;
       const connection = subject.connection;
@@ -91,29 +137,25 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       }
 
       const contact = await ensureContact(stepDeps, firmId, subject.client);
+      if (shouldYield()) return await stop();
       const matter = await ensureMatter(stepDeps, firmId, subject.matter, contact.id, () => matterTypeId!);
-      const documents = await uploadApprovedDocuments(stepDeps, firmId, matter.id, await listApprovedDocuments(deps.sql, firmId, matterId));
+      const sent = await uploadApprovedDocuments({ ...stepDeps, shouldStop: shouldYield }, firmId, matter.id, await listApprovedDocuments(deps.sql, firmId, matterId));
+      if (sent.stopped) return await stop(sent);
       await touchMatterSynced(deps.sql, firmId, matterId);
 
+      const documents = mergeDocumentCounts(uploadedBefore, sent);
       const status = documents.failed > 0 ? 'partial' : 'succeeded';
-      const firstFailure = documents.failures[0];
+      const firstFailure = sent.failures[0];
       const progress = recorder.snapshot();
       await finishRun(deps.sql, firmId, runId, {
         status,
         ...progress,
-        counts: { uploaded: documents.uploaded, skipped: documents.skipped, failed: documents.failed },
+        counts: documents,
         errorCode: firstFailure?.code ?? null,
-        errorMessage: firstFailure ? describeDocumentFailures(documents.failures, documents.uploaded + documents.skipped + documents.failed) : null,
+        errorMessage: firstFailure ? describeDocumentFailures(sent.failures, documents.uploaded + documents.skipped + documents.failed) : null,
       });
-      deps.log('matter_synced', { firmId, matterId, runId, status, apiCalls: progress.apiCalls, ...documents, failures: undefined });
-      return {
-        runId,
-        status,
-        contact,
-        matter,
-        documents: { uploaded: documents.uploaded, skipped: documents.skipped, failed: documents.failed },
-        apiCalls: progress.apiCalls,
-      };
+      deps.log('matter_synced', { firmId, matterId, runId, status, apiCalls: progress.apiCalls, ...documents });
+      return { runId, status, contact, matter, documents, apiCalls: progress.apiCalls };
     } catch (err) {
       const appError = err instanceof AppError
         ? err
@@ -130,4 +172,17 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       throw new SyncRunError(runId, appError);
     }
   });
+}
+
+/**
+ * A run's document counts across its attempts. Each attempt lists every approved document: the ones an
+ * earlier attempt of this run uploaded are linked by then and count as skipped, so they move back to
+ * uploaded. Failures are the last attempt's: it tried again every document an earlier one could not send.
+ */
+export function mergeDocumentCounts(uploadedBefore: number, attempt: DocumentCounts): DocumentCounts {
+  return {
+    uploaded: uploadedBefore + attempt.uploaded,
+    skipped: Math.max(0, attempt.skipped - uploadedBefore),
+    failed: attempt.failed,
+  };
 }

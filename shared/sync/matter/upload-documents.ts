@@ -17,6 +17,8 @@ export type DocumentCounts = { uploaded: number; skipped: number; failed: number
 export type UploadDocumentsDeps = SyncStepDeps & {
   openDocument: OpenDocument;
   log(event: string, fields?: LogFields): void;
+  /** Asked before each document to send: true stops there, the rest left for the sync's continuation. */
+  shouldStop?(): boolean;
 };
 
 export const DOCUMENT_ID_KEY = 'casehugDocumentId';
@@ -44,8 +46,9 @@ export async function uploadApprovedDocuments(
   firmId: string,
   smokeballMatterId: string,
   documents: DocumentToSync[],
-): Promise<DocumentCounts & { failures: DocumentFailure[] }> {
+): Promise<DocumentCounts & { failures: DocumentFailure[]; stopped: boolean }> {
   const counts = { uploaded: 0, skipped: 0, failed: 0 };
+  let stopped = false;
   const failures: DocumentFailure[] = [];
   let existingFiles: Map<string, ExistingFile> | undefined;
   const filesOfMatter = async () => (existingFiles ??= await listFilesByDocument(deps.client, smokeballMatterId));
@@ -55,6 +58,9 @@ export async function uploadApprovedDocuments(
       counts.skipped++;
       continue;
     }
+    if (!stopped && deps.shouldStop?.()) stopped = true;
+    // Once stopped, the documents already in Smokeball are still counted, so the counts cover them all.
+    if (stopped) continue;
     try {
       if (doc.createStartedAgeMs !== null) {
         const found = await lookupThroughConsistencyWindow(deps, doc.createStartedAgeMs, async () => {
@@ -118,7 +124,7 @@ export async function uploadApprovedDocuments(
       if (e && (e.code === 'smokeball_reauth_required' || e.code === 'not_connected')) throw err;
     }
   }
-  return { ...counts, failures };
+  return { ...counts, failures, stopped };
 }
 
 type ExistingFile = { fileId: string; isUploaded: boolean };

@@ -10,12 +10,28 @@ import { finishWebhookEvent } from '../../db/webhooks.ts';
 import { processWebhookEvent } from '../webhooks/process-event.ts';
 import { decideJobOutcome } from './job-outcome.ts';
 
+/**
+ * How long one worker call (sync-worker's sweep, on-document-approved's wake-up) claims jobs; a sync still
+ * running then stops at its next checkpoint (before the contact, the matter, or the next document) and is
+ * queued again to continue the same run. So a call lasts at most this plus one step: a document upload,
+ * a wait through Smokeball's consistency window (15 s), or a wait for a matter another sync holds (60 s).
+ * Against the Edge Runtime's wall clock of 150 s (Free; 400 s on paid plans), that leaves 110 s for the
+ * last step. pg_net's wake-up call must wait as long, or it hangs up first: the drain is kept alive with
+ * EdgeRuntime.waitUntil, so a caller that hangs up (pg_net's timeout) does not end it.
+ */
+export const WORKER_BUDGET_MS = 40_000;
+
 /** A worker that died loses its jobs after this; renewed every third of it while the job runs. */
 export const JOB_LEASE_S = 60;
 /** Syncs of different matters in parallel: the shared rate limiter paces them against Smokeball. */
 export const JOB_CONCURRENCY = 4;
 
-export type DrainDeps = SyncMatterDeps & { random(): number; log(event: string, fields?: LogFields): void };
+export type DrainDeps = SyncMatterDeps & {
+  random(): number;
+  log(event: string, fields?: LogFields): void;
+  /** Keeps the function instance alive until the drain ends, whether or not its caller still waits. */
+  keepAlive?(work: Promise<unknown>): void;
+};
 
 export type DrainOptions = {
   /** Stop claiming new jobs after this long (an Edge Function has 150 s of wall clock). */
@@ -31,9 +47,16 @@ export type DrainOptions = {
   once?: boolean;
 };
 
+/** `parked`: queued again without spending an attempt (re-authorisation needed, the matter busy, or stopped at the budget). */
 export type DrainSummary = { claimed: number; succeeded: number; retried: number; dead: number; parked: number; superseded: number; lost: number };
 
-export async function drainSyncJobs(deps: DrainDeps, options: DrainOptions): Promise<DrainSummary> {
+export function drainSyncJobs(deps: DrainDeps, options: DrainOptions): Promise<DrainSummary> {
+  const work = drain(deps, options);
+  deps.keepAlive?.(work.catch(() => undefined));
+  return work;
+}
+
+async function drain(deps: DrainDeps, options: DrainOptions): Promise<DrainSummary> {
   const summary: DrainSummary = { claimed: 0, succeeded: 0, retried: 0, dead: 0, parked: 0, superseded: 0, lost: 0 };
   const deadline = deps.now() + options.budgetMs;
   const leaseSeconds = options.leaseSeconds ?? JOB_LEASE_S;
@@ -53,7 +76,7 @@ export async function drainSyncJobs(deps: DrainDeps, options: DrainOptions): Pro
       summary.claimed++;
       // A job that could not even be finished (the database failed) keeps its lease until it expires,
       // and another claim takes it then; the other lanes go on.
-      count(summary, await runJob(deps, job, options.worker, leaseSeconds).catch((err) => {
+      count(summary, await runJob(deps, job, options.worker, leaseSeconds, deadline).catch((err) => {
         deps.log('sync_job_unfinished', { jobId: job.id, firmId: job.firmId, errorName: err instanceof Error ? err.name : 'unknown' });
         return 'lost' as const;
       }));
@@ -63,7 +86,7 @@ export async function drainSyncJobs(deps: DrainDeps, options: DrainOptions): Pro
   return summary;
 }
 
-async function runJob(deps: DrainDeps, job: SyncJob, worker: string, leaseSeconds: number): Promise<FinishedStatus | 'parked'> {
+async function runJob(deps: DrainDeps, job: SyncJob, worker: string, leaseSeconds: number, deadline: number): Promise<FinishedStatus | 'parked'> {
   const heartbeat = setInterval(() => {
     renewSyncJobLease(deps.sql, job.id, worker, leaseSeconds).catch(() => undefined);
   }, Math.max(1_000, (leaseSeconds * 1000) / 3));
@@ -74,7 +97,16 @@ async function runJob(deps: DrainDeps, job: SyncJob, worker: string, leaseSecond
       } else {
         // The matter's lease names this job, not only this worker: two lanes of one worker (say, a job
         // whose worker died and a newer job of the same matter) must never both hold it.
-        await syncMatter({ ...deps, holder: `${worker}:${job.id}`, leaseMs: leaseSeconds * 1000 }, { firmId: job.firmId, matterId: job.subjectId, trigger: job.trigger, jobId: job.id });
+        const outcome = await syncMatter(
+          { ...deps, holder: `${worker}:${job.id}`, leaseMs: leaseSeconds * 1000 },
+          { firmId: job.firmId, matterId: job.subjectId, trigger: job.trigger, jobId: job.id, control: { shouldYield: () => deps.now() >= deadline } },
+        );
+        if (outcome.status === 'running') {
+          // Stopped at the budget: queued again at once, without spending an attempt, to continue its run
+          // (or, when another job of the matter was queued meanwhile, that one continues it).
+          const status = await finishSyncJob(deps.sql, { jobId: job.id, worker, outcome: 'parked', retryInMs: 0 });
+          return status === 'queued' ? 'parked' : status;
+        }
       }
       return await finishSyncJob(deps.sql, { jobId: job.id, worker, outcome: 'succeeded' });
     } catch (err) {

@@ -2,10 +2,7 @@
 // job in the approving transaction; claim and run it now. If another worker holds the matter, the queued
 // job waits for it and the sweep runs it next: nothing is lost, and nothing is queued twice (enqueueing
 // here too would add a third run when a wake-up arrives after the queued job already ran).
-import { drainSyncJobs, type DrainDeps, type DrainSummary } from './drain-sync-jobs.ts';
-
-/** One matter's sync: well inside the function's wall clock. */
-const APPROVAL_BUDGET_MS = 60_000;
+import { drainSyncJobs, WORKER_BUDGET_MS, type DrainDeps, type DrainSummary } from './drain-sync-jobs.ts';
 
 export type ApprovalEvent = {
   type: 'INSERT' | 'UPDATE' | 'DELETE';
@@ -31,7 +28,7 @@ export async function runApprovedDocumentSync(
   if (!document) return { ignored: true, reason: 'no_such_approved_document' };
 
   const summary = await drainSyncJobs(deps, {
-    budgetMs: APPROVAL_BUDGET_MS,
+    budgetMs: WORKER_BUDGET_MS,
     worker: options.worker,
     leaseSeconds: options.leaseSeconds,
     firmId: record.firm_id,

@@ -4,7 +4,16 @@ import { syncMatterDeps } from '../matter/sync-deps.ts';
 import type { DrainDeps } from './drain-sync-jobs.ts';
 
 export function drainDeps(runtime: Runtime, log: (event: string, fields?: LogFields) => void): DrainDeps {
-  return { ...syncMatterDeps(runtime, log), random: runtime.random };
+  return { ...syncMatterDeps(runtime, log), random: runtime.random, keepAlive: keepInstanceAlive };
+}
+
+/**
+ * Keeps the Edge Function instance alive until `work` settles, even once the response is sent or its
+ * caller hung up (`EdgeRuntime.waitUntil`; capped by the wall clock). Where there is no EdgeRuntime (a
+ * handler called in-process), the work simply runs on.
+ */
+export function keepInstanceAlive(work: Promise<unknown>): void {
+  (globalThis as { EdgeRuntime?: { waitUntil(p: Promise<unknown>): void } }).EdgeRuntime?.waitUntil(work);
 }
 
 /** One worker identity per call, so leases and finishes name exactly this invocation. */

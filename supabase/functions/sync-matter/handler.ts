@@ -1,6 +1,9 @@
 // POST /functions/v1/sync-matter (member JWT):
 //   { matterId }              → runs the sync now and answers the run:
 //                               { runId, status, contact, matter, documents: { uploaded, skipped, failed }, apiCalls }
+//                               or, when it is not done within SYNC_MATTER_ANSWER_WITHIN_MS (20 s), 202
+//                               { runId, jobId, matterId, status: 'running' }: the matter's queued job
+//                               continues that run (shared/sync/matter/sync-within.ts)
 //   { matterIds: [...] }      → bulk: one queued job per matter → 202 { batchId, queued, alreadyQueued }
 //   { all: true }  (admin)    → bulk over every matter of the firm
 // GET /functions/v1/sync-matter?batchId=… → the batch's progress { batchId, total, done, failed, remaining }.
@@ -10,8 +13,9 @@ import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime.ts';
 import { syncMatterDeps } from '../../../shared/sync/matter/sync-deps.ts';
-import { syncMatter } from '../../../shared/sync/matter/sync-matter.ts';
+import { syncMatterWithin } from '../../../shared/sync/matter/sync-within.ts';
 import { readBulkSync, startBulkSync, SyncRequestBody } from '../../../shared/sync/queue/bulk-sync.ts';
+import { keepInstanceAlive } from '../../../shared/sync/queue/worker-deps.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 
@@ -32,8 +36,9 @@ export default defineFunction(
       const body = parseWith(SyncRequestBody, await readJsonBody(req), 'invalid_body');
       runtime.smokeball.assertConfigured();
       if ('matterId' in body) {
-        const deps = syncMatterDeps(runtime, log.info);
-        return { body: await syncMatter({ ...deps, leaseMs: runtime.config.syncLeaseSeconds * 1000 }, { firmId: firm.firmId, matterId: body.matterId, trigger: 'manual' }) };
+        const deps = { ...syncMatterDeps(runtime, log.info), leaseMs: runtime.config.syncLeaseSeconds * 1000, keepAlive: keepInstanceAlive };
+        const input = { firmId: firm.firmId, matterId: body.matterId, requestedBy: user.userId };
+        return await syncMatterWithin(deps, input, runtime.config.syncMatterAnswerWithinMs);
       }
       return { status: 202, body: await startBulkSync(runtime, firm, user.userId, body) };
     },

@@ -6,13 +6,10 @@ import { z } from 'zod';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime.ts';
-import { drainSyncJobs } from '../../../shared/sync/queue/drain-sync-jobs.ts';
+import { drainSyncJobs, WORKER_BUDGET_MS } from '../../../shared/sync/queue/drain-sync-jobs.ts';
 import { drainDeps, newWorkerId } from '../../../shared/sync/queue/worker-deps.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
-
-/** Of the Edge Function's 150 s wall clock: stop claiming with room left to finish the last jobs. */
-const WORKER_BUDGET_MS = 60_000;
 
 const SweepBody = z.object({}).strict();
 

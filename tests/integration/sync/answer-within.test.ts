@@ -1,0 +1,111 @@
+// sync-matter { matterId } answers within a bounded time (shared/sync/matter/sync-within.ts): a sync that is
+// not done by then answers 202 with its run, and the matter's queued job continues that same run to the
+// end — every document uploaded exactly once; a sync done in time answers 200 with its full result.
+// The bounded case runs its own sync-matter process with a short SYNC_MATTER_ANSWER_WITHIN_MS, and the
+// simulator answers this firm's file creates slowly; the stack's job pump runs the queued job.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { jobsOfMatter, runsOfMatter, startFunctionProcess, waitForJob, waitForSimFiles } from '../../helpers/queue.ts';
+import { accountRequests, bookmark, createConnectedFirm, putDocumentObject, requestSync, withFault, type ConnectedFirm } from '../../helpers/sync.ts';
+import { waitFor } from '../../helpers/wait.ts';
+
+const ANSWER_WITHIN_MS = 1_500;
+/** Each file create of this firm's account takes this long: five of them cannot finish within the bound. */
+const FILE_CREATE_LATENCY_MS = 700;
+const DOCUMENTS = 5;
+
+let sql: Sql;
+let firm: ConnectedFirm;
+let bounded: Awaited<ReturnType<typeof startFunctionProcess>>;
+beforeAll(async () => {
+  sql = connectAsSuperuser();
+  // Auto-sync off: approving the documents queues nothing; only the hand-off queues a job.
+  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
+  bounded = await startFunctionProcess('sync-matter', { SYNC_MATTER_ANSWER_WITHIN_MS: String(ANSWER_WITHIN_MS) });
+});
+afterAll(async () => {
+  await bounded?.stop();
+  await sql.end();
+});
+
+async function matterWithDocuments(count: number) {
+  const client = await createClient(sql, firm.id);
+  const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
+  const documents = [];
+  for (let i = 0; i < count; i++) {
+    const doc = await createDocument(sql, firm.id, matter.id, { status: 'approved', fileName: `bounded-${i}.pdf` });
+    await putDocumentObject(doc.storagePath, 2048);
+    documents.push(doc);
+  }
+  return { matter, documents };
+}
+
+function syncThroughBoundedFunction(matterId: string): Promise<Response> {
+  return fetch(bounded.url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${firm.memberToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ matterId }),
+  });
+}
+
+type RunRow = { status: string; job_id: string | null; counts: Record<string, number>; steps: { step: string; outcome: string }[]; error_code: string | null };
+
+describe('sync-matter answers within its bound', () => {
+  test('a sync that cannot finish in time answers 202 with its run; the queued job finishes that run, each document uploaded once', { timeout: 90_000 }, async () => {
+    const { matter, documents } = await matterWithDocuments(DOCUMENTS);
+    const since = await bookmark(firm.accountId);
+
+    const run = await withFault(
+      { account: firm.accountId, endpoint: 'POST /matters/{id}/documents/files', latencyMs: FILE_CREATE_LATENCY_MS },
+      async () => {
+        const res = await syncThroughBoundedFunction(matter.id);
+        expect(res.status).toBe(202);
+        const answer = await res.json();
+        expect(answer).toEqual({ runId: expect.any(String), jobId: expect.any(String), matterId: matter.id, status: 'running' });
+
+        // The answer is backed by the database: the run is running and names the job that continues it.
+        const [row] = await sql<RunRow[]>`select status, job_id from public.sync_runs where id = ${answer.runId}`;
+        expect(row).toMatchObject({ status: 'running', job_id: answer.jobId });
+
+        const finished = await waitFor(async () => {
+          const [r] = await sql<RunRow[]>`select status, job_id, counts, steps, error_code from public.sync_runs where id = ${answer.runId}`;
+          return r.status !== 'running' && r;
+        }, { timeoutMs: 60_000, intervalMs: 100, what: 'the handed-off run to finish' });
+        return { answer, finished };
+      },
+    );
+
+    expect(run.finished).toMatchObject({ status: 'succeeded', error_code: null, counts: { uploaded: DOCUMENTS, skipped: 0, failed: 0 } });
+    expect(run.finished.steps.some((s) => s.step === 'handoff')).toBe(true);
+    // The job that continued it is the one the answer named, and it succeeded.
+    expect(await waitForJob(sql, run.answer.jobId, (j) => j.status === 'succeeded', 'the continuing job to succeed')).toMatchObject({ trigger: 'manual' });
+    // One run in the history for this matter, and one job: the continuation is not a second sync.
+    expect((await runsOfMatter(sql, matter.id)).map((r) => r.id)).toEqual([run.answer.runId]);
+    expect((await jobsOfMatter(sql, matter.id)).map((j) => j.id)).toEqual([run.answer.jobId]);
+
+    // Exactly once in Smokeball: one file record created per document, each with its bytes.
+    const creates = (await accountRequests(firm.accountId, since)).filter((r) => r.endpoint === 'POST /matters/{id}/documents/files' && r.status < 300);
+    expect(creates).toHaveLength(DOCUMENTS);
+    const files = await waitForSimFiles(firm.username, documents.map((d) => d.id));
+    for (const doc of documents) expect(files.get(doc.id)).toEqual([expect.objectContaining({ isUploaded: true })]);
+    const links = await sql<{ smokeball_file_id: string | null }[]>`select smokeball_file_id from public.documents where matter_id = ${matter.id}`;
+    expect(links.every((l) => l.smokeball_file_id !== null)).toBe(true);
+  });
+
+  test('a sync done in time answers 200 with its full result and queues nothing', async () => {
+    const { matter } = await matterWithDocuments(1);
+    const res = await requestSync(firm.memberToken, matter.id);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      runId: expect.any(String),
+      status: 'succeeded',
+      contact: { id: expect.any(String), action: expect.any(String) },
+      matter: { id: expect.any(String), action: 'created' },
+      documents: { uploaded: 1, skipped: 0, failed: 0 },
+      apiCalls: expect.any(Number),
+    });
+    expect(await jobsOfMatter(sql, matter.id)).toEqual([]);
+    const [run] = await runsOfMatter(sql, matter.id);
+    expect(run).toMatchObject({ status: 'succeeded', jobId: null });
+  });
+});

@@ -1,0 +1,79 @@
+// A job's sync that stops at a checkpoint (a worker's budget is spent) leaves its run `running`, handed to
+// the job, and the job's next attempt continues that same run: the documents sent before the stop are not
+// sent again, and the run's counts cover both attempts. Runs syncMatter in this process against the
+// stack's database, Storage and simulator; the job row is held under a long lease by a worker id of the
+// test's own, so the stack's job pump leaves it alone.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createRuntime, type Runtime } from '../../../shared/runtime.ts';
+import { syncMatter } from '../../../shared/sync/matter/sync-matter.ts';
+import { drainDeps } from '../../../shared/sync/queue/worker-deps.ts';
+import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { functionEnv, runsOfMatter, waitForSimFiles } from '../../helpers/queue.ts';
+import { accountRequests, bookmark, createConnectedFirm, putDocumentObject, type ConnectedFirm } from '../../helpers/sync.ts';
+
+const DOCUMENTS = 4;
+
+let sql: Sql;
+let firm: ConnectedFirm;
+let runtime: Runtime;
+beforeAll(async () => {
+  sql = connectAsSuperuser();
+  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
+  runtime = createRuntime(await functionEnv());
+});
+afterAll(async () => {
+  await runtime?.sql.end();
+  await sql.end();
+});
+
+describe('a job whose sync stopped at a checkpoint', () => {
+  test('continues the same run on its next attempt, sending only what was left', { timeout: 60_000 }, async () => {
+    const client = await createClient(sql, firm.id);
+    const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
+    const documents = [];
+    for (let i = 0; i < DOCUMENTS; i++) {
+      const doc = await createDocument(sql, firm.id, matter.id, { status: 'approved', fileName: `segment-${i}.pdf` });
+      await putDocumentObject(doc.storagePath, 1024);
+      documents.push(doc);
+    }
+    const [job] = await sql<{ id: string }[]>`
+      insert into public.sync_jobs (firm_id, kind, subject_id, trigger, status, attempts, locked_by, locked_until)
+      values (${firm.id}, 'sync_matter', ${matter.id}, 'auto', 'running', 1, 'test-worker', now() + interval '10 minutes')
+      returning id`;
+    const since = await bookmark(firm.accountId);
+    const deps = { ...drainDeps(runtime, () => undefined), holder: `test-worker:${job.id}` };
+    const input = { firmId: firm.id, matterId: matter.id, trigger: 'auto' as const, jobId: job.id };
+
+    try {
+      // Checkpoints: before anything, before the matter, then before each document to send. Stop before
+      // the third document.
+      let checks = 0;
+      const first = await syncMatter(deps, { ...input, control: { shouldYield: () => ++checks > 4 } });
+      expect(first).toMatchObject({ status: 'running', documents: { uploaded: 2, skipped: 0, failed: 0 } });
+      const [stopped] = await sql<{ status: string; job_id: string; counts: Record<string, number>; steps: { step: string; detail?: string }[] }[]>`
+        select status, job_id, counts, steps from public.sync_runs where id = ${first.runId}`;
+      expect(stopped).toMatchObject({ status: 'running', job_id: job.id, counts: { uploaded: 2, skipped: 0, failed: 0 } });
+      expect(stopped.steps.at(-1)).toMatchObject({ step: 'handoff', detail: job.id });
+
+      const second = await syncMatter(deps, input);
+      expect(second).toMatchObject({ runId: first.runId, status: 'succeeded', documents: { uploaded: DOCUMENTS, skipped: 0, failed: 0 } });
+      expect((await runsOfMatter(sql, matter.id)).map((r) => [r.id, r.status])).toEqual([[first.runId, 'succeeded']]);
+      const [finished] = await sql<{ counts: Record<string, number>; request_ids: string[] }[]>`
+        select counts, request_ids from public.sync_runs where id = ${first.runId}`;
+      expect(finished.counts).toEqual({ uploaded: DOCUMENTS, skipped: 0, failed: 0 });
+
+      // Each document's file created once, across both attempts; the run recorded every request it sent.
+      const log = await accountRequests(firm.accountId, since);
+      expect(log.filter((r) => r.endpoint === 'POST /matters/{id}/documents/files' && r.status < 300)).toHaveLength(DOCUMENTS);
+      expect(log.filter((r) => r.endpoint === 'POST /matters' && r.status < 300)).toHaveLength(1);
+      const files = await waitForSimFiles(firm.username, documents.map((d) => d.id));
+      for (const doc of documents) expect(files.get(doc.id)).toEqual([expect.objectContaining({ isUploaded: true })]);
+      const creates = ['POST /contacts', 'POST /matters', 'POST /matters/{id}/documents/files'];
+      for (const r of log.filter((entry) => creates.includes(entry.endpoint))) {
+        expect(finished.request_ids).toContain(r.requestId);
+      }
+    } finally {
+      await sql`update public.sync_jobs set status = 'succeeded', locked_by = null, locked_until = null where id = ${job.id}`;
+    }
+  });
+});
