@@ -25,7 +25,7 @@ export async function startBulkSync(
 ): Promise<{ batchId: string | null; queued: number; alreadyQueued: number }> {
   if ('all' in body && firm.role !== 'admin') throw forbidden('Only a firm admin can sync every matter');
   const [connection] = await deps.sql<{ status: string }[]>`select status from public.smokeball_connections where firm_id = ${firm.firmId}`;
-  if (!connection) throw new AppError({ code: 'not_connected', status: 409, message: 'Smokeball is not connected for this firm; an admin must connect it first' });
+  if (!connection || connection.status === 'disconnected') throw new AppError({ code: 'not_connected', status: 409, message: 'Smokeball is not connected for this firm; an admin must connect it first' });
   const batchId = crypto.randomUUID();
   const result = await enqueueBulkSync(deps.sql, {
     firmId: firm.firmId,
