@@ -26,13 +26,13 @@ export async function readPreviousLinks(tx: Tx, firmId: string): Promise<Previou
 export async function archiveAndClearLinks(tx: Tx, firmId: string, from: string | null, to: string): Promise<number> {
   const archived = await tx`
     insert into public.smokeball_link_history (firm_id, account_id, kind, record_id, smokeball_id, replaced_by_account_id)
-    select ${firmId}, ${from}, 'contact', id, smokeball_contact_id, ${to} from public.clients
+    select firm_id, ${from}::text, 'contact', id, smokeball_contact_id, ${to}::text from public.clients
       where firm_id = ${firmId} and smokeball_contact_id is not null
     union all
-    select ${firmId}, ${from}, 'matter', id, smokeball_matter_id, ${to} from public.matters
+    select firm_id, ${from}::text, 'matter', id, smokeball_matter_id, ${to}::text from public.matters
       where firm_id = ${firmId} and smokeball_matter_id is not null
     union all
-    select ${firmId}, ${from}, 'document', id, smokeball_file_id, ${to} from public.documents
+    select firm_id, ${from}::text, 'document', id, smokeball_file_id, ${to}::text from public.documents
       where firm_id = ${firmId} and smokeball_file_id is not null`;
   await tx`
     update public.clients

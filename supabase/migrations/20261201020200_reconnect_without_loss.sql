@@ -39,3 +39,40 @@ create policy smokeball_link_history_select_member on public.smokeball_link_hist
 revoke all on table public.smokeball_link_history from public, anon, authenticated, service_role;
 grant select on table public.smokeball_link_history to authenticated;
 grant select, insert, update, delete on table public.smokeball_link_history to service_role;
+
+-- Approvals while the firm cannot sync (disconnected, or waiting for re-authorisation) are queued as
+-- before — the claim skips such firms — and now say why they wait, so the queue the firm reads is not a
+-- silent list: `last_error_code` is the parked reason until a reconnect clears it.
+create or replace function private.enqueue_auto_sync()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_job_id uuid;
+  v_status text;
+begin
+  if new.status <> 'approved' or (tg_op = 'UPDATE' and old.status = 'approved') then
+    return null;
+  end if;
+  -- Only firms that connected Smokeball (now or before a disconnect) with auto-sync on.
+  select c.status into v_status from public.smokeball_connections c where c.firm_id = new.firm_id and c.auto_sync;
+  if not found then
+    return null;
+  end if;
+  insert into public.sync_jobs (firm_id, kind, subject_id, trigger, last_error_code, last_error_message)
+  values (new.firm_id, 'sync_matter', new.matter_id, 'auto',
+          case v_status when 'disconnected' then 'disconnected'
+                        when 'needs_reauth' then 'smokeball_reauth_required' end,
+          case v_status when 'disconnected' then 'Smokeball was disconnected; this sync runs when an admin reconnects'
+                        when 'needs_reauth' then 'The Smokeball connection needs re-authorisation; this sync runs when an admin reconnects' end)
+  on conflict (firm_id, subject_id) where status = 'queued' and kind = 'sync_matter' do nothing
+  returning id into v_job_id;
+  -- The local pump listens; on Supabase the pg_net trigger (20261126000800) wakes the function instead.
+  perform pg_catalog.pg_notify('casehug_sync_jobs', pg_catalog.json_build_object(
+    'firm_id', new.firm_id, 'matter_id', new.matter_id, 'document_id', new.id, 'job_id', v_job_id)::text);
+  return null;
+end;
+$$;
+revoke all on function private.enqueue_auto_sync() from public, anon, authenticated;
