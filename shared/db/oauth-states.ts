@@ -1,4 +1,4 @@
-// private.oauth_states: a pending connect, bound to user, firm and region (DESIGN §5 Connect). A row
+// private.oauth_states: a pending connect, bound to user, firm and region. A row
 // lives in two phases: a state (until Smokeball's redirect comes back), then a pending completion
 // reachable only by its handle (until the admin who started the flow completes it in the app).
 import type { Sql, Tx } from './connection.ts';
@@ -8,8 +8,9 @@ export const STATE_TTL_S = 10 * 60;
 
 /**
  * How long the app has to call oauth-complete after the callback. Smokeball's authorization codes are
- * single-use and valid for 5 minutes from approval (docs/smokeball.md); the callback runs moments after
- * the approval, so 4 minutes leaves a minute's margin for the browser hop and the exchange itself.
+ * single-use and valid for 5 minutes from approval (Smokeball docs, "Authorization Code Grant"); the
+ * callback runs moments after the approval, so 4 minutes leaves a minute's margin for the browser hop
+ * and the exchange itself.
  */
 export const COMPLETION_TTL_S = 4 * 60;
 

@@ -1,7 +1,7 @@
 // Which Smokeball account an access token acts for. Smokeball has no "who am I" endpoint; a webhook
-// subscription is the one resource that names its account (`accountId`, docs/smokeball.md). The account's
-// own subscriptions are listed first; an account with none is asked by creating a short-lived one (no
-// key, `error` events only) and deleting it again.
+// subscription is the one resource that names its account (`accountId` in the create and list answers).
+// The account's own subscriptions are listed first; an account with none is asked by creating a
+// short-lived one (no key, `error` events only) and deleting it again.
 import type { SmokeballClient } from '../../smokeball/client.ts';
 
 const PROBE_NAME = 'CaseHug account check';
