@@ -87,16 +87,27 @@ export async function saveConnection(
       refresh_token_expires_at = excluded.refresh_token_expires_at`;
 }
 
-/** After a refresh. The refresh token and its expiry change only when Smokeball rotated it. */
+/**
+ * After a refresh: every sealed value of the row under the current key (`keyId`); the refresh token's
+ * expiry changes only when given (Smokeball rotated the token).
+ */
 export async function saveRefreshedTokens(
   tx: Tx,
   firmId: string,
-  t: { sealedAccessToken: string; sealedRefreshToken?: string; keyId: string; accessTokenExpiresAt: Date; refreshTokenExpiresAt?: Date },
+  t: {
+    sealedAccessToken: string;
+    sealedRefreshToken: string;
+    sealedWebhookKey?: string;
+    keyId: string;
+    accessTokenExpiresAt: Date;
+    refreshTokenExpiresAt?: Date;
+  },
 ): Promise<void> {
   await tx`
     update private.smokeball_credentials set
       sealed_access_token = ${t.sealedAccessToken},
-      sealed_refresh_token = coalesce(${t.sealedRefreshToken ?? null}, sealed_refresh_token),
+      sealed_refresh_token = ${t.sealedRefreshToken},
+      sealed_webhook_key = coalesce(${t.sealedWebhookKey ?? null}, sealed_webhook_key),
       key_id = ${t.keyId},
       access_token_expires_at = ${t.accessTokenExpiresAt},
       refresh_token_expires_at = coalesce(${t.refreshTokenExpiresAt ?? null}::timestamptz, refresh_token_expires_at)
