@@ -64,6 +64,7 @@ export function createSmokeballAccess(deps: SmokeballAccessDeps) {
         random: deps.random,
         sleep: deps.sleep,
         matterTypeCache,
+        uploadPolicy: config.uploadPolicy,
         log: (event, fields) => deps.log(event, pickLoggable(fields)),
       });
     },
@@ -80,6 +81,7 @@ export function createSmokeballAccess(deps: SmokeballAccessDeps) {
         random: deps.random,
         sleep: deps.sleep,
         matterTypeCache,
+        uploadPolicy: config.uploadPolicy,
         onRequest,
         log: (event, fields) => deps.log(event, pickLoggable(fields)),
       });

@@ -33,7 +33,7 @@ async function openAppPage(landing: URL, token: string) {
     URLSearchParams,
     JSON,
   });
-  await waitFor(() => status.dataset.outcome !== undefined, { what: 'the app page to finish the connect' });
+  await waitFor(async () => status.dataset.outcome !== undefined, { what: 'the app page to finish the connect' });
   return { status, url: () => page.url };
 }
 
