@@ -144,6 +144,33 @@ describe('disconnect and reconnect lose nothing', () => {
     await expectEachInSmokeballOnce(firm, [docs[0].id]);
   });
 
+  test('a reconnect to a different Smokeball account (switchAccount) creates the records in the new account; the old one is left as it was', { timeout: 90_000 }, async () => {
+    const firm = await createConnectedFirm(sql);
+    const { matter, docs } = await matterWithPendingDocuments(firm, 2);
+    await approve(docs[0].id);
+    await expectEachInSmokeballOnce(firm, [docs[0].id]);
+    const oldAccount = (await sim().state(firm.username)).accounts[0];
+
+    await disconnect(firm.adminToken);
+    await approve(docs[1].id);
+    const newUsername = `new-${firm.id}`;
+    await connectFirm(firm.adminToken, newUsername, { switchAccount: true });
+    const switched: ConnectedFirm = { ...firm, username: newUsername, accountId: (await sim().state(newUsername)).accounts[0].accountId };
+
+    // Both documents — the one linked in the old account too — end in the new account once each, under a
+    // new matter and contact; the old links are in the history.
+    await expectEachInSmokeballOnce(switched, docs.map((d) => d.id));
+    const account = (await sim().state(newUsername)).accounts[0];
+    expect(account.matters).toHaveLength(1);
+    const [linked] = await sql`select smokeball_matter_id from public.matters where id = ${matter.id}`;
+    expect(linked.smokeball_matter_id).toBe(account.matters[0].id);
+    const history = await sql`select kind from public.smokeball_link_history where firm_id = ${firm.id} order by kind`;
+    expect(history.map((h) => h.kind)).toEqual(['contact', 'document', 'matter']);
+    const oldNow = (await sim().state(firm.username)).accounts[0];
+    expect(oldNow.files.map((f) => f.id)).toEqual(oldAccount.files.map((f) => f.id));
+    expect(oldNow.matters.map((m) => m.id)).toEqual(oldAccount.matters.map((m) => m.id));
+  });
+
   test('a disconnected firm: sync-matter and bulk sync answer 409 not_connected', async () => {
     const firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
     const { matter } = await matterWithPendingDocuments(firm, 1);
