@@ -1,6 +1,7 @@
 // The environment, parsed once with zod into a typed, documented object (STYLE §5). A missing required
 // variable fails at start with its name; optional groups are modelled, not defaulted to ''.
 import { z } from 'zod';
+import { DEFAULT_UPLOAD_HOST_SUFFIXES } from './smokeball/upload-policy.ts';
 
 const optionalString = z
   .string()
@@ -15,6 +16,12 @@ const optionalString = z
  * half for TLS on both legs in production and for the rest of the request (README, Performance).
  */
 export const DEFAULT_MAX_DOCUMENT_MIB = 350;
+
+/** `a, b,c` → ['a', 'b', 'c']; at least one non-empty entry. */
+const commaList = z
+  .string()
+  .transform((v) => v.split(',').map((part) => part.trim()).filter(Boolean))
+  .pipe(z.array(z.string().min(1)).min(1));
 
 const EnvSchema = z.object({
   /** The project URL: the gateway in front of functions, storage and the JWKS. */
@@ -85,6 +92,13 @@ const EnvSchema = z.object({
   SYNC_MATTER_ANSWER_WITHIN_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
   /** Where Smokeball sends users back after consent; defaults to this project's oauth-callback function. */
   SMOKEBALL_REDIRECT_URI: z.url().optional(),
+  /**
+   * Hosts (comma-separated; subdomains included) Smokeball's pre-signed upload URLs may point to, https
+   * only. Smokeball's storage is AWS S3. The overridden SMOKEBALL_API_URL's origin is allowed as well.
+   */
+  SMOKEBALL_UPLOAD_HOSTS: commaList.optional(),
+  /** Storage buckets documents may be read from (comma-separated): a document row naming another is refused. */
+  DOCUMENT_STORAGE_BUCKETS: commaList.default(['documents']),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -125,6 +139,11 @@ export function parseConfig(env: Env) {
     syncMatterAnswerWithinMs: e.SYNC_MATTER_ANSWER_WITHIN_MS,
     appUrl: e.APP_URL.replace(/\/+$/, ''),
     redirectUri: e.SMOKEBALL_REDIRECT_URI ?? `${supabaseUrl}/functions/v1/oauth-callback`,
+    uploadPolicy: {
+      hostSuffixes: e.SMOKEBALL_UPLOAD_HOSTS ?? DEFAULT_UPLOAD_HOST_SUFFIXES,
+      extraOrigins: e.SMOKEBALL_API_URL ? [new URL(e.SMOKEBALL_API_URL).origin] : [],
+    },
+    documentBuckets: e.DOCUMENT_STORAGE_BUCKETS,
   };
 }
 

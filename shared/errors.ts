@@ -22,6 +22,8 @@ export const ErrorCode = z.enum([
   'smokeball_reauth_required',
   'invalid_state',
   'token_exchange_failed',
+  'oauth_user_mismatch',
+  'smokeball_account_changed',
   // Smokeball upstream
   'smokeball_rate_limited',
   'smokeball_unavailable',

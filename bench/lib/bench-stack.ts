@@ -52,7 +52,15 @@ export async function createConnectedFirm(ctx: BenchContext, tag: string, option
   const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
   await callback.body?.cancel();
   const landed = new URL(callback.headers.get('location') ?? 'http://invalid/');
-  if (landed.searchParams.get('connected') !== '1') throw new Error(`connect failed: ${landed}`);
+  const handle = landed.searchParams.get('connect');
+  if (!handle) throw new Error(`connect failed: ${landed}`);
+  // The app completes the connect in the admin's session.
+  const complete = await fetch(functionUrl(ctx, 'oauth-complete'), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ handle }),
+  });
+  if (complete.status !== 200) throw new Error(`oauth-complete answered ${complete.status}: ${await complete.text()}`);
 
   await ctx.sql`update public.smokeball_connections set auto_sync = ${options.autoSync} where firm_id = ${firmId}`;
   const account = (await ctx.sim.state(username)).accounts[0];

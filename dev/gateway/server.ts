@@ -130,19 +130,49 @@ function proxy(req: IncomingMessage, res: ServerResponse, port: number): void {
 }
 
 /**
- * The local stand-in for the CaseHug app (APP_URL = <gateway>/app): OAuth redirects land here, and the
- * page shows what the app would react to (`connected=1` or `error=…`).
+ * The local stand-in for the CaseHug app (APP_URL = <gateway>/app): OAuth redirects land here. With
+ * `connect=<handle>` the page completes the connect as the app does — it drops the handle from the URL
+ * and calls oauth-complete with the signed-in admin's JWT (the stand-in's "session" is the token kept in
+ * localStorage under `casehug.accessToken`; `npm run -s token` prints one) — then shows the outcome;
+ * with `error=…` it shows the error.
  */
 function sendAppPage(res: ServerResponse, url: URL): void {
-  const connected = url.searchParams.get('connected') === '1';
+  const connecting = url.searchParams.has('connect');
   const error = url.searchParams.get('error');
-  const status = connected ? 'Smokeball connected' : error ? `Smokeball connection failed: ${error}` : 'CaseHug';
+  const status = connecting ? 'Completing the Smokeball connection…' : error ? `Smokeball connection failed: ${error}` : 'CaseHug';
   const escape = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>CaseHug (local)</title></head>` +
-    `<body><h1 id="status">${escape(status)}</h1><p>Local stand-in for the CaseHug app at ${escape(url.pathname)}</p></body></html>`;
+    `<body><h1 id="status">${escape(status)}</h1><p>Local stand-in for the CaseHug app at ${escape(url.pathname)}</p>` +
+    `<script>${APP_PAGE_SCRIPT}</script></body></html>`;
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'referrer-policy': 'no-referrer' });
   res.end(html);
 }
+
+/** What the app does with `connect=`: a fixed script (no value of the request is written into it). */
+const APP_PAGE_SCRIPT = `
+(async () => {
+  const params = new URLSearchParams(location.search);
+  const handle = params.get('connect');
+  if (!handle) return;
+  const status = document.getElementById('status');
+  // The handle is single use; keep it out of the history and of anything the page loads next.
+  params.delete('connect');
+  const rest = params.toString();
+  history.replaceState(null, '', location.pathname + (rest ? '?' + rest : ''));
+  let code = 'network_error';
+  try {
+    const res = await fetch('/functions/v1/oauth-complete', {
+      method: 'POST',
+      headers: { authorization: 'Bearer ' + (localStorage.getItem('casehug.accessToken') || ''), 'content-type': 'application/json' },
+      body: JSON.stringify({ handle }),
+    });
+    const body = await res.json();
+    code = res.ok && body.connected ? 'connected' : (body.error && body.error.code) || 'http_' + res.status;
+  } catch (err) {}
+  status.textContent = code === 'connected' ? 'Smokeball connected' : 'Smokeball connection failed: ' + code;
+  status.dataset.outcome = code;
+})();
+`;
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);

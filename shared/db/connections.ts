@@ -2,7 +2,8 @@
 // account and its sealed tokens. Every statement is filtered by the verified firm id.
 import type { Sql, Tx } from './connection.ts';
 
-export type ConnectionStatus = 'connected' | 'needs_reauth';
+/** `disconnected`: the row outlives a disconnect (credentials gone) to keep auto_sync and the account id. */
+export type ConnectionStatus = 'connected' | 'needs_reauth' | 'disconnected';
 
 export type CredentialsRow = {
   region: 'US' | 'AU' | 'UK';
@@ -54,23 +55,27 @@ export async function lockCredentials(tx: Tx, firmId: string): Promise<Credentia
   return row;
 }
 
-/** After a successful code exchange: (re)connect the firm. A reconnect keeps the webhook key. */
+/**
+ * After a successful code exchange: (re)connect the firm. A reconnect keeps `auto_sync` (the firm's
+ * choice survives a disconnect) and the account id unless the approving account is known.
+ */
 export async function saveConnection(
   tx: Tx,
-  input: { firmId: string; region: string; userId: string; tokens: SealedTokens },
+  input: { firmId: string; region: string; userId: string; accountId?: string; tokens: SealedTokens },
 ): Promise<void> {
   const t = input.tokens;
   await tx`
     insert into public.smokeball_connections as c
-      (firm_id, region, status, connected_by, connected_at, access_token_expires_at, refresh_token_expires_at,
-       last_refreshed_at, last_error_code, last_error_message)
-    values (${input.firmId}, ${input.region}, 'connected', ${input.userId}, now(), ${t.accessTokenExpiresAt},
-            ${t.refreshTokenExpiresAt}, null, null, null)
+      (firm_id, region, status, account_id, connected_by, connected_at, access_token_expires_at, refresh_token_expires_at,
+       last_refreshed_at, last_error_code, last_error_message, disconnected_at)
+    values (${input.firmId}, ${input.region}, 'connected', ${input.accountId ?? null}, ${input.userId}, now(),
+            ${t.accessTokenExpiresAt}, ${t.refreshTokenExpiresAt}, null, null, null, null)
     on conflict (firm_id) do update set
-      region = excluded.region, status = 'connected', connected_by = excluded.connected_by,
-      connected_at = excluded.connected_at, access_token_expires_at = excluded.access_token_expires_at,
+      region = excluded.region, status = 'connected', account_id = coalesce(excluded.account_id, c.account_id),
+      connected_by = excluded.connected_by, connected_at = excluded.connected_at,
+      access_token_expires_at = excluded.access_token_expires_at,
       refresh_token_expires_at = excluded.refresh_token_expires_at, last_refreshed_at = null,
-      last_error_code = null, last_error_message = null`;
+      last_error_code = null, last_error_message = null, disconnected_at = null`;
   await tx`
     insert into private.smokeball_credentials as k
       (firm_id, sealed_access_token, sealed_refresh_token, key_id, access_token_expires_at, refresh_token_expires_at)
@@ -82,16 +87,27 @@ export async function saveConnection(
       refresh_token_expires_at = excluded.refresh_token_expires_at`;
 }
 
-/** After a refresh. The refresh token and its expiry change only when Smokeball rotated it. */
+/**
+ * After a refresh: every sealed value of the row under the current key (`keyId`); the refresh token's
+ * expiry changes only when given (Smokeball rotated the token).
+ */
 export async function saveRefreshedTokens(
   tx: Tx,
   firmId: string,
-  t: { sealedAccessToken: string; sealedRefreshToken?: string; keyId: string; accessTokenExpiresAt: Date; refreshTokenExpiresAt?: Date },
+  t: {
+    sealedAccessToken: string;
+    sealedRefreshToken: string;
+    sealedWebhookKey?: string;
+    keyId: string;
+    accessTokenExpiresAt: Date;
+    refreshTokenExpiresAt?: Date;
+  },
 ): Promise<void> {
   await tx`
     update private.smokeball_credentials set
       sealed_access_token = ${t.sealedAccessToken},
-      sealed_refresh_token = coalesce(${t.sealedRefreshToken ?? null}, sealed_refresh_token),
+      sealed_refresh_token = ${t.sealedRefreshToken},
+      sealed_webhook_key = coalesce(${t.sealedWebhookKey ?? null}, sealed_webhook_key),
       key_id = ${t.keyId},
       access_token_expires_at = ${t.accessTokenExpiresAt},
       refresh_token_expires_at = coalesce(${t.refreshTokenExpiresAt ?? null}::timestamptz, refresh_token_expires_at)
@@ -112,15 +128,20 @@ export async function markNeedsReauth(sql: Sql | Tx, firmId: string, code: strin
 }
 
 /**
- * Disconnect: the connection (and with it the credentials), pending connects and queued jobs go; the
+ * Disconnect: the credentials and pending connects go; the connection row stays as `disconnected` (its
+ * `auto_sync` and `account_id` are the firm's, and a reconnect checks the account against them); the
  * link ids on clients, matters and documents stay, so a reconnect links to the same Smokeball records.
  */
-export async function deleteConnection(tx: Tx, firmId: string): Promise<{ deleted: boolean; jobsCancelled: number }> {
-  const deleted = await tx`delete from public.smokeball_connections where firm_id = ${firmId}`;
+export async function markDisconnected(tx: Tx, firmId: string): Promise<boolean> {
+  const updated = await tx`
+    update public.smokeball_connections
+    set status = 'disconnected', disconnected_at = now(), access_token_expires_at = null, refresh_token_expires_at = null,
+        last_error_code = null, last_error_message = null
+    where firm_id = ${firmId} and status <> 'disconnected'`;
+  await tx`delete from private.smokeball_credentials where firm_id = ${firmId}`;
   await tx`delete from private.oauth_states where firm_id = ${firmId}`;
   await tx`delete from public.webhook_subscriptions where firm_id = ${firmId}`;
-  const jobs = await tx`delete from public.sync_jobs where firm_id = ${firmId} and status = 'queued'`;
-  return { deleted: deleted.count > 0, jobsCancelled: jobs.count };
+  return updated.count > 0;
 }
 
 export async function readConnectionRegion(sql: Sql, firmId: string): Promise<'US' | 'AU' | 'UK' | undefined> {

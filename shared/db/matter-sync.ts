@@ -37,7 +37,8 @@ export async function loadSyncSubject(sql: Sql, firmId: string, matterId: string
     from public.matters m
     join public.clients c on c.firm_id = m.firm_id and c.id = m.client_id
     join public.firms f on f.id = m.firm_id
-    left join public.smokeball_connections sc on sc.firm_id = m.firm_id
+    -- A disconnected firm's row (kept for its auto_sync choice and account) is no connection.
+    left join public.smokeball_connections sc on sc.firm_id = m.firm_id and sc.status <> 'disconnected'
     where m.firm_id = ${firmId} and m.id = ${matterId}`;
   if (!row) return undefined;
   const r = row as Record<string, any>;

@@ -12,11 +12,18 @@ import { Matter, type MatterCreateInput, type MatterListQuery, type MatterPatchI
 import { MatterTypeInfo } from './schemas/matter-type.ts';
 import { MAX_PAGE_LIMIT, pagedCollection } from './schemas/paging.ts';
 import { type WebhookCreateInput, WebhookSubscription, WebhookTypes } from './schemas/webhook.ts';
+import { SmokeballUploadError } from './errors.ts';
 import { type UploadBody, uploadToPresignedUrl } from './upload.ts';
+import { judgeUploadUrl, type UploadUrlPolicy } from './upload-policy.ts';
 
 export type SmokeballClientDeps = SmokeballDeps & {
   /** Share one per process so every client (one per firm and call) hits the same cache. */
   matterTypeCache?: MatterTypeCache;
+  /**
+   * Where `files.upload` may send a document (upload-policy.ts). The functions always pass one; without
+   * it any http(s) URL is followed (tests that drive the client against the simulator directly).
+   */
+  uploadPolicy?: UploadUrlPolicy;
 };
 
 /** Per-call options of writes that create something (POST). */
@@ -214,6 +221,15 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
 
     /** Step 2: stream the bytes to `uploadUrl` with their Content-Length (upload.ts; not rate limited). */
     upload(input: { uploadUrl: string; body: UploadBody; contentLength: number }): Promise<{ status: number }> {
+      if (deps.uploadPolicy) {
+        const judged = judgeUploadUrl(input.uploadUrl, deps.uploadPolicy);
+        if (judged.verdict === 'refuse') {
+          deps.log?.('smokeball_upload_url_refused', { reason: judged.reason });
+          return Promise.reject(
+            new SmokeballUploadError(undefined, `The upload link Smokeball returned is not on its storage hosts (${judged.reason}); nothing was sent`),
+          );
+        }
+      }
       return uploadToPresignedUrl(input);
     },
   };

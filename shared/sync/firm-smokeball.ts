@@ -25,7 +25,7 @@ export type FirmSmokeball = {
 
 export async function openFirmSmokeball(deps: FirmSmokeballDeps, firmId: string): Promise<FirmSmokeball> {
   const connection = await readConnectionStatus(deps.sql, firmId);
-  if (!connection) throw notConnected();
+  if (!connection || connection.status === 'disconnected') throw notConnected();
   if (connection.status === 'needs_reauth') throw reauthRequired();
   return { client: deps.clientFor({ firmId, region: connection.region }), accountId: connection.accountId };
 }

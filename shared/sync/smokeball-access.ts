@@ -48,6 +48,26 @@ export function createSmokeballAccess(deps: SmokeballAccessDeps) {
     assertConfigured: () => void credentials(),
     oauthFor,
     tokensFor: refresher.tokensFor,
+    /**
+     * A client acting with an access token just obtained and not stored yet (a connect being completed:
+     * which account did the admin approve?). No refresh: the token is minutes old.
+     */
+    clientForAccessToken(region: SmokeballRegion, accessToken: string): SmokeballClient {
+      const c = credentials();
+      return createSmokeballClient({
+        apiUrl: hosts(region).apiUrl,
+        apiKey: c.apiKey,
+        clientId: c.clientId,
+        tokens: { getAccessToken: async () => accessToken, refreshAccessToken: async () => accessToken },
+        limiter,
+        now: deps.now,
+        random: deps.random,
+        sleep: deps.sleep,
+        matterTypeCache,
+        uploadPolicy: config.uploadPolicy,
+        log: (event, fields) => deps.log(event, pickLoggable(fields)),
+      });
+    },
     /** A client acting for one firm; `onRequest` sees every API call (for the sync history). */
     clientFor(firm: { firmId: string; region: SmokeballRegion }, onRequest?: (call: ApiCallRecord) => void): SmokeballClient {
       const c = credentials();
@@ -61,6 +81,7 @@ export function createSmokeballAccess(deps: SmokeballAccessDeps) {
         random: deps.random,
         sleep: deps.sleep,
         matterTypeCache,
+        uploadPolicy: config.uploadPolicy,
         onRequest,
         log: (event, fields) => deps.log(event, pickLoggable(fields)),
       });

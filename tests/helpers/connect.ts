@@ -1,5 +1,6 @@
 // Connecting a test firm to its own simulator account the way an admin does, minus the browser:
-// oauth-start, the consent page with `auto=approve`, then the callback through the gateway.
+// oauth-start, the consent page with `auto=approve`, the callback through the gateway, then
+// oauth-complete with the admin's JWT (what the app does with the `connect=` handle).
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,13 +38,38 @@ export async function followCallback(callbackUrl: string): Promise<{ status: num
   return { status: res.status, location: location ? new URL(location) : null };
 }
 
-/** The whole connect for a firm admin; returns the Smokeball (simulator) username of the account. */
-export async function connectFirm(adminToken: string, username = `firm-${crypto.randomUUID()}`): Promise<string> {
+/** oauth-complete as the app calls it: `POST { handle, switchAccount? }` with a user's JWT (or none). */
+export async function completeConnect(token: string | undefined, body: unknown): Promise<Response> {
+  return callFunction('oauth-complete', {
+    method: 'POST',
+    token,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/** The `connect=` handle the callback sent the browser to the app with (throws on an `error=`). */
+export function handleFrom(location: URL | null): string {
+  const handle = location?.searchParams.get('connect');
+  if (!handle) throw new Error(`the callback did not hand over a connect handle: ${location}`);
+  return handle;
+}
+
+/**
+ * The whole connect for a firm admin — oauth-start, consent, callback, then oauth-complete with the same
+ * admin's JWT, as the app does; returns the Smokeball (simulator) username of the account.
+ */
+export async function connectFirm(
+  adminToken: string,
+  username = `firm-${crypto.randomUUID()}`,
+  options: { switchAccount?: boolean } = {},
+): Promise<string> {
   const start = await startConnect(adminToken);
   if (start.status !== 200) throw new Error(`oauth-start answered ${start.status}: ${await start.text()}`);
   const { url } = (await start.json()) as { url: string };
   const { location } = await followCallback(await approveAt(url, username));
-  if (location?.searchParams.get('connected') !== '1') throw new Error(`connect failed: ${location}`);
+  const complete = await completeConnect(adminToken, { handle: handleFrom(location), ...options });
+  if (complete.status !== 200) throw new Error(`oauth-complete answered ${complete.status}: ${await complete.text()}`);
   return username;
 }
 

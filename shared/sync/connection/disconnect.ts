@@ -1,8 +1,11 @@
-// Disconnect (DESIGN §5): delete the account's webhook subscriptions at Smokeball (best effort, bounded
-// time), then the credentials, pending connects and queued jobs; keep every link id on clients, matters
-// and documents. A second call finds nothing and says so.
+// Disconnect: delete the account's webhook subscriptions at Smokeball (best effort, bounded time), then
+// the credentials and pending connects. Nothing the firm did is lost: the connection row stays as
+// `disconnected` with its auto_sync choice and account id, queued jobs stay (parked with reason
+// `disconnected`) until a reconnect resumes them, and every link id on clients, matters and documents
+// stays. A second call finds nothing to disconnect and says so.
 import type { Sql } from '../../db/connection.ts';
-import { deleteConnection } from '../../db/connections.ts';
+import { markDisconnected } from '../../db/connections.ts';
+import { parkJobsForDisconnect } from '../../db/reconnect.ts';
 import type { LogFields } from '../../http/log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 
@@ -19,20 +22,24 @@ export type DisconnectDeps = {
 export type DisconnectResult = {
   disconnected: boolean;
   webhooks: { deleted: number; failed: number };
-  jobsCancelled: number;
+  /** Queued jobs kept, parked until a reconnect. */
+  jobsParked: number;
 };
 
 export async function disconnectSmokeball(deps: DisconnectDeps, firmId: string): Promise<DisconnectResult> {
   const [connection] = await deps.sql<{ firmId: string }[]>`
-    select firm_id as "firmId" from public.smokeball_connections where firm_id = ${firmId}`;
-  if (!connection) return { disconnected: false, webhooks: { deleted: 0, failed: 0 }, jobsCancelled: 0 };
+    select firm_id as "firmId" from public.smokeball_connections where firm_id = ${firmId} and status <> 'disconnected'`;
+  if (!connection) return { disconnected: false, webhooks: { deleted: 0, failed: 0 }, jobsParked: 0 };
 
   const subscriptions = await deps.sql<{ smokeballSubscriptionId: string }[]>`
     select smokeball_subscription_id as "smokeballSubscriptionId" from public.webhook_subscriptions where firm_id = ${firmId}`;
   const webhooks = await deleteSubscriptionsBestEffort(deps, firmId, subscriptions.map((s) => s.smokeballSubscriptionId));
-  const { jobsCancelled } = await deps.sql.begin((tx) => deleteConnection(tx, firmId));
-  deps.log('smokeball_disconnected', { firmId, webhooksDeleted: webhooks.deleted, webhooksFailed: webhooks.failed, jobsCancelled });
-  return { disconnected: true, webhooks, jobsCancelled };
+  const jobsParked = await deps.sql.begin(async (tx) => {
+    await markDisconnected(tx, firmId);
+    return parkJobsForDisconnect(tx, firmId);
+  });
+  deps.log('smokeball_disconnected', { firmId, webhooksDeleted: webhooks.deleted, webhooksFailed: webhooks.failed, jobsParked });
+  return { disconnected: true, webhooks, jobsParked };
 }
 
 async function deleteSubscriptionsBestEffort(deps: DisconnectDeps, firmId: string, ids: string[]) {

@@ -13,7 +13,7 @@ import { SmokeballTokenError } from '../../smokeball/errors.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { SmokeballOAuth } from '../../smokeball/oauth.ts';
 import type { TokenProvider } from '../../smokeball/request.ts';
-import { accessTokenContext, refreshTokenContext } from './tokens.ts';
+import { accessTokenContext, refreshTokenContext, webhookKeyContext } from './tokens.ts';
 
 /**
  * Refresh this long before expiry. Smokeball advises ~60 s (reference §1 "Lifetimes"); a sync that
@@ -75,8 +75,13 @@ export function createTokenRefresher(deps: TokenDeps) {
         const sealed = await deps.sealer.seal(answer.access_token, accessTokenContext(firmId));
         await saveRefreshedTokens(tx, firmId, {
           sealedAccessToken: sealed,
-          // Only when Smokeball rotated it (it does not today, reference §1); otherwise keep the old one.
-          sealedRefreshToken: answer.refresh_token ? await deps.sealer.seal(answer.refresh_token, refreshTokenContext(firmId)) : undefined,
+          // Smokeball does not rotate refresh tokens: the old one is kept, unless a new one came. Either way
+          // it — and the webhook key — is sealed again with the current key, so `key_id` names the key of
+          // every sealed value in the row and an old key can be retired once every row has been refreshed.
+          sealedRefreshToken: await deps.sealer.seal(answer.refresh_token ?? refreshToken, refreshTokenContext(firmId)),
+          sealedWebhookKey: row.sealedWebhookKey
+            ? await deps.sealer.seal(await deps.sealer.open(row.sealedWebhookKey, webhookKeyContext(firmId)), webhookKeyContext(firmId))
+            : undefined,
           keyId: deps.sealer.currentKeyId,
           accessTokenExpiresAt: new Date(deps.now() + answer.expires_in * 1000),
         });

@@ -18,12 +18,25 @@ export type StorageReaderDeps = {
    * Smokeball call for it, rather than being killed mid-stream by the function's CPU or wall-clock limit.
    */
   maxDocumentBytes: number;
+  /**
+   * The buckets documents live in. The service reads with the secret key, which opens every bucket, and
+   * members write `documents.storage_bucket`: a row naming another bucket (another feature's private
+   * files) must not make the sync copy that object to Smokeball.
+   */
+  buckets: string[];
   fetch?: typeof fetch;
 };
 
 export function createStorageReader(deps: StorageReaderDeps) {
   const doFetch = deps.fetch ?? fetch;
   return async function openDocument(doc: { storageBucket: string; storagePath: string }): Promise<DocumentStream> {
+    if (!deps.buckets.includes(doc.storageBucket)) {
+      throw new AppError({
+        code: 'document_unavailable',
+        status: 403,
+        message: `The document is stored outside the document bucket${deps.buckets.length > 1 ? 's' : ''} (${deps.buckets.join(', ')}) and is not synced`,
+      });
+    }
     const path = doc.storagePath.split('/').map(encodeURIComponent).join('/');
     let response: Response;
     try {

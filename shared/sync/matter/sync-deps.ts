@@ -13,7 +13,12 @@ export function syncMatterDeps(runtime: Runtime, log: (event: string, fields?: L
     sql: runtime.sql,
     clientFor: (firm: { firmId: string; region: SmokeballRegion }, onRequest: (call: ApiCallRecord) => void) =>
       runtime.smokeball.clientFor(firm, onRequest),
-    openDocument: createStorageReader({ supabaseUrl: runtime.config.supabaseUrl, secretKey, maxDocumentBytes: runtime.config.maxDocumentBytes }),
+    openDocument: createStorageReader({
+      supabaseUrl: runtime.config.supabaseUrl,
+      secretKey,
+      maxDocumentBytes: runtime.config.maxDocumentBytes,
+      buckets: runtime.config.documentBuckets,
+    }),
     now: runtime.now,
     sleep: runtime.sleep,
     log,

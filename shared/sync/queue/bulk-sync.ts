@@ -9,6 +9,11 @@ import { enqueueBulkSync, readBatchProgress } from '../../db/sync-jobs.ts';
 
 /** A request names at most this many matters; `{ all: true }` has no such limit. */
 export const MAX_BULK_MATTER_IDS = 500;
+/**
+ * A plain member's bulk names at most this many matters. Every firm shares Smokeball's 5 requests/s, so a
+ * bulk of hundreds is a firm-wide decision (an admin's, like `{ all: true }`), not one member's click.
+ */
+export const MAX_MEMBER_BULK_MATTER_IDS = 50;
 
 export const SyncRequestBody = z.union([
   z.object({ matterId: z.uuid() }).strict(),
@@ -24,8 +29,11 @@ export async function startBulkSync(
   body: { matterIds: string[] } | { all: true },
 ): Promise<{ batchId: string | null; queued: number; alreadyQueued: number }> {
   if ('all' in body && firm.role !== 'admin') throw forbidden('Only a firm admin can sync every matter');
+  if ('matterIds' in body && firm.role !== 'admin' && new Set(body.matterIds).size > MAX_MEMBER_BULK_MATTER_IDS) {
+    throw forbidden(`Only a firm admin can sync more than ${MAX_MEMBER_BULK_MATTER_IDS} matters at once`);
+  }
   const [connection] = await deps.sql<{ status: string }[]>`select status from public.smokeball_connections where firm_id = ${firm.firmId}`;
-  if (!connection) throw new AppError({ code: 'not_connected', status: 409, message: 'Smokeball is not connected for this firm; an admin must connect it first' });
+  if (!connection || connection.status === 'disconnected') throw new AppError({ code: 'not_connected', status: 409, message: 'Smokeball is not connected for this firm; an admin must connect it first' });
   const batchId = crypto.randomUUID();
   const result = await enqueueBulkSync(deps.sql, {
     firmId: firm.firmId,

@@ -22,6 +22,8 @@ export function decideJobOutcome(err: unknown, attempt: number, random: () => nu
   // Parked jobs keep their attempts: waiting for a reconnect or for another sync of the matter to end is
   // not a failure of theirs (the claim skips firms that need re-authorisation until they reconnect).
   if (err.code === 'smokeball_reauth_required') return { outcome: 'parked', reason: 'needs_reauth', retryInMs: 0 };
+  // Disconnected while the job ran (or before): it waits for the reconnect like the queued jobs do.
+  if (err.code === 'not_connected') return { outcome: 'parked', reason: 'disconnected', retryInMs: 0 };
   if (err.code === 'sync_in_progress') return { outcome: 'parked', reason: 'matter_busy', retryInMs: BUSY_RETRY_MS };
   const upstream = smokeballHttpCause(err);
   if (upstream) {
@@ -31,7 +33,7 @@ export function decideJobOutcome(err: unknown, attempt: number, random: () => nu
     if (s >= 400 && s < 500 && s !== 408 && s !== 429) return { outcome: 'permanent', reason: `smokeball_${s}` };
     return { outcome: 'retry', reason: `smokeball_${s}`, retryInMs: backoff() };
   }
-  // Our own 4xx (unknown matter, unmapped case type, not connected, invalid data): permanent.
+  // Our own 4xx (unknown matter, unmapped case type, invalid data): permanent.
   if (err.status >= 400 && err.status < 500) return { outcome: 'permanent', reason: err.code };
   return { outcome: 'retry', reason: err.code, retryInMs: backoff() };
 }

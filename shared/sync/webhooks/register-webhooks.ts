@@ -34,7 +34,7 @@ export type RegisterResult = { subscriptionId: string; created: boolean; removed
 
 export async function registerWebhooks(deps: RegisterDeps, firmId: string): Promise<RegisterResult> {
   const [connection] = await deps.sql<{ status: string }[]>`select status from public.smokeball_connections where firm_id = ${firmId}`;
-  if (!connection) throw notConnected();
+  if (!connection || connection.status === 'disconnected') throw notConnected();
   if (connection.status !== 'connected') throw reauthRequired();
 
   const eventTypes = await wantedEventTypes(deps.client);

@@ -1,4 +1,4 @@
-// POST /functions/v1/disconnect (admin JWT) → { disconnected, webhooks: { deleted, failed }, jobsCancelled }.
+// POST /functions/v1/disconnect (admin JWT) → { disconnected, webhooks: { deleted, failed }, jobsParked }.
 import { readConnectionRegion } from '../../../shared/db/connections.ts';
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';

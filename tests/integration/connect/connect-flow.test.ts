@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
-import { appUrl, approveAt, followCallback, startConnect } from '../../helpers/connect.ts';
+import { appUrl, approveAt, completeConnect, followCallback, simAccountId, startConnect } from '../../helpers/connect.ts';
 import { signToken } from '../../helpers/stack.ts';
 
 let sql: Sql;
@@ -10,10 +10,11 @@ beforeAll(() => {
 afterAll(() => sql.end());
 
 describe('connect', () => {
-  test('an admin connects: authorize URL, consent, callback → app with connected=1 and a connection row', async () => {
+  test('an admin connects: authorize URL, consent, callback → app with connect=<handle>, oauth-complete → a connection row', async () => {
     const firm = await createFirm(sql);
     const admin = await createMember(sql, firm.id, 'admin');
     const token = await signToken({ sub: admin.id, email: admin.email });
+    const username = `firm-${firm.id}`;
 
     const start = await startConnect(token, { returnTo: '/settings/integrations/smokeball' });
     expect(start.status).toBe(200);
@@ -23,9 +24,17 @@ describe('connect', () => {
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('state')).toMatch(/^[\w-]{43}$/);
 
-    const { status, location } = await followCallback(await approveAt(url, `firm-${firm.id}`));
+    const { status, location } = await followCallback(await approveAt(url, username));
     expect(status).toBe(302);
-    expect(location?.toString()).toBe(`${appUrl()}/settings/integrations/smokeball?connected=1`);
+    const handle = location?.searchParams.get('connect') ?? '';
+    expect(handle).toMatch(/^[\w-]{43}$/);
+    expect(location?.toString()).toBe(`${appUrl()}/settings/integrations/smokeball?connect=${handle}`);
+    // Nothing is connected until the app completes the connect in the admin's session.
+    expect(await sql`select 1 from public.smokeball_connections where firm_id = ${firm.id}`).toHaveLength(0);
+
+    const complete = await completeConnect(token, { handle });
+    expect(complete.status).toBe(200);
+    expect(await complete.json()).toEqual({ connected: true, accountId: await simAccountId(username), switchedAccount: false });
 
     const [connection] = await sql`select status, region, connected_by from public.smokeball_connections where firm_id = ${firm.id}`;
     expect(connection).toEqual({ status: 'connected', region: 'US', connected_by: admin.id });

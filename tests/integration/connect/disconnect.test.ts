@@ -1,10 +1,11 @@
-// disconnect (DESIGN §5 Disconnect): admin only; deletes the account's webhook subscriptions at Smokeball
-// (best effort), the credentials, pending connects and queued jobs; keeps every link id; a second call has
-// nothing to do; a reconnect afterwards works. The last test scans the function log for this file's secrets.
+// disconnect: admin only; deletes the account's webhook subscriptions at Smokeball (best effort), the
+// credentials and pending connects; keeps the connection row (as `disconnected`, with its auto_sync choice
+// and account), the queued jobs (parked) and every link id; a second call has nothing to do; a reconnect
+// afterwards works. The last test scans the function log for this file's secrets.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { WEBHOOK_CLEANUP_BUDGET_MS } from '../../../shared/sync/connection/disconnect.ts';
 import { accessTokenContext, refreshTokenContext } from '../../../shared/sync/connection/tokens.ts';
-import { approveAt, followCallback, sim, simAccountId, stackSealer, startConnectUrl } from '../../helpers/connect.ts';
+import { approveAt, completeConnect, followCallback, handleFrom, sim, simAccountId, stackSealer, startConnectUrl } from '../../helpers/connect.ts';
 import { connectAsSuperuser, createClient, createDocument, createFirm, createMatter, createMember, createUser, type Sql } from '../../helpers/db.ts';
 import { findSecretsInLog, readFunctionLog, SecretCollector, waitForRequestLogged } from '../../helpers/logs.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
@@ -20,7 +21,7 @@ afterAll(() => sql.end());
 type DisconnectBody = {
   disconnected?: boolean;
   webhooks?: { deleted: number; failed: number };
-  jobsCancelled?: number;
+  jobsParked?: number;
   error?: { code: string; message: string };
 };
 
@@ -41,7 +42,7 @@ async function connectedFirm() {
   const callbackUrl = await approveAt(url, username);
   seen.add('authorization code', new URL(callbackUrl).searchParams.get('code'));
   const { location } = await followCallback(callbackUrl);
-  expect(location?.searchParams.get('connected')).toBe('1');
+  expect((await completeConnect(token, { handle: handleFrom(location) })).status).toBe(200);
   const [row] = await sql`select sealed_access_token, sealed_refresh_token from private.smokeball_credentials where firm_id = ${firm.id}`;
   const sealer = await stackSealer();
   const accessToken = await sealer.open(row.sealed_access_token, accessTokenContext(firm.id));
@@ -61,7 +62,7 @@ async function insertJob(firmId: string, subjectId: string, status: string): Pro
   const [row] = await sql`
     insert into public.sync_jobs (firm_id, kind, subject_id, trigger, status, run_after)
     values (${firmId}, 'sync_matter', ${subjectId}, 'manual', ${status}, now() + interval '1 hour') returning id`;
-  // Due in an hour: the stack's sweep must not run the queued one before the disconnect cancels it.
+  // Due in an hour: the stack's sweep must not run the queued one before the disconnect parks it.
   return row.id;
 }
 
@@ -90,7 +91,7 @@ describe('who may disconnect', () => {
 });
 
 describe('disconnect', () => {
-  test('deletes the subscriptions at Smokeball, the credentials, pending connects and queued jobs; keeps link ids and other jobs', async () => {
+  test('deletes the subscriptions at Smokeball, the credentials and pending connects; keeps the connection row, its auto_sync choice, link ids and every job (queued ones parked)', async () => {
     const { firm, token, username, accessToken } = await connectedFirm();
     const accountId = await simAccountId(username);
     // Connecting registered the firm's one subscription (oauth-callback → register-webhooks).
@@ -104,19 +105,26 @@ describe('disconnect', () => {
     const running = await insertJob(firm.id, crypto.randomUUID(), 'running');
     const succeeded = await insertJob(firm.id, crypto.randomUUID(), 'succeeded');
     await startConnectUrl(token); // a pending connect
+    // The admin had turned auto-sync off: that choice is the firm's, not the connection's.
+    await sql`update public.smokeball_connections set auto_sync = false where firm_id = ${firm.id}`;
 
     const { status, body } = await disconnect(token);
     expect(status).toBe(200);
-    expect(body).toEqual({ disconnected: true, webhooks: { deleted: 1, failed: 0 }, jobsCancelled: 1 });
+    expect(body).toEqual({ disconnected: true, webhooks: { deleted: 1, failed: 0 }, jobsParked: 1 });
 
     expect((await sim().state(accountId)).accounts[0].subscriptions).toEqual([]);
-    expect(await sql`select 1 from public.smokeball_connections where firm_id = ${firm.id}`).toHaveLength(0);
+    const [connection] = await sql`select status, auto_sync, account_id, disconnected_at from public.smokeball_connections where firm_id = ${firm.id}`;
+    expect(connection).toMatchObject({ status: 'disconnected', auto_sync: false, account_id: accountId });
+    expect(connection.disconnected_at).toBeInstanceOf(Date);
     expect(await sql`select 1 from private.smokeball_credentials where firm_id = ${firm.id}`).toHaveLength(0);
     expect(await sql`select 1 from private.oauth_states where firm_id = ${firm.id}`).toHaveLength(0);
     expect(await sql`select 1 from public.webhook_subscriptions where firm_id = ${firm.id}`).toHaveLength(0);
-    const jobs = await sql`select id from public.sync_jobs where firm_id = ${firm.id} order by id`;
-    expect(jobs.map((j) => j.id).sort()).toEqual([running, succeeded].sort());
-    expect(jobs.map((j) => j.id)).not.toContain(queued);
+    const jobs = await sql`select id, status, last_error_code from public.sync_jobs where firm_id = ${firm.id}`;
+    expect(Object.fromEntries(jobs.map((j) => [j.id, [j.status, j.last_error_code]]))).toEqual({
+      [queued]: ['queued', 'disconnected'],
+      [running]: ['running', null],
+      [succeeded]: ['succeeded', null],
+    });
 
     const [links] = await sql`
       select c.smokeball_contact_id, m.smokeball_matter_id, d.smokeball_file_id
@@ -127,7 +135,7 @@ describe('disconnect', () => {
     // A second call has nothing to do.
     const again = await disconnect(token);
     expect(again.status).toBe(200);
-    expect(again.body).toEqual({ disconnected: false, webhooks: { deleted: 0, failed: 0 }, jobsCancelled: 0 });
+    expect(again.body).toEqual({ disconnected: false, webhooks: { deleted: 0, failed: 0 }, jobsParked: 0 });
   });
 
   test('a Smokeball that does not answer the webhook delete holds the disconnect for a bounded time only', async () => {
@@ -140,7 +148,7 @@ describe('disconnect', () => {
     const { status, body } = await disconnect(token);
     const tookMs = Date.now() - started;
     expect(status).toBe(200);
-    expect(body).toEqual({ disconnected: true, webhooks: { deleted: 0, failed: 1 }, jobsCancelled: 0 });
+    expect(body).toEqual({ disconnected: true, webhooks: { deleted: 0, failed: 1 }, jobsParked: 0 });
     expect(tookMs).toBeGreaterThanOrEqual(WEBHOOK_CLEANUP_BUDGET_MS - 100);
     expect(tookMs).toBeLessThan(WEBHOOK_CLEANUP_BUDGET_MS + 2_500);
     expect(await sql`select 1 from private.smokeball_credentials where firm_id = ${firm.id}`).toHaveLength(0);
@@ -151,7 +159,7 @@ describe('disconnect', () => {
     const admin = await createMember(sql, firm.id, 'admin');
     const { status, body } = await disconnect(await signToken({ sub: admin.id }));
     expect(status).toBe(200);
-    expect(body).toEqual({ disconnected: false, webhooks: { deleted: 0, failed: 0 }, jobsCancelled: 0 });
+    expect(body).toEqual({ disconnected: false, webhooks: { deleted: 0, failed: 0 }, jobsParked: 0 });
   });
 
   test('a connection whose grant was revoked (needs_reauth) still disconnects', async () => {
@@ -162,8 +170,10 @@ describe('disconnect', () => {
     expect(await registeredSubscription(firm.id)).toBeTruthy();
     const { status, body } = await disconnect(token);
     expect(status).toBe(200);
-    expect(body).toEqual({ disconnected: true, webhooks: { deleted: 0, failed: 1 }, jobsCancelled: 0 });
-    expect(await sql`select 1 from public.smokeball_connections where firm_id = ${firm.id}`).toHaveLength(0);
+    expect(body).toEqual({ disconnected: true, webhooks: { deleted: 0, failed: 1 }, jobsParked: 0 });
+    const [connection] = await sql`select status from public.smokeball_connections where firm_id = ${firm.id}`;
+    expect(connection.status).toBe('disconnected');
+    expect(await sql`select 1 from private.smokeball_credentials where firm_id = ${firm.id}`).toHaveLength(0);
   });
 
   test('a reconnect after a disconnect works and finds the link ids in place', async () => {
@@ -176,7 +186,9 @@ describe('disconnect', () => {
     const callbackUrl = await approveAt(url, username);
     seen.add('authorization code', new URL(callbackUrl).searchParams.get('code'));
     const { location } = await followCallback(callbackUrl);
-    expect(location?.searchParams.get('connected')).toBe('1');
+    const complete = await completeConnect(token, { handle: handleFrom(location) });
+    expect(complete.status).toBe(200);
+    expect(await complete.json()).toEqual({ connected: true, accountId: await simAccountId(username), switchedAccount: false });
     const [connection] = await sql`select status from public.smokeball_connections where firm_id = ${firm.id}`;
     expect(connection.status).toBe('connected');
     const [row] = await sql`select smokeball_contact_id from public.clients where id = ${client.id}`;

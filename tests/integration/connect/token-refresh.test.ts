@@ -5,13 +5,14 @@
 // a token is made due by moving its stored expiry, and this file's token calls carry their own RequestId
 // prefix so they can be told apart in the simulator's request log.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { Sealer } from '../../../shared/crypto/seal.ts';
+import { randomBytes } from 'node:crypto';
+import { parseSealer, type Sealer } from '../../../shared/crypto/seal.ts';
 import { createSql, type Sql as SharedSql } from '../../../shared/db/connection.ts';
 import { saveConnection } from '../../../shared/db/connections.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { createSmokeballOAuth } from '../../../shared/smokeball/oauth.ts';
 import { createTokenRefresher, type TokenRefresher } from '../../../shared/sync/connection/refresh-token.ts';
-import { sealTokens } from '../../../shared/sync/connection/tokens.ts';
+import { accessTokenContext, refreshTokenContext, sealTokens, webhookKeyContext } from '../../../shared/sync/connection/tokens.ts';
 import { sim, stackSealer } from '../../helpers/connect.ts';
 import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
 
@@ -131,8 +132,9 @@ describe('refresh ahead of expiry', () => {
     expect(await apiAccepts(fresh)).toBe(true);
 
     const after = await credentialsOf(firm.id);
-    // The simulator sends no new refresh token: the stored one (and its expiry) is kept as it was.
-    expect(after.sealed_refresh_token).toBe(before.sealed_refresh_token);
+    // The simulator sends no new refresh token: the stored one (and its expiry) is kept — the same token,
+    // sealed again with the current key.
+    expect(await sealer.open(after.sealed_refresh_token, `firm:${firm.id}:refresh_token`)).toBe(minted.refreshToken);
     expect(after.refresh_token_expires_at.getTime()).toBe(before.refresh_token_expires_at.getTime());
     expect(after.k_refresh_expires.getTime()).toBe(before.k_refresh_expires.getTime());
     // The access token and its expiry are new, on the credentials and on the connection the app reads.
@@ -160,6 +162,52 @@ describe('refresh ahead of expiry', () => {
       { grantType: 'refresh_token', status: 200 },
     ]);
     expect(await apiAccepts(second)).toBe(true);
+  });
+});
+
+describe('key rotation', () => {
+  test('a refresh seals the refresh token and the webhook key again with the current key, so the old key can be retired', async () => {
+    const key = () => randomBytes(32).toString('base64');
+    const oldKey = key();
+    const newKey = key();
+    const before = parseSealer(`old:${oldKey}`);
+    const rotated = parseSealer(`new:${newKey},old:${oldKey}`);
+    const retired = parseSealer(`new:${newKey}`);
+
+    // Connected while only the old key existed.
+    const firm = await createFirm(sql);
+    const admin = await createMember(sql, firm.id, 'admin');
+    const minted = await sim().createAccount(`rotate-${firm.id}`);
+    const sealed = await sealTokens({ sealer: before, now: Date.now }, firm.id, {
+      accessToken: minted.accessToken,
+      refreshToken: minted.refreshToken,
+      expiresInS: minted.expiresIn,
+      refreshTokenExpiresAt: new Date(Date.now() + REFRESH_TTL_MS),
+    });
+    await sql.begin((tx) => saveConnection(tx, { firmId: firm.id, region: 'US', userId: admin.id, tokens: sealed }));
+    await sql`update private.smokeball_credentials set sealed_webhook_key = ${await before.seal('the-webhook-key', webhookKeyContext(firm.id))} where firm_id = ${firm.id}`;
+    await makeDue(firm.id);
+
+    // The new key is put first; the next refresh happens.
+    const pool = createSql(inject('dbUrl'), { max: 2 });
+    pools.push(pool);
+    const refresher = createTokenRefresher({
+      sql: pool,
+      sealer: rotated,
+      oauthFor: () => createSmokeballOAuth({ authUrl: inject('simUrl'), clientId: 'casehug-local', clientSecret: 'casehug-local-secret' }),
+      now: Date.now,
+      log: () => undefined,
+    });
+    const fresh = await refresher.tokensFor(firm.id).getAccessToken();
+    expect(fresh).not.toBe(minted.accessToken);
+
+    const [row] = await sql`select * from private.smokeball_credentials where firm_id = ${firm.id}`;
+    expect(row.key_id).toBe('new');
+    for (const column of ['sealed_access_token', 'sealed_refresh_token', 'sealed_webhook_key']) expect(row[column]).toMatch(/^v1\.new\./);
+    // With the old key gone, everything still opens — and is what it was.
+    expect(await retired.open(row.sealed_access_token, accessTokenContext(firm.id))).toBe(fresh);
+    expect(await retired.open(row.sealed_refresh_token, refreshTokenContext(firm.id))).toBe(minted.refreshToken);
+    expect(await retired.open(row.sealed_webhook_key, webhookKeyContext(firm.id))).toBe('the-webhook-key');
   });
 });
 

@@ -231,6 +231,23 @@ const MATRIX: TableSpec[] = [
     },
   },
   {
+    table: 'public.smokeball_link_history',
+    key: ['id'],
+    firmColumn: 'firm_id',
+    rows: (f) => [{ id: f.linkHistory }],
+    target: (f) => ({ id: f.linkHistory }),
+    ops: {
+      select: { kind: 'select', expect: MEMBERS_READ },
+      insert: {
+        kind: 'insert',
+        row: (f) => ({ firm_id: f.id, kind: 'matter', record_id: f.matter, smokeball_id: `old-${newId()}` }),
+        expect: ALL_DENIED_BUT_SERVICE,
+      },
+      update: { kind: 'update', set: () => ({ smokeball_id: 'edited' }), expect: ALL_DENIED_BUT_SERVICE },
+      delete: { kind: 'delete', expect: ALL_DENIED_BUT_SERVICE },
+    },
+  },
+  {
     table: 'public.webhook_subscriptions',
     key: ['id'],
     firmColumn: 'firm_id',
@@ -386,6 +403,7 @@ type FirmFixture = {
   subscription: string;
   event: string;
   stateHash: string;
+  linkHistory: string;
   batch: string;
   bucket: string;
 };
@@ -412,6 +430,9 @@ async function createFirmFixture(sql: Sql, key: FirmKey): Promise<FirmFixture> {
   await sql`
     insert into private.oauth_states (state_hash, firm_id, user_id, region, sealed_code_verifier)
     values (${stateHash}, ${firm.id}, ${admin.id}, 'US', 'sealed-verifier')`;
+  const [linkHistory] = await sql`
+    insert into public.smokeball_link_history (firm_id, account_id, kind, record_id, smokeball_id, replaced_by_account_id)
+    values (${firm.id}, ${`acct-old-${firm.id}`}, 'matter', ${matter.id}, ${`old-matter-${firm.id}`}, ${`acct-${firm.id}`}) returning id`;
   const batch = newId();
   const [job] = await sql`
     insert into public.sync_jobs (firm_id, kind, subject_id, trigger, batch_id)
@@ -446,6 +467,7 @@ async function createFirmFixture(sql: Sql, key: FirmKey): Promise<FirmFixture> {
     subscription: subscription.id,
     event: event.id,
     stateHash,
+    linkHistory: linkHistory.id,
     batch,
   };
 }

@@ -28,6 +28,7 @@ function readerWithBodies(maxDocumentBytes = 64 * MiB) {
     supabaseUrl: inject('gatewayUrl'),
     secretKey: inject('secretKey'),
     maxDocumentBytes,
+    buckets: ['documents'],
     fetch: async (input, init) => {
       const response = await fetch(input, init);
       bodies.push(response);

@@ -24,7 +24,7 @@ describe('decideJobOutcome()', () => {
     { name: 'Smokeball 422 inside a run is permanent', err: inRun(http(422)), outcome: 'permanent' },
     { name: 'an unmapped case type is permanent', err: inRun(unmappedError('space_law', 'no type')), outcome: 'permanent' },
     { name: 'a matter that does not exist is permanent', err: new AppError({ code: 'not_found', status: 404, message: 'Matter not found' }), outcome: 'permanent' },
-    { name: 'no connection is permanent', err: notConnected(), outcome: 'permanent' },
+    { name: 'a disconnected firm parks the job until the reconnect', err: notConnected(), outcome: 'parked' },
     { name: 'Smokeball 408 retries', err: http(408), outcome: 'retry' },
     { name: 'Smokeball 429 retries', err: http(429), outcome: 'retry' },
     { name: 'Smokeball 500 retries', err: http(500), outcome: 'retry' },
