@@ -46,8 +46,8 @@ describe('deploy:check', () => {
       expect(await readFile(join(b.dir, 'deno.json'), 'utf8')).toBe(await readFile(join(root, 'deno.json'), 'utf8'));
     }
     // Only what health imports: the OAuth callback's own modules are not in health's upload.
-    expect(bundles[0].files).not.toContain('shared/sync/connection/complete-connect.ts');
-    expect(bundles[1].files).toContain('shared/sync/connection/complete-connect.ts');
+    expect(bundles[0].files).not.toContain('shared/sync/connection/receive-callback.ts');
+    expect(bundles[1].files).toContain('shared/sync/connection/receive-callback.ts');
   }, 60_000);
 
   test('with "nodeModulesDir": "manual" in deno.json no function boots from the upload; without it, it does', async () => {

@@ -177,7 +177,7 @@ describe('the forwarded-link attack', () => {
     const mark = await tokenLogMark();
     const noJwt = await complete(undefined, { handle });
     expect(noJwt.status).toBe(401);
-    expect(noJwt.body.error.code).toBe('unauthorized');
+    expect(noJwt.body.error.code).toBe('invalid_jwt');
     for (const intruder of [v, colleague]) {
       const refused = await complete(intruder.token, { handle });
       expect(refused.status).toBe(403);

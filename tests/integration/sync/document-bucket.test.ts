@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
 import { simFilesByDocument } from '../../helpers/queue.ts';
-import { createConnectedFirm, putDocumentObject, requestSync, type ConnectedFirm } from '../../helpers/sync.ts';
+import { createConnectedFirm, putDocumentObject, requestSync, settledSimAccount, type ConnectedFirm } from '../../helpers/sync.ts';
 
 let sql: Sql;
 let firm: ConnectedFirm;
@@ -40,6 +40,8 @@ describe('documents outside the document bucket', () => {
     const rows = await sql`select id, smokeball_file_id from public.documents where matter_id = ${matter.id}`;
     const linked = Object.fromEntries(rows.map((r) => [r.id, r.smokeball_file_id !== null]));
     expect(linked).toEqual({ [good.id]: true, [elsewhere.id]: false });
+    // Files are listed once Smokeball shows the accepted matter (the simulator's eventual consistency).
+    await settledSimAccount(firm.username);
     const files = await simFilesByDocument(firm.username);
     expect([...files.keys()]).toEqual([good.id]);
   });
