@@ -12,7 +12,7 @@ const optionalString = z
 const EnvSchema = z.object({
   /** The project URL: the gateway in front of functions, storage and the JWKS. */
   SUPABASE_URL: z.url(),
-  /** Direct Postgres URL (production: the transaction pooler, hence `prepare: false`). */
+  /** Postgres URL. Hosted: the direct connection (the name is reserved, so it cannot point at the pooler). */
   SUPABASE_DB_URL: z.string().min(1),
   /** The JWK set that signs user JWTs; when absent it is fetched from <SUPABASE_URL>/auth/v1/.well-known/jwks.json. */
   SUPABASE_JWKS: optionalString,
@@ -78,6 +78,8 @@ export function parseConfig(env: Env) {
     /** Supabase signs user JWTs with this issuer. */
     jwtIssuer: `${supabaseUrl}/auth/v1`,
     secretKeys: collectSecretKeys(e.SUPABASE_SECRET_KEY, e.SUPABASE_SECRET_KEYS, e.SUPABASE_SERVICE_ROLE_KEY),
+    /** The key Storage reads use: see pickStorageKey. */
+    storageKey: pickStorageKey(e.SUPABASE_SECRET_KEY, e.SUPABASE_SECRET_KEYS, e.SUPABASE_SERVICE_ROLE_KEY),
     smokeball: smokeballConfig(e.SMOKEBALL_CLIENT_ID, e.SMOKEBALL_CLIENT_SECRET, e.SMOKEBALL_API_KEY),
     smokeballEnvironment: e.SMOKEBALL_ENVIRONMENT,
     smokeballApiUrl: e.SMOKEBALL_API_URL,
@@ -113,6 +115,23 @@ function collectSecretKeys(single?: string, dictionary?: string, legacy?: string
     keys.push(...Object.values(parsed.data));
   }
   return keys.filter((k): k is string => Boolean(k));
+}
+
+/**
+ * Hosted functions get both `SUPABASE_SECRET_KEYS` (the new `sb_secret_…` keys, a JSON dictionary) and the
+ * legacy `SUPABASE_SERVICE_ROLE_KEY`, which Supabase deprecates by the end of 2026; a project that has
+ * disabled its legacy keys refuses the latter. So Storage is read with a new secret key — the
+ * dictionary's `default` entry, else its first — then the single `SUPABASE_SECRET_KEY`, and the legacy
+ * key only when neither is set.
+ */
+function pickStorageKey(single?: string, dictionary?: string, legacy?: string): string | undefined {
+  if (dictionary) {
+    const parsed = SecretKeysJson.safeParse(safeJson(dictionary));
+    if (!parsed.success) throw new Error('Invalid or missing environment variables: SUPABASE_SECRET_KEYS');
+    const named = parsed.data.default || Object.values(parsed.data).find(Boolean);
+    if (named) return named;
+  }
+  return single || legacy || undefined;
 }
 
 function safeJson(text: string): unknown {
