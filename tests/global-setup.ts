@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startStack } from '../dev/stack.ts';
 
+const TEST_SWEEP_INTERVAL_MS = 1_000;
+
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Superuser URL of the test database. */
@@ -32,6 +34,9 @@ export default async function setup(project: TestProject) {
     databaseUrl: process.env.TEST_DATABASE_URL,
     // Tests connect firms without a browser (`auto=approve`); the browser test clicks the real page.
     simOptions: { autoApprove: true },
+    // Wake-ups as in production (one per statement that queues a job); the sweep every second instead of
+    // production's 30 s, so tests of retries, expired leases and jobs queued without a wake-up stay quick.
+    pump: { sweepIntervalMs: TEST_SWEEP_INTERVAL_MS },
   });
   project.provide('dbUrl', stack.dbUrl);
   project.provide('gatewayUrl', stack.gatewayUrl);
