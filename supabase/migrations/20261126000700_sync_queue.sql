@@ -32,7 +32,9 @@ revoke all on function private.smokeball_note_wake(uuid) from public, anon, auth
 
 -- Wakes the workers: a NOTIFY for the local pump (harmless where nobody listens). Replaced where pg_net
 -- exists (20261126000800) by a version that also calls sync-worker. The payload names the firms whose
--- jobs were queued, at most a hundred (a NOTIFY payload is limited to 8000 bytes).
+-- jobs were queued, at most a hundred (a NOTIFY payload is limited to 8000 bytes), and carries a fresh
+-- id: Postgres delivers identical payloads of one transaction once, and each statement's wake-up counts,
+-- as each makes its own pg_net call in production.
 create or replace function private.smokeball_wake_sync_worker(p_firm_ids uuid[])
 returns void
 language plpgsql
@@ -41,7 +43,7 @@ set search_path = ''
 as $$
 begin
   perform pg_catalog.pg_notify('casehug_sync_jobs',
-    pg_catalog.json_build_object('firm_ids', p_firm_ids[1:100])::text);
+    pg_catalog.json_build_object('wake_id', pg_catalog.gen_random_uuid(), 'firm_ids', p_firm_ids[1:100])::text);
 end;
 $$;
 revoke all on function private.smokeball_wake_sync_worker(uuid[]) from public, anon, authenticated;

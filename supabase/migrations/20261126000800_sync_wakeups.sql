@@ -67,7 +67,7 @@ begin
     as $body$
     begin
       perform pg_catalog.pg_notify('casehug_sync_jobs',
-        pg_catalog.json_build_object('firm_ids', p_firm_ids[1:100])::text);
+        pg_catalog.json_build_object('wake_id', pg_catalog.gen_random_uuid(), 'firm_ids', p_firm_ids[1:100])::text);
       perform private.smokeball_call_function('sync-worker', '{}'::jsonb);
     end;
     $body$

@@ -105,6 +105,16 @@ describe('wake-ups are sent once per statement that queued a job', () => {
     expect(await queuedJobs(firm.id)).toHaveLength(3);
   });
 
+  test('two approving statements in one transaction send two wake-ups (one per statement, as pg_net calls)', async () => {
+    const { firm, matters } = await firmWithParkedConnection({ autoSync: true });
+    const wakes = await wakeUpsOf(firm.id, () =>
+      sql.begin(async (tx) => {
+        await tx`insert into public.documents ${tx([{ firm_id: firm.id, matter_id: matters[0]!.id, status: 'approved', file_name: 'a.pdf', storage_path: `${firm.id}/${matters[0]!.id}/a.pdf`, size_bytes: 1 }])}`;
+        await tx`insert into public.documents ${tx([{ firm_id: firm.id, matter_id: matters[1]!.id, status: 'approved', file_name: 'b.pdf', storage_path: `${firm.id}/${matters[1]!.id}/b.pdf`, size_bytes: 1 }])}`;
+      }));
+    expect(wakes).toEqual([[firm.id], [firm.id]]);
+  });
+
   test('jobs queued directly in one statement (a bulk sync) send one wake-up; a webhook event’s job sends none', async () => {
     const { firm, matters } = await firmWithParkedConnection({ autoSync: false });
     const bulk = await wakeUpsOf(firm.id, () => sql`
