@@ -1,7 +1,7 @@
 -- The durable sync queue: approvals enqueue in the same transaction, bursts coalesce into one queued job
 -- per matter, and workers claim with FOR UPDATE SKIP LOCKED and a lease. The retry budget and dead
--- letters are decided here, in the claim and finish functions, on the job row itself, so every worker —
--- sync-worker, on-document-approved, sync-matter — runs the same rules.
+-- letters are decided here, in the claim and finish functions, on the job row itself, so every worker
+-- (sync-worker, on-document-approved) runs the same rules.
 --
 -- Wake-ups: a statement that queues at least one job wakes the worker ONCE, at its end — not once per
 -- approved row (a multi-row insert approving 20 documents is one wake-up), and not at all when it queued
@@ -70,8 +70,9 @@ end;
 $$;
 revoke all on function private.smokeball_send_pending_wake() from public, anon, authenticated;
 
--- Every queued job inserted notes a wake-up, except a webhook event's: the webhook intake runs its
--- queue itself right after answering, so a wake-up would only add a second invocation.
+-- Every queued job inserted due now notes a wake-up, except a webhook event's: the webhook intake runs
+-- its queue itself right after answering, so a wake-up would only add a second invocation. A job due
+-- later is left to the sweep.
 create or replace function private.smokeball_note_queued_job()
 returns trigger
 language plpgsql
@@ -79,7 +80,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  if new.status = 'queued' and new.trigger <> 'webhook' then
+  if new.status = 'queued' and new.trigger <> 'webhook' and new.run_after <= pg_catalog.now() then
     perform private.smokeball_note_wake(new.firm_id);
   end if;
   return null;

@@ -115,7 +115,7 @@ describe('wake-ups are sent once per statement that queued a job', () => {
     expect(wakes).toEqual([[firm.id], [firm.id]]);
   });
 
-  test('jobs queued directly in one statement (a bulk sync) send one wake-up; a webhook event’s job sends none', async () => {
+  test('jobs queued directly in one statement (a bulk sync) send one wake-up; a webhook event’s job or a job due later sends none', async () => {
     const { firm, matters } = await firmWithParkedConnection({ autoSync: false });
     const bulk = await wakeUpsOf(firm.id, () => sql`
       insert into public.sync_jobs (firm_id, kind, subject_id, trigger, batch_id)
@@ -126,6 +126,12 @@ describe('wake-ups are sent once per statement that queued a job', () => {
     const webhook = await wakeUpsOf(firm.id, () => sql`
       insert into public.sync_jobs (firm_id, kind, subject_id, trigger) values (${firm.id}, 'process_webhook', ${newId()}, 'webhook')`);
     expect(webhook).toEqual([]);
+
+    // A job due later is left to the sweep: waking a worker now would find nothing to claim.
+    const later = await wakeUpsOf(firm.id, () => sql`
+      insert into public.sync_jobs (firm_id, kind, subject_id, trigger, run_after)
+      values (${firm.id}, 'sync_matter', ${newId()}, 'manual', now() + interval '1 hour')`);
+    expect(later).toEqual([]);
   });
 });
 
