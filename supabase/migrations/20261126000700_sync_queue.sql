@@ -3,9 +3,10 @@
 -- letters are decided here, in the claim and finish functions, on the job row itself, so every worker
 -- (sync-worker, on-document-approved) runs the same rules.
 --
--- Wake-ups: a statement that queues at least one job wakes the worker ONCE, at its end — not once per
--- approved row (a multi-row insert approving 20 documents is one wake-up), and not at all when it queued
--- nothing (auto-sync off, a matter whose job is already queued, a document that is not approved). Here
+-- Wake-ups: a statement that queues at least one job due now, or wakes a firm's waiting jobs (a
+-- reconnect after re-authorisation), wakes the worker ONCE, at its end — not once per approved row (a
+-- multi-row insert approving 20 documents is one wake-up), and not at all when it queued nothing
+-- (auto-sync off, a matter whose job is already queued, a document that is not approved). Here
 -- the wake-up is a NOTIFY on `casehug_sync_jobs` (the local job pump listens); where pg_net exists,
 -- 20261126000800 makes the same function also call sync-worker. A lost wake-up only delays a job: the
 -- slow periodic sweep claims whatever is due, retries and expired leases included.
@@ -94,6 +95,32 @@ create trigger smokeball_note_queued_job
 -- A job queued directly (bulk sync, a manual sync continuing in the queue) wakes at the end of its statement.
 create trigger smokeball_send_pending_wake
   after insert on public.sync_jobs
+  for each statement execute function private.smokeball_send_pending_wake();
+
+-- A reconnect wakes its firm's jobs: while the connection needed re-authorisation they waited
+-- unclaimed; once it is `connected` again, a firm with due queued jobs is woken like a new job.
+create or replace function private.smokeball_note_reconnect_wake()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if new.status = 'connected' and (tg_op = 'INSERT' or old.status is distinct from 'connected')
+     and exists (select 1 from public.sync_jobs j
+                 where j.firm_id = new.firm_id and j.status = 'queued' and j.run_after <= pg_catalog.now()) then
+    perform private.smokeball_note_wake(new.firm_id);
+  end if;
+  return null;
+end;
+$$;
+revoke all on function private.smokeball_note_reconnect_wake() from public, anon, authenticated;
+
+create trigger smokeball_note_reconnect_wake
+  after insert or update of status on public.smokeball_connections
+  for each row execute function private.smokeball_note_reconnect_wake();
+create trigger smokeball_send_pending_wake
+  after insert or update of status on public.smokeball_connections
   for each statement execute function private.smokeball_send_pending_wake();
 
 -- ---------------------------------------------------------------------------------------------------

@@ -135,6 +135,28 @@ describe('wake-ups are sent once per statement that queued a job', () => {
   });
 });
 
+describe('a reconnect wakes the jobs that waited for it', () => {
+  test('the connection becoming connected again sends one wake-up when the firm has due queued jobs, none otherwise', async () => {
+    const { firm, matters } = await firmWithParkedConnection({ autoSync: true });
+    await insertDocuments(firm.id, matters.map((m) => m.id), 6, 'approved');
+    expect(await queuedJobs(firm.id)).toHaveLength(3);
+    // Reconnected, and the jobs removed in the same transaction: the wake-up is sent (at commit), and
+    // the worker it calls finds nothing of this firm's to run without credentials.
+    const reconnect = await wakeUpsOf(firm.id, () =>
+      sql.begin(async (tx) => {
+        await tx`update public.smokeball_connections set status = 'connected' where firm_id = ${firm.id}`;
+        await tx`delete from public.sync_jobs where firm_id = ${firm.id}`;
+      }));
+    expect(reconnect).toEqual([[firm.id]]);
+
+    const nothingWaiting = await wakeUpsOf(firm.id, async () => {
+      await sql`update public.smokeball_connections set status = 'needs_reauth' where firm_id = ${firm.id}`;
+      await sql`update public.smokeball_connections set status = 'connected' where firm_id = ${firm.id}`;
+    });
+    expect(nothingWaiting).toEqual([]);
+  });
+});
+
 describe('statements that queue nothing send no wake-up', () => {
   test('approvals in a firm with auto-sync off', async () => {
     const { firm, matters } = await firmWithParkedConnection({ autoSync: false });
