@@ -413,9 +413,10 @@ async function createFirmFixture(sql: Sql, key: FirmKey): Promise<FirmFixture> {
     insert into private.oauth_states (state_hash, firm_id, user_id, region, sealed_code_verifier)
     values (${stateHash}, ${firm.id}, ${admin.id}, 'US', 'sealed-verifier')`;
   const batch = newId();
+  // Due in an hour: no worker (woken or sweeping) may claim it and take the matter's lease meanwhile.
   const [job] = await sql`
-    insert into public.sync_jobs (firm_id, kind, subject_id, trigger, batch_id)
-    values (${firm.id}, 'sync_matter', ${matter.id}, 'bulk', ${batch}) returning id`;
+    insert into public.sync_jobs (firm_id, kind, subject_id, trigger, batch_id, run_after)
+    values (${firm.id}, 'sync_matter', ${matter.id}, 'bulk', ${batch}, now() + interval '1 hour') returning id`;
   const [run] = await sql`
     insert into public.sync_runs (firm_id, matter_id, job_id, trigger, request_ids)
     values (${firm.id}, ${matter.id}, ${job.id}, 'manual', ${[`req-${newId()}`]}) returning id`;
