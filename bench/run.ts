@@ -123,9 +123,18 @@ async function runScenario(name: ScenarioName, ctx: BenchContext): Promise<Recor
   }
 }
 
-/** The stack's job pump (dev/job-pump.ts) for one scenario: LISTEN → on-document-approved, sweep → sync-worker. */
+/**
+ * The stack's job pump (dev/job-pump.ts) for one scenario: LISTEN → sync-worker once per statement that
+ * queued jobs, and a 1 s sweep → sync-worker (the figures were measured with it; production sweeps every 30 s).
+ */
 async function withPump<T>(ctx: BenchContext, options: { listen: boolean }, fn: () => Promise<T>): Promise<T> {
-  const pump = await startJobPump({ dbUrl: ctx.stack.dbUrl, functionsUrl: `${ctx.stack.gatewayUrl}/functions/v1`, secretKey: ctx.stack.keys.secretKey, listen: options.listen });
+  const pump = await startJobPump({
+    dbUrl: ctx.stack.dbUrl,
+    functionsUrl: `${ctx.stack.gatewayUrl}/functions/v1`,
+    secretKey: ctx.stack.keys.secretKey,
+    listen: options.listen,
+    sweepIntervalMs: 1_000,
+  });
   try {
     return await fn();
   } finally {

@@ -1,13 +1,17 @@
-// The local stand-in for the production wake-ups of the sync queue (migration 20261126000800): what
-// pg_net does on approval, LISTEN/NOTIFY does here (a call to on-document-approved in Supabase's
-// database-webhook shape), and what pg_cron does every few seconds, a periodic sweep does (a call to
-// sync-worker). A missed notification only delays a job until the next sweep.
+// The local stand-in for the production wake-ups of the sync queue (migrations 20261126000700 and
+// 20261126000800). Production: a statement that queues jobs calls sync-worker once through pg_net, and
+// pg_cron calls sync-worker every 30 s. Here: the same statement's NOTIFY on `casehug_sync_jobs` (sent
+// by the same trigger, once per statement) makes the pump call sync-worker, and a periodic sweep calls
+// it on production's schedule unless told otherwise. A missed notification only delays a job until the
+// next sweep.
 import postgres from 'postgres';
 
-/** pg_cron on Supabase wakes sync-worker every 5 s; locally a tighter sweep keeps tests quick. */
-export const SWEEP_INTERVAL_MS = 1_000;
-/** sync-worker calls running at once, as overlapping pg_cron runs would be. */
+/** Production's sweep: pg_cron's `30 seconds` schedule in 20261126000800_sync_wakeups.sql. */
+export const PRODUCTION_SWEEP_INTERVAL_MS = 30_000;
+/** sync-worker sweeps running at once, as overlapping pg_cron runs would be. */
 const MAX_SWEEPS_IN_FLIGHT = 2;
+/** The channel the queue's per-statement wake-up notifies (private.smokeball_wake_sync_worker). */
+export const WAKE_CHANNEL = 'casehug_sync_jobs';
 
 export type JobPumpOptions = {
   dbUrl: string;
@@ -15,6 +19,7 @@ export type JobPumpOptions = {
   secretKey: string;
   /** Turn off to prove the sweep alone completes every job. */
   listen?: boolean;
+  /** Default: production's. The test stack sweeps every second, so retries and lease expiry stay quick. */
   sweepIntervalMs?: number;
   log?: (line: string) => void;
 };
@@ -23,32 +28,23 @@ export type JobPump = { stop(): Promise<void> };
 
 export async function startJobPump(options: JobPumpOptions): Promise<JobPump> {
   const log = options.log ?? (() => undefined);
-  const call = (name: string, body: unknown) =>
-    fetch(`${options.functionsUrl}/${name}`, {
+  const callSyncWorker = () =>
+    fetch(`${options.functionsUrl}/sync-worker`, {
       method: 'POST',
       headers: { apikey: options.secretKey, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      body: '{}',
     })
       .then((res) => res.body?.cancel())
-      .catch((err) => log(`[pump] ${name} failed: ${err instanceof Error ? err.message : String(err)}`));
+      .catch((err) => log(`[pump] sync-worker failed: ${err instanceof Error ? err.message : String(err)}`));
 
   const sql = postgres(options.dbUrl, { max: 1, onnotice: () => undefined });
   let listener: { unlisten(): Promise<void> } | undefined;
+  const wakes = new Set<Promise<unknown>>();
   if (options.listen !== false) {
-    listener = await sql.listen('casehug_sync_jobs', (payload) => {
-      let event: { firm_id: string; matter_id: string; document_id: string };
-      try {
-        event = JSON.parse(payload);
-      } catch {
-        return;
-      }
-      void call('on-document-approved', {
-        type: 'UPDATE',
-        table: 'documents',
-        schema: 'public',
-        record: { id: event.document_id, firm_id: event.firm_id, matter_id: event.matter_id, status: 'approved' },
-        old_record: null,
-      });
+    // One call per notification, as pg_net makes one per statement; the payload only names the firms.
+    listener = await sql.listen(WAKE_CHANNEL, () => {
+      const wake = callSyncWorker().finally(() => wakes.delete(wake));
+      wakes.add(wake);
     });
   }
 
@@ -57,15 +53,15 @@ export async function startJobPump(options: JobPumpOptions): Promise<JobPump> {
   const sweeps = new Set<Promise<unknown>>();
   const timer = setInterval(() => {
     if (sweeps.size >= MAX_SWEEPS_IN_FLIGHT) return;
-    const sweep = call('sync-worker', {}).finally(() => sweeps.delete(sweep));
+    const sweep = callSyncWorker().finally(() => sweeps.delete(sweep));
     sweeps.add(sweep);
-  }, options.sweepIntervalMs ?? SWEEP_INTERVAL_MS);
+  }, options.sweepIntervalMs ?? PRODUCTION_SWEEP_INTERVAL_MS);
 
   return {
     async stop() {
       clearInterval(timer);
-      await Promise.all(sweeps);
       await listener?.unlisten().catch(() => undefined);
+      await Promise.all([...sweeps, ...wakes]);
       await sql.end({ timeout: 2 });
     },
   };

@@ -26,7 +26,7 @@ const commaList = z
 const EnvSchema = z.object({
   /** The project URL: the gateway in front of functions, storage and the JWKS. */
   SUPABASE_URL: z.url(),
-  /** Direct Postgres URL (production: the transaction pooler, hence `prepare: false`). */
+  /** Postgres URL. Hosted: the direct connection (the name is reserved, so it cannot point at the pooler). */
   SUPABASE_DB_URL: z.string().min(1),
   /**
    * The public keys that verify user JWTs, as `{ "keys": [...] }` or a bare array (Supabase injects it into
@@ -127,6 +127,8 @@ export function parseConfig(env: Env) {
     secretKeys: collectSecretKeys(e.SUPABASE_SECRET_KEY, e.SUPABASE_SECRET_KEYS, e.SUPABASE_SERVICE_ROLE_KEY),
     namedSecretKeys: nameSecretKeys(e.SUPABASE_SECRET_KEY, e.SUPABASE_SECRET_KEYS, e.SUPABASE_SERVICE_ROLE_KEY),
     authApiKey: authApiKey(e.SUPABASE_PUBLISHABLE_KEY, e.SUPABASE_PUBLISHABLE_KEYS, e.SUPABASE_ANON_KEY),
+    /** The key Storage reads use: see pickStorageKey. */
+    storageKey: pickStorageKey(e.SUPABASE_SECRET_KEY, e.SUPABASE_SECRET_KEYS, e.SUPABASE_SERVICE_ROLE_KEY),
     smokeball: smokeballConfig(e.SMOKEBALL_CLIENT_ID, e.SMOKEBALL_CLIENT_SECRET, e.SMOKEBALL_API_KEY),
     smokeballEnvironment: e.SMOKEBALL_ENVIRONMENT,
     smokeballApiUrl: e.SMOKEBALL_API_URL,
@@ -202,6 +204,22 @@ function parseJwks(text: string): Jwks {
   const parsed = JwksJson.safeParse(safeJson(text));
   if (!parsed.success) throw new Error('Invalid or missing environment variables: SUPABASE_JWKS');
   return parsed.data;
+}
+
+/**
+ * Hosted functions get both `SUPABASE_SECRET_KEYS` (the new `sb_secret_…` keys, a JSON dictionary) and the
+ * legacy `SUPABASE_SERVICE_ROLE_KEY`, which Supabase deprecates by the end of 2026; a project that has
+ * disabled its legacy keys refuses the latter. So Storage is read with a new secret key — the
+ * dictionary's `default` entry, else its first — then the single `SUPABASE_SECRET_KEY`, and the legacy
+ * key only when neither is set.
+ */
+function pickStorageKey(single?: string, dictionary?: string, legacy?: string): string | undefined {
+  if (dictionary) {
+    const keys = parseKeyDictionary(dictionary, 'SUPABASE_SECRET_KEYS');
+    const named = keys.default || Object.values(keys).find(Boolean);
+    if (named) return named;
+  }
+  return single || legacy || undefined;
 }
 
 function safeJson(text: string): unknown {

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startStack } from '../dev/stack.ts';
 
+const TEST_SWEEP_INTERVAL_MS = 1_000;
+
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Superuser URL of the test database. */
@@ -44,6 +46,9 @@ export default async function setup(project: TestProject) {
     // 200; on a loaded machine that can pass the 20 s default bound. The bound itself is tested on a
     // function of its own (tests/integration/sync/answer-within.test.ts).
     functionEnv: { SYNC_MATTER_ANSWER_WITHIN_MS: '45000' },
+    // Wake-ups as in production (one per statement that queues a job); the sweep every second instead of
+    // production's 30 s, so tests of retries, expired leases and jobs queued without a wake-up stay quick.
+    pump: { sweepIntervalMs: TEST_SWEEP_INTERVAL_MS },
   });
   project.provide('dbUrl', stack.dbUrl);
   project.provide('gatewayUrl', stack.gatewayUrl);

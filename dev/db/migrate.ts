@@ -1,5 +1,6 @@
 // Brings a database to the project's schema the way production does: the Supabase bootstrap (plain
-// Postgres only), then `supabase migration up` with the pinned CLI, then the seed.
+// Postgres only) and the stand-in of CaseHug's own tables (they exist before the integration arrives in
+// a real CaseHug project), then `supabase migration up` with the pinned CLI, then the seed.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +11,29 @@ const run = promisify(execFile);
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SUPABASE_BIN = fileURLToPath(new URL('../../node_modules/.bin/supabase', import.meta.url));
 
-export async function bootstrapDatabase(url: string): Promise<void> {
+/**
+ * What exists before the integration's migrations: what Supabase provides (bootstrap.sql) and, unless
+ * `hostSchema` is false, CaseHug's core tables (casehug-core.sql, a stand-in for local runs and tests).
+ */
+export async function bootstrapDatabase(url: string, options: { hostSchema?: boolean } = {}): Promise<void> {
   await runSqlFile(url, new URL('./bootstrap.sql', import.meta.url));
+  if (options.hostSchema !== false) await applyHostSchemaStandIn(url);
+}
+
+/**
+ * Creates the stand-in of CaseHug's core tables once: on a database that has no `public.firms` yet (a
+ * database that has one is the host's, or was set up before). Never part of `supabase db push`.
+ */
+export async function applyHostSchemaStandIn(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => undefined });
+  try {
+    const [{ exists }] = await sql<{ exists: boolean }[]>`select to_regclass('public.firms') is not null as exists`;
+    if (exists) return;
+    const text = await readFile(new URL('./casehug-core.sql', import.meta.url), 'utf8');
+    await sql.begin((tx) => tx.unsafe(text));
+  } finally {
+    await sql.end();
+  }
 }
 
 /** Applies pending migrations with the Supabase CLI; returns the CLI's output. */

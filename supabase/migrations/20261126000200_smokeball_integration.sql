@@ -182,17 +182,17 @@ create index webhook_events_firm_id_resource_id_idx on public.webhook_events (fi
 -- updated_at triggers
 -- ---------------------------------------------------------------------------------------------------
 create trigger set_updated_at before update on public.smokeball_connections
-  for each row execute function private.set_updated_at();
+  for each row execute function private.smokeball_set_updated_at();
 create trigger set_updated_at before update on public.case_type_mappings
-  for each row execute function private.set_updated_at();
+  for each row execute function private.smokeball_set_updated_at();
 create trigger set_updated_at before update on public.sync_jobs
-  for each row execute function private.set_updated_at();
+  for each row execute function private.smokeball_set_updated_at();
 create trigger set_updated_at before update on public.sync_runs
-  for each row execute function private.set_updated_at();
+  for each row execute function private.smokeball_set_updated_at();
 create trigger set_updated_at before update on public.webhook_subscriptions
-  for each row execute function private.set_updated_at();
+  for each row execute function private.smokeball_set_updated_at();
 create trigger set_updated_at before update on public.webhook_events
-  for each row execute function private.set_updated_at();
+  for each row execute function private.smokeball_set_updated_at();
 
 -- ---------------------------------------------------------------------------------------------------
 -- Row-level security
@@ -206,39 +206,39 @@ alter table public.webhook_events enable row level security;
 
 create policy smokeball_connections_select_member on public.smokeball_connections
   for select to authenticated
-  using (firm_id in (select private.user_firm_ids()));
+  using (firm_id in (select private.smokeball_user_firm_ids()));
 -- Admins may update the row; the column grant below limits them to `auto_sync`.
 create policy smokeball_connections_update_admin on public.smokeball_connections
   for update to authenticated
-  using (firm_id in (select private.user_admin_firm_ids()))
-  with check (firm_id in (select private.user_admin_firm_ids()));
+  using (firm_id in (select private.smokeball_user_admin_firm_ids()))
+  with check (firm_id in (select private.smokeball_user_admin_firm_ids()));
 
 create policy case_type_mappings_select_member on public.case_type_mappings
   for select to authenticated
-  using (firm_id in (select private.user_firm_ids()));
+  using (firm_id in (select private.smokeball_user_firm_ids()));
 create policy case_type_mappings_insert_admin on public.case_type_mappings
   for insert to authenticated
-  with check (firm_id in (select private.user_admin_firm_ids()));
+  with check (firm_id in (select private.smokeball_user_admin_firm_ids()));
 create policy case_type_mappings_update_admin on public.case_type_mappings
   for update to authenticated
-  using (firm_id in (select private.user_admin_firm_ids()))
-  with check (firm_id in (select private.user_admin_firm_ids()));
+  using (firm_id in (select private.smokeball_user_admin_firm_ids()))
+  with check (firm_id in (select private.smokeball_user_admin_firm_ids()));
 create policy case_type_mappings_delete_admin on public.case_type_mappings
   for delete to authenticated
-  using (firm_id in (select private.user_admin_firm_ids()));
+  using (firm_id in (select private.smokeball_user_admin_firm_ids()));
 
 create policy sync_jobs_select_member on public.sync_jobs
   for select to authenticated
-  using (firm_id in (select private.user_firm_ids()));
+  using (firm_id in (select private.smokeball_user_firm_ids()));
 create policy sync_runs_select_member on public.sync_runs
   for select to authenticated
-  using (firm_id in (select private.user_firm_ids()));
+  using (firm_id in (select private.smokeball_user_firm_ids()));
 create policy webhook_subscriptions_select_member on public.webhook_subscriptions
   for select to authenticated
-  using (firm_id in (select private.user_firm_ids()));
+  using (firm_id in (select private.smokeball_user_firm_ids()));
 create policy webhook_events_select_member on public.webhook_events
   for select to authenticated
-  using (firm_id in (select private.user_firm_ids()));
+  using (firm_id in (select private.smokeball_user_firm_ids()));
 
 -- ---------------------------------------------------------------------------------------------------
 -- Grants

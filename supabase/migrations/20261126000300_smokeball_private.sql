@@ -20,7 +20,7 @@ create table private.smokeball_credentials (
 );
 
 create trigger set_updated_at before update on private.smokeball_credentials
-  for each row execute function private.set_updated_at();
+  for each row execute function private.smokeball_set_updated_at();
 
 -- A pending authorization. Consumed in one statement (`delete … where state_hash = $1 and expires_at >
 -- now() returning …`, STYLE §6), so a state works once and only within its 10 minutes.

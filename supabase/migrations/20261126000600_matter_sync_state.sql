@@ -11,9 +11,9 @@
 --     hold a transaction open across uploads. A crashed holder's lease simply expires.
 -- Nothing here depends on pg_cron or pg_net.
 
-alter table public.clients add column smokeball_create_started_at timestamptz null;
-alter table public.matters add column smokeball_create_started_at timestamptz null;
-alter table public.documents add column smokeball_create_started_at timestamptz null;
+alter table public.clients add column if not exists smokeball_create_started_at timestamptz null;
+alter table public.matters add column if not exists smokeball_create_started_at timestamptz null;
+alter table public.documents add column if not exists smokeball_create_started_at timestamptz null;
 
 comment on column public.clients.smokeball_create_started_at is
   'Set just before a Smokeball contact create is sent; cleared when smokeball_contact_id is stored.';

@@ -1,9 +1,129 @@
--- The durable sync queue (DESIGN §5 "Auto-sync", issue 8): approvals enqueue in the same transaction,
--- bursts coalesce into one queued job per matter, and workers claim with FOR UPDATE SKIP LOCKED and a
--- lease. The retry budget and dead letters are decided here, in the claim and finish functions, on the
--- job row itself (STYLE §7), so every worker — sync-worker, on-document-approved, the local pump — runs
--- the same rules. A lost wake-up only delays a job: the periodic sweep claims whatever is due.
--- Nothing here needs pg_cron or pg_net (their wiring is 20261126000800, applied only where they exist).
+-- The durable sync queue: approvals enqueue in the same transaction, bursts coalesce into one queued job
+-- per matter, and workers claim with FOR UPDATE SKIP LOCKED and a lease. The retry budget and dead
+-- letters are decided here, in the claim and finish functions, on the job row itself, so every worker
+-- (sync-worker, on-document-approved) runs the same rules.
+--
+-- Wake-ups: a statement that queues at least one job due now, or wakes a firm's waiting jobs (a
+-- reconnect after re-authorisation), wakes the worker ONCE, at its end — not once per approved row (a
+-- multi-row insert approving 20 documents is one wake-up), and not at all when it queued nothing
+-- (auto-sync off, a matter whose job is already queued, a document that is not approved). Here
+-- the wake-up is a NOTIFY on `casehug_sync_jobs` (the local job pump listens); where pg_net exists,
+-- 20261126000800 makes the same function also call sync-worker. A lost wake-up only delays a job: the
+-- slow periodic sweep claims whatever is due, retries and expired leases included.
+-- Triggers on the host's `documents` are named `smokeball_…` so they never collide with the host's own.
+
+-- ---------------------------------------------------------------------------------------------------
+-- The pending wake-up of the current statement: the firms whose jobs it queued, in a transaction-local
+-- setting (a savepoint rolled back takes its part with it). Noted per queued row, sent per statement.
+-- ---------------------------------------------------------------------------------------------------
+create or replace function private.smokeball_note_wake(p_firm_id uuid)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_pending text := coalesce(pg_catalog.current_setting('smokeball.wake_firm_ids', true), '');
+begin
+  if pg_catalog.strpos(v_pending, p_firm_id::text) = 0 then
+    perform pg_catalog.set_config('smokeball.wake_firm_ids', pg_catalog.btrim(v_pending || ' ' || p_firm_id::text), true);
+  end if;
+end;
+$$;
+revoke all on function private.smokeball_note_wake(uuid) from public, anon, authenticated;
+
+-- Wakes the workers: a NOTIFY for the local pump (harmless where nobody listens). Replaced where pg_net
+-- exists (20261126000800) by a version that also calls sync-worker. The payload names the firms whose
+-- jobs were queued, at most a hundred (a NOTIFY payload is limited to 8000 bytes), and carries a fresh
+-- id: Postgres delivers identical payloads of one transaction once, and each statement's wake-up counts,
+-- as each makes its own pg_net call in production.
+create or replace function private.smokeball_wake_sync_worker(p_firm_ids uuid[])
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform pg_catalog.pg_notify('casehug_sync_jobs',
+    pg_catalog.json_build_object('wake_id', pg_catalog.gen_random_uuid(), 'firm_ids', p_firm_ids[1:100])::text);
+end;
+$$;
+revoke all on function private.smokeball_wake_sync_worker(uuid[]) from public, anon, authenticated;
+
+-- Statement-level: sends the statement's pending wake-up, if any, and clears it. Only the outermost
+-- statement sends: a job inserted by a trigger (the approval's enqueue) is sent by the statement that
+-- fired that trigger, once, however many rows it touched.
+create or replace function private.smokeball_send_pending_wake()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_pending text := nullif(pg_catalog.btrim(coalesce(pg_catalog.current_setting('smokeball.wake_firm_ids', true), '')), '');
+begin
+  if v_pending is null or (tg_table_name = 'sync_jobs' and pg_catalog.pg_trigger_depth() > 1) then
+    return null;
+  end if;
+  perform pg_catalog.set_config('smokeball.wake_firm_ids', '', true);
+  perform private.smokeball_wake_sync_worker(pg_catalog.string_to_array(v_pending, ' ')::uuid[]);
+  return null;
+end;
+$$;
+revoke all on function private.smokeball_send_pending_wake() from public, anon, authenticated;
+
+-- Every queued job inserted due now notes a wake-up, except a webhook event's: the webhook intake runs
+-- its queue itself right after answering, so a wake-up would only add a second invocation. A job due
+-- later is left to the sweep, and a job of a firm that cannot sync now (disconnected, or waiting for
+-- re-authorisation: the claim skips it) to the reconnect's own wake-up below.
+create or replace function private.smokeball_note_queued_job()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if new.status = 'queued' and new.trigger <> 'webhook' and new.run_after <= pg_catalog.now()
+     and exists (select 1 from public.smokeball_connections c where c.firm_id = new.firm_id and c.status = 'connected') then
+    perform private.smokeball_note_wake(new.firm_id);
+  end if;
+  return null;
+end;
+$$;
+revoke all on function private.smokeball_note_queued_job() from public, anon, authenticated;
+
+create trigger smokeball_note_queued_job
+  after insert on public.sync_jobs
+  for each row execute function private.smokeball_note_queued_job();
+-- A job queued directly (bulk sync, a manual sync continuing in the queue) wakes at the end of its statement.
+create trigger smokeball_send_pending_wake
+  after insert on public.sync_jobs
+  for each statement execute function private.smokeball_send_pending_wake();
+
+-- A reconnect wakes its firm's jobs: while the connection needed re-authorisation they waited
+-- unclaimed; once it is `connected` again, a firm with due queued jobs is woken like a new job.
+create or replace function private.smokeball_note_reconnect_wake()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if new.status = 'connected' and (tg_op = 'INSERT' or old.status is distinct from 'connected')
+     and exists (select 1 from public.sync_jobs j
+                 where j.firm_id = new.firm_id and j.status = 'queued' and j.run_after <= pg_catalog.now()) then
+    perform private.smokeball_note_wake(new.firm_id);
+  end if;
+  return null;
+end;
+$$;
+revoke all on function private.smokeball_note_reconnect_wake() from public, anon, authenticated;
+
+create trigger smokeball_note_reconnect_wake
+  after insert or update of status on public.smokeball_connections
+  for each row execute function private.smokeball_note_reconnect_wake();
+create trigger smokeball_send_pending_wake
+  after insert or update of status on public.smokeball_connections
+  for each statement execute function private.smokeball_send_pending_wake();
 
 -- ---------------------------------------------------------------------------------------------------
 -- Enqueue on approval. SECURITY DEFINER because the members who approve documents may not write jobs.
@@ -14,8 +134,6 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
-declare
-  v_job_id uuid;
 begin
   if new.status <> 'approved' or (tg_op = 'UPDATE' and old.status = 'approved') then
     return null;
@@ -27,21 +145,23 @@ begin
   ) then
     return null;
   end if;
+  -- A job inserted here notes its wake-up (smokeball_note_queued_job); one already queued for the matter
+  -- takes this document too and needs none.
   insert into public.sync_jobs (firm_id, kind, subject_id, trigger)
   values (new.firm_id, 'sync_matter', new.matter_id, 'auto')
-  on conflict (firm_id, subject_id) where status = 'queued' and kind = 'sync_matter' do nothing
-  returning id into v_job_id;
-  -- The local pump listens; on Supabase the pg_net trigger (20261126000800) wakes the function instead.
-  perform pg_catalog.pg_notify('casehug_sync_jobs', pg_catalog.json_build_object(
-    'firm_id', new.firm_id, 'matter_id', new.matter_id, 'document_id', new.id, 'job_id', v_job_id)::text);
+  on conflict (firm_id, subject_id) where status = 'queued' and kind = 'sync_matter' do nothing;
   return null;
 end;
 $$;
 revoke all on function private.enqueue_auto_sync() from public, anon, authenticated;
 
-create trigger documents_enqueue_auto_sync
+create trigger smokeball_enqueue_auto_sync
   after insert or update of status on public.documents
   for each row execute function private.enqueue_auto_sync();
+-- Fires after every row trigger of the statement: one wake-up for all the jobs its approvals queued.
+create trigger smokeball_send_pending_wake
+  after insert or update of status on public.documents
+  for each statement execute function private.smokeball_send_pending_wake();
 
 -- ---------------------------------------------------------------------------------------------------
 -- Claim: due queued jobs, and running jobs whose lease expired (their worker died), of firms whose

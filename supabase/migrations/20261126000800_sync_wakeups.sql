@@ -1,11 +1,16 @@
--- Wake-ups for the sync queue on Supabase (DESIGN §5 "Auto-sync"): a pg_net call to
--- `on-document-approved` when a document is approved (Supabase's database-webhook payload), and a
--- pg_cron job that calls `sync-worker` every few seconds for anything left. Both read the functions' URL
--- and the secret key from Vault (`casehug_functions_url`, `casehug_secret_key`), so no key sits in SQL.
+-- Wake-ups for the sync queue on Supabase: where pg_net exists, the per-statement wake-up of
+-- 20261126000700 also calls `sync-worker` (one call per statement that queued a job), and pg_cron calls
+-- `sync-worker` every 30 seconds as the sweep for retries, expired leases and any lost wake-up. Both read
+-- the functions' URL and the secret key from Vault (`casehug_functions_url`, `casehug_secret_key`), so no
+-- key sits in SQL.
+--
+-- Invocations: Supabase counts every function call. The sweep is 2 a minute = 86,400 per 30-day month
+-- for the whole project, however many firms it serves (an earlier 5-second schedule alone made ~518,000,
+-- above the Free plan's 500,000). An idle firm adds none: a wake-up is sent only when a job is queued.
 --
 -- Applied only where pg_net, pg_cron and Vault exist: plain Postgres (the local stack) gets nothing from
--- this file and wakes workers itself (dev/job-pump.ts: LISTEN/NOTIFY and a periodic sweep). Either way
--- a lost wake-up only delays a job; the queue (20261126000700) never loses one.
+-- this file, and dev/job-pump.ts LISTENs for the same NOTIFY and sweeps on the same 30-second default.
+-- Either way a lost wake-up only delays a job; the queue (20261126000700) never loses one.
 --
 -- Set the two Vault secrets once per project:
 --   select vault.create_secret('https://<ref>.supabase.co/functions/v1', 'casehug_functions_url');
@@ -24,8 +29,11 @@ begin
   create extension if not exists pg_cron;
 
   -- Calls a function with the secret key; a missing secret only skips the wake-up (the sweep remains).
+  -- pg_net sends after the transaction commits, and not at all when it rolls back. The timeout is an
+  -- Edge Function's wall clock (150 s): a worker call claims jobs for 40 s and then finishes the step in
+  -- flight, so a shorter timeout would only make pg_net record a timeout for a call that succeeds.
   execute $fn$
-    create or replace function private.wake_function(p_name text, p_body jsonb)
+    create or replace function private.smokeball_call_function(p_name text, p_body jsonb)
     returns void
     language plpgsql
     security definer
@@ -44,40 +52,31 @@ begin
         url := v_url || '/' || p_name,
         body := p_body,
         headers := pg_catalog.jsonb_build_object('content-type', 'application/json', 'apikey', v_key),
-        timeout_milliseconds := 5000
+        timeout_milliseconds := 150000
       );
     end;
     $body$
   $fn$;
-  execute 'revoke all on function private.wake_function(text, jsonb) from public, anon, authenticated';
+  execute 'revoke all on function private.smokeball_call_function(text, jsonb) from public, anon, authenticated';
 
+  -- The per-statement wake-up: the local pump's NOTIFY, and the call that replaces it in production.
   execute $fn$
-    create or replace function private.wake_on_document_approved()
-    returns trigger
+    create or replace function private.smokeball_wake_sync_worker(p_firm_ids uuid[])
+    returns void
     language plpgsql
     security definer
     set search_path = ''
     as $body$
     begin
-      if new.status = 'approved' and (tg_op = 'INSERT' or old.status is distinct from 'approved') then
-        -- The database-webhook payload shape, with ids only (the worker re-reads the rows).
-        perform private.wake_function('on-document-approved', pg_catalog.jsonb_build_object(
-          'type', tg_op, 'table', tg_table_name, 'schema', tg_table_schema,
-          'record', pg_catalog.jsonb_build_object('id', new.id, 'firm_id', new.firm_id, 'matter_id', new.matter_id, 'status', new.status),
-          'old_record', case when tg_op = 'UPDATE'
-                             then pg_catalog.jsonb_build_object('id', old.id, 'firm_id', old.firm_id, 'matter_id', old.matter_id, 'status', old.status)
-                             end));
-      end if;
-      return null;
+      perform pg_catalog.pg_notify('casehug_sync_jobs',
+        pg_catalog.json_build_object('wake_id', pg_catalog.gen_random_uuid(), 'firm_ids', p_firm_ids[1:100])::text);
+      perform private.smokeball_call_function('sync-worker', '{}'::jsonb);
     end;
     $body$
   $fn$;
-  execute 'revoke all on function private.wake_on_document_approved() from public, anon, authenticated';
-  execute 'drop trigger if exists documents_wake_on_approved on public.documents';
-  -- Named to fire after documents_enqueue_auto_sync (triggers fire in name order): the job exists first.
-  execute 'create trigger documents_wake_on_approved after insert or update of status on public.documents
-           for each row execute function private.wake_on_document_approved()';
+  execute 'revoke all on function private.smokeball_wake_sync_worker(uuid[]) from public, anon, authenticated';
 
-  perform cron.schedule('casehug-sync-worker', '5 seconds', $cron$ select private.wake_function('sync-worker', '{}'::jsonb) $cron$);
+  -- cron.schedule replaces a job of the same name, so this also updates a project that had a faster one.
+  perform cron.schedule('casehug-sync-worker', '30 seconds', $cron$ select private.smokeball_call_function('sync-worker', '{}'::jsonb) $cron$);
 end
 $migration$;

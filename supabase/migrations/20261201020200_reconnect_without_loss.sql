@@ -34,7 +34,7 @@ create index smokeball_link_history_firm_id_idx on public.smokeball_link_history
 alter table public.smokeball_link_history enable row level security;
 create policy smokeball_link_history_select_member on public.smokeball_link_history
   for select to authenticated
-  using (firm_id in (select private.user_firm_ids()));
+  using (firm_id in (select private.smokeball_user_firm_ids()));
 
 revoke all on table public.smokeball_link_history from public, anon, authenticated, service_role;
 grant select on table public.smokeball_link_history to authenticated;
@@ -50,7 +50,6 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_job_id uuid;
   v_status text;
 begin
   if new.status <> 'approved' or (tg_op = 'UPDATE' and old.status = 'approved') then
@@ -67,11 +66,9 @@ begin
                         when 'needs_reauth' then 'smokeball_reauth_required' end,
           case v_status when 'disconnected' then 'Smokeball was disconnected; this sync runs when an admin reconnects'
                         when 'needs_reauth' then 'The Smokeball connection needs re-authorisation; this sync runs when an admin reconnects' end)
-  on conflict (firm_id, subject_id) where status = 'queued' and kind = 'sync_matter' do nothing
-  returning id into v_job_id;
-  -- The local pump listens; on Supabase the pg_net trigger (20261126000800) wakes the function instead.
-  perform pg_catalog.pg_notify('casehug_sync_jobs', pg_catalog.json_build_object(
-    'firm_id', new.firm_id, 'matter_id', new.matter_id, 'document_id', new.id, 'job_id', v_job_id)::text);
+  on conflict (firm_id, subject_id) where status = 'queued' and kind = 'sync_matter' do nothing;
+  -- The inserted job notes its statement's wake-up itself (smokeball_note_queued_job, 20261126000700),
+  -- and only while the firm is connected: a parked job is woken by the reconnect instead.
   return null;
 end;
 $$;

@@ -8,7 +8,7 @@ import { createStorageReader } from './open-document.ts';
 import type { SyncMatterDeps } from './sync-matter.ts';
 
 export function syncMatterDeps(runtime: Runtime, log: (event: string, fields?: LogFields) => void): SyncMatterDeps {
-  const secretKey = runtime.config.secretKeys[0];
+  const secretKey = runtime.config.storageKey ?? '';
   return {
     sql: runtime.sql,
     clientFor: (firm: { firmId: string; region: SmokeballRegion }, onRequest: (call: ApiCallRecord) => void) =>

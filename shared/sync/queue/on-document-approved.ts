@@ -1,5 +1,6 @@
-// An approval's wake-up (pg_net on Supabase, the local pump's LISTEN): the trigger queued the matter's
-// job in the approving transaction; claim and run it now. If another worker holds the matter, the queued
+// An approval's wake-up in Supabase's database-webhook shape (a project may point a database webhook on
+// `documents` here; the migrations' own wake-ups call sync-worker once per statement instead): the
+// trigger queued the matter's job in the approving transaction; claim and run it now. If another worker holds the matter, the queued
 // job waits for it and the sweep runs it next: nothing is lost, and nothing is queued twice (enqueueing
 // here too would add a third run when a wake-up arrives after the queued job already ran).
 import { drainSyncJobs, WORKER_BUDGET_MS, type DrainDeps, type DrainSummary } from './drain-sync-jobs.ts';

@@ -1,7 +1,7 @@
-// POST /functions/v1/sync-worker (secret key in `apikey`; pg_cron on Supabase, the periodic sweep
-// locally): drains due sync jobs — four lanes, each claiming the next due job — within its wall-clock
-// budget → the summary. The body is empty or `{}` (pg_cron and the pump send `{}`); anything else is
-// refused, not silently ignored.
+// POST /functions/v1/sync-worker (secret key in `apikey`; on Supabase pg_net once per statement that
+// queued jobs and pg_cron's 30 s sweep, locally the job pump): drains due sync jobs — four lanes, each
+// claiming the next due job — within its wall-clock budget → the summary. The body is empty or `{}`
+// (pg_net, pg_cron and the pump send `{}`); anything else is refused, not silently ignored.
 import { z } from 'zod';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';

@@ -27,10 +27,14 @@ describe('auto-sync', () => {
       const [row] = await sql`select smokeball_file_id from public.documents where id = ${doc.id}`;
       return row.smokeball_file_id as string | null;
     }, { timeoutMs: 3_000, what: 'the document to be linked to a Smokeball file' });
-    const [run] = await sql`select status, trigger, job_id from public.sync_runs where matter_id = ${matter.id}`;
+    expect(Date.now() - approvedAt).toBeLessThan(3_000);
+    // The file link is stored as the upload completes; the run is finished a moment later.
+    const run = await waitFor(async () => {
+      const [row] = await sql`select status, trigger, job_id from public.sync_runs where matter_id = ${matter.id}`;
+      return row && row.status !== 'running' && row;
+    }, { what: 'the automatic run to finish' });
     expect(run).toMatchObject({ status: 'succeeded', trigger: 'auto' });
     expect(run.job_id).not.toBeNull();
-    expect(Date.now() - approvedAt).toBeLessThan(3_000);
 
     const file = await waitFor(async () => (await sim().state(firm.username)).accounts[0].files.find((f) => f.id === fileId), { what: 'the file in the simulator' });
     expect(file).toMatchObject({ sha256, isUploaded: true });

@@ -1,5 +1,6 @@
-// The periodic sweep alone completes every job (no wake-up at all), and the two internal functions
-// refuse what they must: no or wrong secret key, a malformed body; a non-approval event is acknowledged.
+// The periodic sweep alone completes every job (none sends a wake-up of its own), and the two internal
+// functions refuse what they must: no or wrong secret key, a malformed body; a non-approval event is
+// acknowledged.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectAsSuperuser, createClient, createDocument, createMatter, newId, type Sql } from '../../helpers/db.ts';
 import { callInternal, jobsOfMatter, waitForJob, waitForSimFiles } from '../../helpers/queue.ts';
@@ -23,10 +24,14 @@ async function matterWithApprovedDocument() {
   return { matter, doc };
 }
 
-/** A job inserted as the superuser: no trigger, no NOTIFY, so no wake-up; only a sweep can run it. */
+/**
+ * A job that sends no wake-up of its own: due a moment after it is inserted, so the queue's per-statement
+ * wake-up (sent only for jobs due at once) leaves it to the sweep's next sync-worker call.
+ */
 async function insertJob(matterId: string): Promise<string> {
   const [row] = await sql<{ id: string }[]>`
-    insert into public.sync_jobs (firm_id, kind, subject_id, trigger) values (${firm.id}, 'sync_matter', ${matterId}, 'auto') returning id`;
+    insert into public.sync_jobs (firm_id, kind, subject_id, trigger, run_after)
+    values (${firm.id}, 'sync_matter', ${matterId}, 'auto', now() + interval '50 milliseconds') returning id`;
   return row.id;
 }
 

@@ -126,7 +126,7 @@ test('every status-like column has a check constraint', async () => {
   expect(rows).toEqual([]);
 });
 
-test('every table with updated_at maintains it with the private.set_updated_at trigger', async () => {
+test('every table with updated_at maintains it with a set_updated_at trigger (the host’s or the integration’s)', async () => {
   const rows = await sql`
     select n.nspname || '.' || c.relname as name
     from pg_catalog.pg_attribute a
@@ -135,7 +135,8 @@ test('every table with updated_at maintains it with the private.set_updated_at t
     where n.nspname in ('public', 'private') and c.relkind in ('r', 'p') and a.attname = 'updated_at'
       and not exists (
         select 1 from pg_catalog.pg_trigger t
-        where t.tgrelid = c.oid and not t.tgisinternal and t.tgfoid = 'private.set_updated_at()'::regprocedure
+        where t.tgrelid = c.oid and not t.tgisinternal
+          and t.tgfoid in ('private.set_updated_at()'::regprocedure, 'private.smokeball_set_updated_at()'::regprocedure)
       )`;
   expect(rows).toEqual([]);
 });

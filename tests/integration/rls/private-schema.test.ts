@@ -19,8 +19,10 @@ const SECRET_TABLES = /\b(smokeball_credentials|oauth_states)\b/;
 
 /** Every function anon/authenticated may execute in these schemas must be reviewed and listed here. */
 const EXECUTABLE_BY_AUTHENTICATED = [
-  'private.is_firm_admin(uuid)',
-  'private.is_firm_member(uuid)',
+  // The integration's (supabase/migrations).
+  'private.smokeball_user_admin_firm_ids()',
+  'private.smokeball_user_firm_ids()',
+  // The host's own, from the stand-in of CaseHug's core tables (dev/db/casehug-core.sql).
   'private.user_admin_firm_ids()',
   'private.user_firm_ids()',
 ];
@@ -157,18 +159,14 @@ test('no function anon or authenticated can execute returns a secret column or r
   }
 });
 
-test('the policy helpers answer for the caller only, with ids and booleans', async () => {
-  const [row] = await asActor(
-    sql,
-    { role: 'authenticated', userId: adminId },
-    (tx) => tx`
-      select array(select private.user_firm_ids()) as firms,
-             array(select private.user_admin_firm_ids()) as "adminFirms",
-             private.is_firm_member(${firmId}) as member,
-             private.is_firm_admin(${firmId}) as admin,
-             private.is_firm_admin(gen_random_uuid()) as "adminElsewhere"`,
-  );
-  expect(row).toEqual({ firms: [firmId], adminFirms: [firmId], member: true, admin: true, adminElsewhere: false });
+test('the integration’s policy helpers answer for the caller only, with ids', async () => {
+  const member = await createMember(sql, firmId, 'member');
+  const ask = (userId: string) =>
+    asActor(sql, { role: 'authenticated', userId }, (tx) => tx`
+      select array(select private.smokeball_user_firm_ids()) as firms,
+             array(select private.smokeball_user_admin_firm_ids()) as "adminFirms"`);
+  expect((await ask(adminId))[0]).toEqual({ firms: [firmId], adminFirms: [firmId] });
+  expect((await ask(member.id))[0]).toEqual({ firms: [firmId], adminFirms: [] });
 });
 
 test('no table or view in the public schema has a column that could hold a secret', async () => {

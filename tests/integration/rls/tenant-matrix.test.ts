@@ -434,9 +434,10 @@ async function createFirmFixture(sql: Sql, key: FirmKey): Promise<FirmFixture> {
     insert into public.smokeball_link_history (firm_id, account_id, kind, record_id, smokeball_id, replaced_by_account_id)
     values (${firm.id}, ${`acct-old-${firm.id}`}, 'matter', ${matter.id}, ${`old-matter-${firm.id}`}, ${`acct-${firm.id}`}) returning id`;
   const batch = newId();
+  // Due in an hour: no worker (woken or sweeping) may claim it and take the matter's lease meanwhile.
   const [job] = await sql`
-    insert into public.sync_jobs (firm_id, kind, subject_id, trigger, batch_id)
-    values (${firm.id}, 'sync_matter', ${matter.id}, 'bulk', ${batch}) returning id`;
+    insert into public.sync_jobs (firm_id, kind, subject_id, trigger, batch_id, run_after)
+    values (${firm.id}, 'sync_matter', ${matter.id}, 'bulk', ${batch}, now() + interval '1 hour') returning id`;
   const [run] = await sql`
     insert into public.sync_runs (firm_id, matter_id, job_id, trigger, request_ids)
     values (${firm.id}, ${matter.id}, ${job.id}, 'manual', ${[`req-${newId()}`]}) returning id`;

@@ -1,21 +1,23 @@
--- CaseHug core tables (DESIGN §4): firms, firm_members, clients, matters, documents, plus the `private`
--- schema with the security-definer helpers every row-level security policy in this project calls.
+-- A stand-in for CaseHug's own core schema: firms, firm_members, clients, matters, documents, their
+-- row-level security and grants. FOR LOCAL RUNS AND TESTS ONLY — it is not a migration of this project.
+-- In a real CaseHug project these tables already exist (CaseHug's own migrations made them); the
+-- integration's migrations (supabase/migrations) only add to them, so `supabase db push` never runs this.
+-- dev/db/migrate.ts applies it once, before `supabase migration up`, on a database that lacks `firms`.
 --
--- Why it exists: the integration needs the host app's tables to run on its own (locally and in tests),
--- and "can other firms see my data?" must be answered by the database, not by each caller:
+-- It models what the integration assumes of the host (README, "The host's tables"): the columns it reads, and
+-- tenancy through `firm_members`. The rest is CaseHug-like but only illustrative:
 --   * `firm_id` on every row is the tenancy key; RLS policies admit a row only when the caller is a
 --     member of its firm (`private.user_firm_ids()`), wrapped as `(select …)` so Postgres evaluates the
---     helper once per statement (initPlan), not once per row (reference/supabase-platform.md §6).
+--     helper once per statement (initPlan), not once per row.
 --   * Children reference parents through composite foreign keys `(firm_id, parent_id)`, so no role — not
 --     even the service role — can attach firm A's matter to firm B's client.
---   * The Smokeball link columns (`smokeball_*`) are written only by the service role: `authenticated`
---     gets column-level INSERT/UPDATE grants that leave them (and `firm_id` on update) out.
---   * Supabase no longer exposes new tables by default, so every grant is explicit; `anon` gets nothing.
--- Nothing here depends on pg_cron or pg_net.
+--   * Supabase no longer exposes new tables by default, so every grant is explicit; `anon` gets nothing,
+--     and `authenticated` gets column-level INSERT/UPDATE grants (columns added later — the
+--     integration's `smokeball_*` — are therefore not writable by app users).
 
 -- ---------------------------------------------------------------------------------------------------
--- The private schema: helpers and secrets. Not exposed through the Data API. `authenticated` needs
--- USAGE to call the policy helpers; it gets no table privileges here (see 20261126000300).
+-- The private schema: the host's policy helpers. Not exposed through the Data API. `authenticated` needs
+-- USAGE to call the policy helpers.
 -- ---------------------------------------------------------------------------------------------------
 create schema if not exists private;
 revoke all on schema private from public;
@@ -43,7 +45,7 @@ create table public.firms (
   id uuid primary key default gen_random_uuid(),
   name text not null check (length(btrim(name)) between 1 and 200),
   -- Smokeball's matter-type `Location`: a US state (or DC) two-letter code, or an Australian state or
-  -- territory code (reference/smokeball-api.md, /mattertypes). UK location codes are unconfirmed in the
+  -- territory code (Smokeball's /mattertypes `Location`). UK location codes are unconfirmed in the
   -- reference; the UK nations are accepted until Smokeball's format is known.
   jurisdiction text not null check (jurisdiction in (
     'AL','AK','AZ','AR','CA','CO','CT','DE','DC','FL','GA','HI','ID','IL','IN','IA','KS','KY','LA','ME',
@@ -81,17 +83,11 @@ create table public.clients (
   last_name text not null check (length(last_name) <= 200),
   email text null check (email is null or email ~ '^[^@[:space:]]+@[^@[:space:]]+$'),
   phone text null check (phone is null or length(phone) <= 50),
-  -- Link to the Smokeball contact; written only by the service role.
-  smokeball_contact_id text null,
-  smokeball_synced_at timestamptz null,
-  -- Smokeball's `lastUpdated` (.NET ticks) of the contact last applied, for apply-if-newer.
-  smokeball_version bigint null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   -- Target of the composite foreign keys that keep children in their parent's firm; leads with firm_id,
   -- so it also serves every `firm_id = …` / `firm_id in (…)` filter of the policies.
-  constraint clients_firm_id_id_key unique (firm_id, id),
-  constraint clients_firm_id_smokeball_contact_id_key unique (firm_id, smokeball_contact_id)
+  constraint clients_firm_id_id_key unique (firm_id, id)
 );
 -- Contact matching and the host app look clients up by email within a firm.
 create index clients_firm_id_email_idx on public.clients (firm_id, lower(email)) where email is not null;
@@ -103,7 +99,7 @@ create table public.matters (
   id uuid primary key default gen_random_uuid(),
   firm_id uuid not null references public.firms (id) on delete cascade,
   client_id uuid not null,
-  -- A CaseHug case type key, e.g. `divorce_standard` (DESIGN §6); unknown keys are allowed and mapped
+  -- A CaseHug case type key, e.g. `divorce_standard`; unknown keys are allowed and mapped
   -- per firm in case_type_mappings.
   case_type text not null check (case_type ~ '^[a-z][a-z0-9_]{0,99}$'),
   case_number text null check (case_number is null or length(case_number) <= 100),
@@ -111,14 +107,9 @@ create table public.matters (
   description text null,
   -- Maps to Smokeball's Open / Pending / Closed.
   status text not null default 'open' check (status in ('open', 'pending', 'closed')),
-  smokeball_matter_id text null,
-  -- Smokeball's matter `versionId` (a numeric string of .NET ticks), for apply-if-newer.
-  smokeball_version bigint null,
-  smokeball_synced_at timestamptz null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   constraint matters_firm_id_id_key unique (firm_id, id),
-  constraint matters_firm_id_smokeball_matter_id_key unique (firm_id, smokeball_matter_id),
   -- NO ACTION (checked at the end of the statement), so deleting a firm cascades through both tables.
   constraint matters_client_same_firm_fkey foreign key (firm_id, client_id)
     references public.clients (firm_id, id)
@@ -136,15 +127,13 @@ create table public.documents (
   file_name text not null check (length(file_name) between 1 and 255),
   storage_bucket text not null default 'documents' check (storage_bucket ~ '^[a-z0-9][a-z0-9._-]{0,62}$'),
   -- `<firm_id>/<matter_id>/<file name>` by convention. The first segment must be the row's own firm
-  -- (documents_storage_path_in_firm_folder): the sync worker streams this object with the service role,
-  -- so a row pointing into another firm's folder would copy that firm's file into this firm's Smokeball
-  -- account.
+  -- (documents_storage_path_in_firm_folder): the integration streams this object with the secret key, so
+  -- a row pointing into another firm's folder would copy that firm's file into this firm's Smokeball
+  -- account. The integration ASSUMES the host keeps this rule (README, "The host's tables").
   storage_path text not null,
   size_bytes bigint not null check (size_bytes >= 0),
   content_type text not null default 'application/octet-stream' check (length(content_type) <= 255),
   sha256 text null check (sha256 is null or sha256 ~ '^[0-9a-f]{64}$'),
-  smokeball_file_id text null,
-  smokeball_synced_at timestamptz null,
   approved_at timestamptz null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
@@ -155,15 +144,11 @@ create table public.documents (
     and length(storage_path) <= 1024
   ),
   constraint documents_firm_id_id_key unique (firm_id, id),
-  constraint documents_firm_id_smokeball_file_id_key unique (firm_id, smokeball_file_id),
   constraint documents_storage_object_key unique (storage_bucket, storage_path),
   constraint documents_matter_same_firm_fkey foreign key (firm_id, matter_id)
     references public.matters (firm_id, id) on delete cascade
 );
 create index documents_firm_id_matter_id_idx on public.documents (firm_id, matter_id);
--- The sync's hot query: approved documents of a matter that are not in Smokeball yet.
-create index documents_unsynced_approved_idx on public.documents (firm_id, matter_id)
-  where status = 'approved' and smokeball_file_id is null;
 
 -- ---------------------------------------------------------------------------------------------------
 -- updated_at triggers
@@ -211,45 +196,10 @@ as $$
 $$;
 comment on function private.user_admin_firm_ids() is 'Firms in which the calling user is an admin.';
 
-create or replace function private.is_firm_member(firm uuid)
-returns boolean
-language sql
-stable
-security definer
-set search_path = ''
-as $$
-  select exists (
-    select 1
-    from public.firm_members m
-    where m.firm_id = firm
-      and m.user_id = (select auth.uid())
-  )
-$$;
-
-create or replace function private.is_firm_admin(firm uuid)
-returns boolean
-language sql
-stable
-security definer
-set search_path = ''
-as $$
-  select exists (
-    select 1
-    from public.firm_members m
-    where m.firm_id = firm
-      and m.user_id = (select auth.uid())
-      and m.role = 'admin'
-  )
-$$;
-
 revoke all on function private.user_firm_ids() from public, anon;
 revoke all on function private.user_admin_firm_ids() from public, anon;
-revoke all on function private.is_firm_member(uuid) from public, anon;
-revoke all on function private.is_firm_admin(uuid) from public, anon;
 grant execute on function private.user_firm_ids() to authenticated;
 grant execute on function private.user_admin_firm_ids() to authenticated;
-grant execute on function private.is_firm_member(uuid) to authenticated;
-grant execute on function private.is_firm_admin(uuid) to authenticated;
 
 -- ---------------------------------------------------------------------------------------------------
 -- Row-level security. Policies are per command and `to authenticated`; `anon` has no grant at all, and
@@ -332,8 +282,8 @@ create policy documents_delete_member on public.documents
 -- ---------------------------------------------------------------------------------------------------
 -- Grants. Revoke first: on projects created before Supabase stopped auto-exposing tables, default
 -- privileges would otherwise hand everything to anon and authenticated.
--- Column lists for `authenticated` leave out `firm_id` on update (rows never move between firms) and
--- every `smokeball_*` column (links, versions and sync times belong to the integration).
+-- Column lists for `authenticated` leave out `firm_id` on update (rows never move between firms); columns
+-- added later by the integration are not in them.
 -- ---------------------------------------------------------------------------------------------------
 revoke all on table public.firms, public.firm_members, public.clients, public.matters, public.documents
   from public, anon, authenticated, service_role;
