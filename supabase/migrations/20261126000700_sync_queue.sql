@@ -73,8 +73,7 @@ revoke all on function private.smokeball_send_pending_wake() from public, anon, 
 
 -- Every queued job inserted due now notes a wake-up, except a webhook event's: the webhook intake runs
 -- its queue itself right after answering, so a wake-up would only add a second invocation. A job due
--- later is left to the sweep, and a job of a firm that cannot sync now (disconnected, or waiting for
--- re-authorisation: the claim skips it) to the reconnect's own wake-up below.
+-- later is left to the sweep.
 create or replace function private.smokeball_note_queued_job()
 returns trigger
 language plpgsql
@@ -82,8 +81,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  if new.status = 'queued' and new.trigger <> 'webhook' and new.run_after <= pg_catalog.now()
-     and exists (select 1 from public.smokeball_connections c where c.firm_id = new.firm_id and c.status = 'connected') then
+  if new.status = 'queued' and new.trigger <> 'webhook' and new.run_after <= pg_catalog.now() then
     perform private.smokeball_note_wake(new.firm_id);
   end if;
   return null;

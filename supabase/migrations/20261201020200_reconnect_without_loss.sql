@@ -67,8 +67,7 @@ begin
           case v_status when 'disconnected' then 'Smokeball was disconnected; this sync runs when an admin reconnects'
                         when 'needs_reauth' then 'The Smokeball connection needs re-authorisation; this sync runs when an admin reconnects' end)
   on conflict (firm_id, subject_id) where status = 'queued' and kind = 'sync_matter' do nothing;
-  -- The inserted job notes its statement's wake-up itself (smokeball_note_queued_job, 20261126000700),
-  -- and only while the firm is connected: a parked job is woken by the reconnect instead.
+  -- The inserted job notes its statement's wake-up itself (smokeball_note_queued_job, 20261126000700).
   return null;
 end;
 $$;

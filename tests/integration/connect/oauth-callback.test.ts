@@ -14,6 +14,7 @@ import {
   approveAt,
   denyAt,
   stackKeys,
+  simAccountId,
   stackSealer,
   startConnectUrl,
   startUnconfiguredFunction,
@@ -88,8 +89,9 @@ describe('a callback with a code', () => {
     expect(result.location?.toString()).toBe(`${appUrl()}/settings/integrations?from=onboarding&connect=${handle}`);
     expect(result.location?.toString()).not.toContain(code);
 
-    // No exchange, no connection: completing is the app's job, in the admin's session.
-    expect(await tokenCallsSince(mark, 'authorization_code')).toEqual([]);
+    // No exchange, no connection: completing is the app's job, in the admin's session. (Other files connect
+    // their own firms meanwhile, so only this firm's account counts.)
+    expect(await tokenCallsSince(mark, 'authorization_code', await simAccountId(`firm-${firm.id}`))).toEqual([]);
     expect(await connectionOf(firm.id)).toBeUndefined();
 
     // The same row is now a pending completion: consumed, the handle's hash, the code sealed to this state.
@@ -117,7 +119,7 @@ describe('a callback with a code', () => {
     const replay = await callback(withCode);
     expect(replay.status).toBe(302);
     expect(replay.location?.toString()).toBe(`${appUrl()}/?error=invalid_state`);
-    expect(await tokenCallsSince(mark, 'authorization_code')).toEqual([]);
+    expect(await tokenCallsSince(mark, 'authorization_code', await simAccountId(`firm-${firm.id}`))).toEqual([]);
     expect(await stateRow(stateHash)).toEqual(pending);
   });
 });
