@@ -1,7 +1,8 @@
-// The two Deno versions the project runs, both npm dev dependencies: `deno` (the current release, for the
-// local stack and `deno check`) and `deno-edge` (npm deno@2.1.4, the Deno the Supabase Edge Runtime is
-// built on). Both packages are named `deno` and both install a `deno` bin, so node_modules/.bin/deno is
-// whichever one npm linked last: never use it.
+// The two Deno versions the project runs: `deno` (the current release, a dev dependency, for the local
+// stack and `deno check`) and `deno-edge` (an optional dependency on npm @deno/linux-x64-glibc@2.1.4, the
+// binary of Deno 2.1.4, which the Supabase Edge Runtime is built on). npm `deno@2.1.4` itself cannot be
+// locked: it names platform packages never published for 2.1.x, so npm ci refuses the lock npm writes.
+// The binaries are run by path, never through node_modules/.bin/deno or a package's Node launcher.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +32,8 @@ export function denoEnv(env: Record<string, string | undefined>): Record<string,
   return { ...out, DENO_TLS_CA_STORE: 'system', DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
 }
 
-/** The package's native binary; its postinstall puts it next to bin.cjs, else install_api.cjs links it. */
+/** The package's native binary: `deno` puts it there in its postinstall (else install_api.cjs links it);
+ * `deno-edge` ships it there. */
 function denoBinary(pkg: 'deno' | 'deno-edge'): string {
   const dir = fileURLToPath(new URL(`../node_modules/${pkg}/`, import.meta.url));
   const exe = `${dir}deno`;
