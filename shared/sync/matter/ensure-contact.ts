@@ -89,14 +89,18 @@ async function linkFound(
   return { id: found.id, action: 'linked' };
 }
 
-/** The oldest live contact whose email is the client's (search is case-insensitive; we re-check exactly). */
+/**
+ * The oldest live person whose email is the client's (search is case-insensitive; we re-check exactly).
+ * The search asks for persons only; a contact without `person` (staff, an organisation sharing the
+ * address) is still never taken, whatever the server's filter did.
+ */
 async function findExistingContact(client: SmokeballClient, subject: SyncSubject['client']): Promise<Contact | undefined> {
   if (subject.email) {
     const wanted = subject.email.trim().toLowerCase();
     const { data } = await client.contacts.searchByEmail(subject.email.trim());
     return data
       .filter((c) => !c.isDeleted)
-      .filter((c) => [c.person?.email, c.company?.email].some((e) => e?.trim().toLowerCase() === wanted))
+      .filter((c) => c.person?.email?.trim().toLowerCase() === wanted)
       .sort((a, b) => compareTicks(a.lastUpdated, b.lastUpdated))[0];
   }
   // Without an email there is nothing to deduplicate on; only our own earlier create is looked for.
