@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CATALOG } from '../../../dev/smokeball-sim/catalog.ts';
 import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
 import { createConnectedFirm, requestSync, settledSimAccount, type ConnectedFirm } from '../../helpers/sync.ts';
+import { simApi } from '../../helpers/webhooks.ts';
 
 let sql: Sql;
 let firm: ConnectedFirm;
@@ -59,6 +60,20 @@ describe('a contact as Smokeball receives it', () => {
   test('a client without email or phone sends names only', async () => {
     const { contact } = await syncClient({ firstName: 'Grace', lastName: 'Hopper', email: null, phone: null });
     expect(sentPerson(contact)).toEqual({ firstName: 'Grace', lastName: 'Hopper' });
+  });
+});
+
+describe('matching by email', () => {
+  test('a company in Smokeball sharing the client email is never taken for the client: a person is created', async () => {
+    const email = `shared-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const res = await simApi(sql, firm.id, 'POST', '/contacts', { company: { name: 'Acme Pty Ltd', email } });
+    expect(res.status).toBe(202);
+    const companyId = ((await res.json()) as { id: string }).id;
+    // The company is searchable before the sync looks.
+    await settledSimAccount(firm.username);
+    const { contact } = await syncClient({ firstName: 'Ada', lastName: 'Byron', email, phone: null });
+    expect(contact.id).not.toBe(companyId);
+    expect(sentPerson(contact)).toEqual({ firstName: 'Ada', lastName: 'Byron', email });
   });
 });
 
