@@ -18,6 +18,7 @@ export const ErrorCode = z.enum([
   'internal_error',
   // configuration and connection
   'smokeball_not_configured',
+  'jurisdiction_ambiguous',
   'not_connected',
   'smokeball_reauth_required',
   'invalid_state',

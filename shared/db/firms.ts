@@ -1,12 +1,15 @@
+import type { SmokeballJurisdiction } from '../smokeball/jurisdiction.ts';
 import type { Sql } from './connection.ts';
 
 export type FirmRole = 'admin' | 'member';
-export type FirmMembership = { firmId: string; role: FirmRole; jurisdiction: string };
+/** `jurisdiction` is the firm's unambiguous Smokeball jurisdiction (`US-IL`, `AU-WA`); null while a bare
+ * host code `WA` is undecided (migration 20261201170100). */
+export type FirmMembership = { firmId: string; role: FirmRole; jurisdiction: SmokeballJurisdiction | null };
 
 /** The caller's memberships, optionally narrowed to one firm. */
 export async function listFirmMemberships(sql: Sql, userId: string, firmId?: string): Promise<FirmMembership[]> {
   return sql<FirmMembership[]>`
-    select m.firm_id as "firmId", m.role, f.jurisdiction
+    select m.firm_id as "firmId", m.role, f.smokeball_jurisdiction as jurisdiction
     from public.firm_members m
     join public.firms f on f.id = m.firm_id
     where m.user_id = ${userId}

@@ -1,5 +1,6 @@
 // The SQL of a matter sync (DESIGN §5): the matter with its client, firm and connection, the per-matter
 // lease, the create-started marks and the link ids. Every statement is filtered by the verified firm.
+import type { SmokeballJurisdiction } from '../smokeball/jurisdiction.ts';
 import type { Sql } from './connection.ts';
 
 export type SyncSubject = {
@@ -23,7 +24,8 @@ export type SyncSubject = {
     smokeballContactId: string | null;
     createStartedAgeMs: number | null;
   };
-  jurisdiction: string;
+  /** `firms.smokeball_jurisdiction` (`US-IL`, `AU-WA`), null while undecided. */
+  jurisdiction: SmokeballJurisdiction | null;
   connection: { region: 'US' | 'AU' | 'UK'; status: 'connected' | 'needs_reauth'; accountId: string | null } | null;
 };
 
@@ -33,7 +35,7 @@ export async function loadSyncSubject(sql: Sql, firmId: string, matterId: string
            m.smokeball_matter_id, (extract(epoch from now() - m.smokeball_create_started_at) * 1000)::float8 as m_started,
            c.id as c_id, c.first_name, c.last_name, c.email, c.phone, c.smokeball_contact_id,
            (extract(epoch from now() - c.smokeball_create_started_at) * 1000)::float8 as c_started,
-           f.jurisdiction, sc.region, sc.status as sc_status, sc.account_id
+           f.smokeball_jurisdiction as jurisdiction, sc.region, sc.status as sc_status, sc.account_id
     from public.matters m
     join public.clients c on c.firm_id = m.firm_id and c.id = m.client_id
     join public.firms f on f.id = m.firm_id

@@ -26,7 +26,7 @@ export type StoredEvent = {
   subscriptionId: string;
   smokeballSubscriptionId: string;
   eventType: string;
-  requestId: string;
+  requestId: string | null;
   resourceId: string | null;
   timestampTicks: string;
   payload: unknown;

@@ -6,7 +6,7 @@ import { createMatterTypeCache, type MatterTypeCache } from './matter-type-cache
 import { collectPages, iterateItems, iteratePages, pageParams } from './pagination.ts';
 import { createSmokeballRequest, type SmokeballDeps, type SmokeballResult } from './request.ts';
 import { CreatedLink } from './schemas/common.ts';
-import { Contact, type PersonInput } from './schemas/contact.ts';
+import { Contact, PERSON_CONTACT_TYPE, type PersonInput } from './schemas/contact.ts';
 import { type FileCreateInput, MatterFile, UploadFileInfo } from './schemas/file.ts';
 import { Matter, type MatterCreateInput, type MatterListQuery, type MatterPatchInput } from './schemas/matter.ts';
 import { MatterTypeInfo } from './schemas/matter-type.ts';
@@ -49,21 +49,21 @@ const FilePage = pagedCollection(MatterFile);
 const WebhookPage = pagedCollection(WebhookSubscription);
 const EmptyBody = z.unknown();
 
-/** Read-only fields of a Contact that a PUT must not send back. */
-const CONTACT_READ_ONLY = ['id', 'href', 'versionId', 'lastUpdated', 'tags'] as const;
-
 export function createSmokeballClient(deps: SmokeballClientDeps) {
   const request = createSmokeballRequest(deps);
   const matterTypeCache = deps.matterTypeCache ?? createMatterTypeCache({ now: deps.now });
 
   const contacts = {
     /**
-     * Contacts whose email equals `email` (case-insensitive; reference §2 "Search by email"). One page of up
-     * to 500: an email is shared by a handful of contacts at most. The caller picks the match.
+     * Person contacts whose email equals `email` (case-insensitive; docs/smokeball.md §2 "Search by
+     * email"). A search covers every contact type by default (Staff, Organisation, …), and a client must
+     * never be linked to a staff member or a company sharing the address, so `Type=Person` narrows it. One
+     * page of up to 500: an email is shared by a handful of contacts at most. The caller picks the match.
      */
     searchByEmail(email: string): Promise<SmokeballResult<Contact[]>> {
       const params = pageParams(0, MAX_PAGE_LIMIT);
       params.append('search', `email:${email}`);
+      params.append('type', PERSON_CONTACT_TYPE);
       return request({ method: 'GET', route: '/contacts', searchParams: params, schema: ContactPage }).then(
         ({ data, requestId }) => ({ data: data.value, requestId }),
       );
@@ -94,22 +94,6 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
 
     get(id: string, options: ReadOptions = {}): Promise<SmokeballResult<Contact>> {
       return request({ method: 'GET', route: '/contacts/{id}', ids: [id], schema: Contact, justCreated: options.justCreated });
-    },
-
-    /**
-     * Read-modify-write: GET the contact, merge `changes` into its person, PUT the whole contact back.
-     * Whether PUT replaces or merges is UNCONFIRMED, and a sibling resource's PUT replaces (reference §2
-     * "Update"), so fields we do not model are sent back as read. Returns the PUT's RequestId.
-     */
-    async updatePerson(id: string, changes: PersonInput, options: ReadOptions = {}): Promise<SmokeballResult<CreatedLink>> {
-      const { data: current } = await contacts.get(id, options);
-      return request({
-        method: 'PUT',
-        route: '/contacts/{id}',
-        ids: [id],
-        json: mergePersonChanges(current, changes),
-        schema: CreatedLink,
-      });
     },
   };
 
@@ -265,19 +249,3 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
   return { contacts, matters, matterTypes, files, webhooks };
 }
 export type SmokeballClient = ReturnType<typeof createSmokeballClient>;
-
-/** The PUT body of a read-modify-write: the contact as read, minus read-only fields, with `changes` merged
- * into `person` (phone objects merged part by part). */
-export function mergePersonChanges(current: Contact, changes: PersonInput): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...current };
-  for (const field of CONTACT_READ_ONLY) delete body[field];
-  const person = { ...(current.person ?? {}) };
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    const before = person[key];
-    person[key] =
-      typeof value === 'object' && value !== null && typeof before === 'object' && before !== null ? { ...before, ...value } : value;
-  }
-  body.person = person;
-  return body;
-}

@@ -20,7 +20,8 @@ export async function* iteratePages<Item>(
     const asked = offset;
     // Trust the envelope's offset when present: it is where this page really started.
     offset = (page.data.offset ?? offset) + value.length;
-    if (!next || value.length === 0) return;
+    // A `next` whose `href` is null (the OAS allows it) links nowhere: the last page.
+    if (!next?.href || value.length === 0) return;
     if (typeof size === 'number' && offset >= size) return;
     // A server that ignores the offset would send this page forever.
     if (offset <= asked) throw new SmokeballInvalidResponseError(['offset: the next page would not advance'], {});

@@ -74,7 +74,9 @@ export function decideRetry(input: RetryInput): RetryVerdict {
   if (status >= 500) return idempotent ? bounded(input, 'server_error') : stop('unsafe_to_retry');
   // One refresh and one retry per call: a second 401 means the new token is refused too (DESIGN §5 "Tokens").
   if (status === 401) return input.refreshed ? stop('unauthorized_after_refresh') : bounded(input, 'refresh_token');
-  if (status === 404) {
+  // GetFiles documents 403 ("does not belong to the account") and no 404 for a matter it cannot see, so
+  // for an id Smokeball gave us moments ago a 403 is "not visible yet" as much as a 404 is.
+  if (status === 404 || (status === 403 && input.justCreated)) {
     if (!input.justCreated) return stop('not_found');
     const verdict = bounded(input, 'not_yet_visible');
     if (verdict.verdict === 'retry' && input.elapsedMs + verdict.waitMs > JUST_CREATED_WINDOW_MS) return stop('not_found');

@@ -7,6 +7,8 @@ import { readConnectionStatus } from '../db/connections.ts';
 import type { SmokeballClient } from '../smokeball/client.ts';
 import type { SmokeballRegion } from '../smokeball/hosts.ts';
 import type { Runtime } from '../runtime.ts';
+import { AppError } from '../errors.ts';
+import { jurisdictionParts, type SmokeballJurisdiction } from '../smokeball/jurisdiction.ts';
 import { notConnected, reauthRequired } from './connection/refresh-token.ts';
 
 export type FirmSmokeballDeps = {
@@ -14,7 +16,7 @@ export type FirmSmokeballDeps = {
   clientFor(firm: { firmId: string; region: SmokeballRegion }): SmokeballClient;
 };
 
-/** A firm as the caller authorized it: its id and jurisdiction (`firms.jurisdiction`, e.g. `IL`). */
+/** A firm as the caller authorized it: its id and Smokeball location (`IL`, `NSW`; see smokeballLocationOf). */
 export type FirmScope = { firmId: string; jurisdiction: string };
 
 export type FirmSmokeball = {
@@ -39,4 +41,19 @@ export const cacheAccountKey = (firmId: string, accountId: string | null): strin
 /** From a function instance's runtime: the client shares that instance's matter-type cache and limiter. */
 export function firmSmokeballDeps(runtime: Runtime): FirmSmokeballDeps {
   return { sql: runtime.sql, clientFor: (firm) => runtime.smokeball.clientFor(firm) };
+}
+
+/** The firm's jurisdiction is the bare host code `WA` with nothing yet to say which one it is. */
+export function jurisdictionAmbiguous(): AppError {
+  return new AppError({
+    code: 'jurisdiction_ambiguous',
+    status: 409,
+    message: "The firm's jurisdiction WA is both Washington (US) and Western Australia: an admin must choose US-WA or AU-WA, or connect Smokeball naming its region",
+  });
+}
+
+/** Smokeball's matter-type `Location` of a firm's jurisdiction (`AU-WA` → `WA`); throws while undecided. */
+export function smokeballLocationOf(jurisdiction: SmokeballJurisdiction | null): string {
+  if (!jurisdiction) throw jurisdictionAmbiguous();
+  return jurisdictionParts(jurisdiction).location;
 }

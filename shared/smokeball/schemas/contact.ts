@@ -1,76 +1,46 @@
-// Contacts (reference §2). Objects are loose: a contact is updated by read-modify-write PUT (PUT may be a
-// full replace, reference §2 "Update"), so fields this client does not model must survive the round trip.
+// Contacts (docs/smokeball.md §2). Only what the code reads is kept: the OAS marks every field nullable
+// and allows fields this client does not model (an AU `poBox` is a `PoBoxAddress` object, not a string),
+// so addresses and everything else are dropped unparsed and can never fail a search page or a GET.
 import { z } from 'zod';
 import { DotNetTicks, OptionalText } from './common.ts';
 
-/** `phone`, `cell`, `fax`: `{areaCode, number}`; `phone2` adds `extension`. Parts may be "". */
-export const Phone = z.looseObject({ areaCode: OptionalText, number: OptionalText, extension: OptionalText });
+/** `phone`, `cell`: `{areaCode, number}`; parts may be "" or null. */
+export const Phone = z.object({ areaCode: OptionalText, number: OptionalText });
 export type Phone = z.infer<typeof Phone>;
 
-export const Address = z.looseObject({
-  careOf: OptionalText,
-  buildingLevel: OptionalText,
-  unitNumber: OptionalText,
-  unitType: OptionalText,
-  streetNumber: OptionalText,
-  streetName: OptionalText,
-  streetType: OptionalText,
-  addressLine1: OptionalText,
-  addressLine2: OptionalText,
-  city: OptionalText,
-  state: OptionalText,
-  zipCode: OptionalText,
-  locality: OptionalText,
-  county: OptionalText,
-  country: OptionalText,
-  poBox: OptionalText,
-});
-export type Address = z.infer<typeof Address>;
-
-export const Person = z.looseObject({
-  title: OptionalText,
+export const Person = z.object({
   firstName: OptionalText,
-  middleName: OptionalText,
   lastName: OptionalText,
-  nameSuffix: OptionalText,
-  customName: OptionalText,
-  // A flat string, not an array (reference §2).
+  // A flat string, not an array (docs/smokeball.md §2).
   email: OptionalText,
-  phone: Phone.nullish(),
-  phone2: Phone.nullish(),
-  cell: Phone.nullish(),
-  fax: Phone.nullish(),
-  residentialAddress: Address.nullish(),
-  mailingAddress: Address.nullish(),
+  phone: Phone.nullish().catch(null),
 });
 export type Person = z.infer<typeof Person>;
 
-export const Company = z.looseObject({
-  name: OptionalText,
-  email: OptionalText,
-  phone: Phone.nullish(),
-});
-export type Company = z.infer<typeof Company>;
-
-/** `GET /contacts/{id}` and each item of `GET /contacts` (reference §2 "Get"). */
-export const Contact = z.looseObject({
+/** `GET /contacts/{id}` and each item of `GET /contacts` (docs/smokeball.md §2 "Get"). Whether it is a
+ * person is told by `person` being present: staff, organisations, trusts and groups have none. */
+export const Contact = z.object({
   id: z.string().min(1),
-  href: OptionalText,
   externalSystemId: OptionalText,
-  versionId: OptionalText,
   isDeleted: z.boolean().nullish(),
   lastUpdated: DotNetTicks.nullish(),
   person: Person.nullish(),
-  company: Company.nullish(),
 });
 export type Contact = z.infer<typeof Contact>;
 
-/** What this project writes for a person (`POST /contacts`, reference §2 "Create a person"). */
-export const PersonInput = z.object({
+/**
+ * What this project writes for a person: the writable `PersonDto` fields of the OAS `ContactDto`
+ * (`additionalProperties: false`) that CaseHug has. Strict, so nothing else can slip into a body.
+ */
+const PhoneInput = z.strictObject({ areaCode: z.string(), number: z.string() });
+export const PersonInput = z.strictObject({
   firstName: z.string().optional(),
   lastName: z.string().optional(),
   email: z.string().optional(),
-  phone: z.object({ areaCode: z.string(), number: z.string() }).partial().optional(),
-  cell: z.object({ areaCode: z.string(), number: z.string() }).partial().optional(),
+  phone: PhoneInput.optional(),
+  cell: PhoneInput.optional(),
 });
 export type PersonInput = z.infer<typeof PersonInput>;
+
+/** Contact types as `GET /contacts?Type=` names them (OAS GetContacts). A client is only ever a person. */
+export const PERSON_CONTACT_TYPE = 'Person';

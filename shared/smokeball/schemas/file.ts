@@ -23,7 +23,9 @@ export const MatterFile = z.looseObject({
   dateCreated: OptionalText,
   dateModified: OptionalText,
   // `fileAdditionalData` as given on create: the sync finds the file an interrupted attempt created by it.
-  additionalData: z.record(z.string(), z.string()).nullish(),
+  // The OAS allows any JSON value per key, and null for the whole map (docs/smokeball.md §4): only string
+  // values are ours, so anything else is kept as sent and ignored by the reader.
+  additionalData: z.record(z.string(), z.unknown()).nullish().catch(null),
   isUploaded: z.boolean().nullish(),
   isCancelled: z.boolean().nullish(),
   isDeleted: z.boolean().nullish(),

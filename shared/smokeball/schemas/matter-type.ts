@@ -8,7 +8,8 @@ export const MatterTypeInfo = z
     id: z.string().min(1),
     href: OptionalText,
     versionId: OptionalText,
-    name: z.string(),
+    // Nullable in the OAS: an unnamed type is never matched by name (match-name.ts) but never fails the list.
+    name: OptionalText,
     category: OptionalText,
     // 0 = matter type, 1 = lead type.
     type: z.number().int().nullish(),

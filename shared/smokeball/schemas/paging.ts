@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { OptionalText } from './common.ts';
 
 export const PageLink = z
-  .object({ href: z.string(), rel: OptionalText, relation: OptionalText })
+  .object({ href: OptionalText, rel: OptionalText, relation: OptionalText })
   .transform(({ relation, ...link }) => ({ ...link, rel: link.rel ?? relation ?? undefined }));
 export type PageLink = z.infer<typeof PageLink>;
 
@@ -23,7 +23,11 @@ export const PageEnvelope = z.object({
   last: PageLink.nullish(),
 });
 
+/**
+ * An envelope with its items. The OAS marks `value` nullable: `value: null` (or no `value`) is an empty
+ * page, never a failed list.
+ */
 export function pagedCollection<Item extends z.ZodType>(item: Item) {
-  return PageEnvelope.extend({ value: z.array(item) });
+  return PageEnvelope.extend({ value: z.array(item).nullish().transform((value) => value ?? []) });
 }
 export type PagedCollection<Item> = z.infer<typeof PageEnvelope> & { value: Item[] };

@@ -10,17 +10,21 @@ export const ProblemDetails = z.object({
   status: z.number().int().nullish(),
   detail: OptionalText,
   instance: OptionalText,
-  // Element shape UNCONFIRMED (reference §7): keep whatever is sent; the best guess names the field.
+  // Smokeball's `errors` is an array of objects whose shape is not documented (docs/smokeball.md §7): each
+  // keeps its `title` and message-like fields; another form (strings, the ASP.NET dictionary) never makes
+  // the error unreadable: `errors` is then dropped and `title`/`detail` remain.
   errors: z
     .array(
       z.looseObject({
+        title: OptionalText,
         field: OptionalText,
         propertyName: OptionalText,
         message: OptionalText,
         code: OptionalText,
       }),
     )
-    .nullish(),
+    .nullish()
+    .catch(null),
 });
 export type ProblemDetails = z.infer<typeof ProblemDetails>;
 

@@ -11,9 +11,12 @@ const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
 // Accents are not meaningful in a type name ("Défense" is "Defense"); NFKD splits them off as marks.
 const COMBINING_MARKS = /\p{M}/gu;
 
-/** The comparison key of a matter type name: lower case, words of letters and digits, single spaces. */
-export function normalizeMatterTypeName(name: string): string {
-  return name
+/**
+ * The comparison key of a matter type name: lower case, words of letters and digits, single spaces. A type
+ * without a name (the OAS allows `name: null`) has the key '', which no lookup matches.
+ */
+export function normalizeMatterTypeName(name: string | null | undefined): string {
+  return (name ?? '')
     .normalize('NFKD')
     .replace(COMBINING_MARKS, '')
     .toLowerCase()

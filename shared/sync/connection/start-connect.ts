@@ -7,6 +7,8 @@ import type { Sealer } from '../../crypto/seal.ts';
 import type { Sql } from '../../db/connection.ts';
 import { insertOAuthState } from '../../db/oauth-states.ts';
 import { SmokeballRegion } from '../../smokeball/hosts.ts';
+import { jurisdictionParts, type SmokeballJurisdiction } from '../../smokeball/jurisdiction.ts';
+import { jurisdictionAmbiguous } from '../firm-smokeball.ts';
 import type { SmokeballOAuth } from '../../smokeball/oauth.ts';
 
 /** A path of the app: `/…`, never `//host`, a scheme, a backslash or a control character (no open redirect). */
@@ -27,16 +29,15 @@ export type StartConnectDeps = {
   redirectUri: string;
 };
 
-/** Smokeball's region for a firm's jurisdiction when the admin does not name one (reference §1 Base URLs). */
-export function regionForJurisdiction(jurisdiction: string): SmokeballRegion {
-  if (['NSW', 'VIC', 'QLD', 'SA', 'TAS', 'ACT', 'NT'].includes(jurisdiction)) return 'AU';
-  if (['ENG', 'WLS', 'SCT', 'NIR'].includes(jurisdiction)) return 'UK';
-  return 'US';
+/** Smokeball's region for a firm's jurisdiction when the admin does not name one (docs/smokeball.md §1). */
+export function regionForJurisdiction(jurisdiction: SmokeballJurisdiction | null): SmokeballRegion {
+  if (!jurisdiction) throw jurisdictionAmbiguous();
+  return jurisdictionParts(jurisdiction).region;
 }
 
 export async function startConnect(
   deps: StartConnectDeps,
-  input: { firmId: string; userId: string; jurisdiction: string } & StartConnectBody,
+  input: { firmId: string; userId: string; jurisdiction: SmokeballJurisdiction | null } & StartConnectBody,
 ): Promise<{ url: string }> {
   const region = input.region ?? regionForJurisdiction(input.jurisdiction);
   const state = randomToken(32);

@@ -62,6 +62,8 @@ export function groupMatterTypes(
   const groups = new Map<string | null, PickerMatterType[]>();
   for (const type of types) {
     if (type.type !== TYPE_CODE[filter.kind] || type.isDeleted || !sameLocation(type.location, filter.jurisdiction)) continue;
+    // A type Smokeball lists without a name (the OAS allows it) cannot be told apart in a picker.
+    if (!type.name) continue;
     const category = type.category ?? null;
     if (wanted !== undefined && normalizeMatterTypeName(category ?? '') !== wanted) continue;
     const list = groups.get(category) ?? [];

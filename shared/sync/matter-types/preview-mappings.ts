@@ -30,5 +30,6 @@ export async function previewFirmMappings(deps: FirmSmokeballDeps, input: FirmSc
 export function toPreviewEntry({ caseType, resolution }: MappingPreview): PreviewEntry {
   if (resolution.status === 'unmapped') return { caseType, how: 'unmapped', matterType: null, reason: resolution.reason };
   const { id, name, category } = resolution.matterType;
-  return { caseType, how: resolution.how, matterType: { id, name, category: category ?? null }, reason: resolution.reason };
+  // Only a mapping by id can resolve to a type Smokeball lists without a name (the OAS allows one).
+  return { caseType, how: resolution.how, matterType: { id, name: name ?? '', category: category ?? null }, reason: resolution.reason };
 }

@@ -9,6 +9,9 @@ import { AppError } from '../../errors.ts';
 import { claimContactCreate, findContactLinkedByEmail, readContactLink, saveContactLink, type SyncSubject } from '../../db/matter-sync.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { Contact, PersonInput } from '../../smokeball/schemas/contact.ts';
+import type { CountryCode } from 'libphonenumber-js';
+import { jurisdictionParts, type SmokeballJurisdiction } from '../../smokeball/jurisdiction.ts';
+import { splitPhone } from './phone-parts.ts';
 import { CONSISTENCY_WINDOW_MS, lookupThroughConsistencyWindow, sendMarkedCreate } from './consistency.ts';
 import type { SyncStepDeps } from './run-recorder.ts';
 
@@ -28,6 +31,7 @@ export async function ensureContact(
   deps: SyncStepDeps,
   firmId: string,
   subject: SyncSubject['client'],
+  phoneCountry: CountryCode,
 ): Promise<{ id: string; action: ContactAction }> {
   if (subject.smokeballContactId) {
     deps.recorder.step('contact', 'existing');
@@ -63,7 +67,7 @@ export async function ensureContact(
     markAgeMs = claim.markAgeMs;
   }
   const { data } = await sendMarkedCreate(deps.sql, { table: 'clients', firmId, id: subject.id }, () =>
-    deps.client.contacts.createPerson(personFrom(subject), { externalSystemId: contactExternalId(subject.id) }));
+    deps.client.contacts.createPerson(personFrom(subject, phoneCountry), { externalSystemId: contactExternalId(subject.id) }));
   if (!(await saveContactLink(deps.sql, firmId, subject.id, data.id))) {
     // Another sync linked this client first (its create outlived our claim's window): keep its link.
     const stored = await readContactLink(deps.sql, firmId, subject.id);
@@ -89,14 +93,18 @@ async function linkFound(
   return { id: found.id, action: 'linked' };
 }
 
-/** The oldest live contact whose email is the client's (search is case-insensitive; we re-check exactly). */
+/**
+ * The oldest live person whose email is the client's (search is case-insensitive; we re-check exactly).
+ * The search asks for persons only; a contact without `person` (staff, an organisation sharing the
+ * address) is still never taken, whatever the server's filter did.
+ */
 async function findExistingContact(client: SmokeballClient, subject: SyncSubject['client']): Promise<Contact | undefined> {
   if (subject.email) {
     const wanted = subject.email.trim().toLowerCase();
     const { data } = await client.contacts.searchByEmail(subject.email.trim());
     return data
       .filter((c) => !c.isDeleted)
-      .filter((c) => [c.person?.email, c.company?.email].some((e) => e?.trim().toLowerCase() === wanted))
+      .filter((c) => c.person?.email?.trim().toLowerCase() === wanted)
       .sort((a, b) => compareTicks(a.lastUpdated, b.lastUpdated))[0];
   }
   // Without an email there is nothing to deduplicate on; only our own earlier create is looked for.
@@ -108,18 +116,20 @@ function compareTicks(a?: bigint | null, b?: bigint | null): number {
   return a === b ? 0 : (a ?? 0n) < (b ?? 0n) ? -1 : 1;
 }
 
-/** First and last name, email, phone (DESIGN §1); a phone of 10 digits is split into area code and number. */
-export function personFrom(subject: SyncSubject['client']): PersonInput {
+/**
+ * First and last name, email, phone (DESIGN §1): the writable `PersonDto` fields CaseHug has. The phone is
+ * split by its own country, read in the firm's when it has no "+<code>" (phone-parts.ts).
+ */
+export function personFrom(subject: SyncSubject['client'], phoneCountry: CountryCode): PersonInput {
   const person: PersonInput = { firstName: subject.firstName, lastName: subject.lastName };
   if (subject.email) person.email = subject.email.trim();
-  const phone = subject.phone ? splitPhone(subject.phone) : undefined;
+  const phone = subject.phone ? splitPhone(subject.phone, phoneCountry) : undefined;
   if (phone) person.phone = phone;
   return person;
 }
 
-export function splitPhone(raw: string): { areaCode: string; number: string } | undefined {
-  let digits = raw.replace(/\D/g, '');
-  if (digits.length === 11 && digits.startsWith('1')) digits = digits.slice(1);
-  if (digits.length === 0) return undefined;
-  return digits.length === 10 ? { areaCode: digits.slice(0, 3), number: digits.slice(3) } : { areaCode: '', number: digits };
+/** The country a phone number without "+<code>" is read in: the firm's (US while the jurisdiction is undecided:
+ * the number is then still sent, split or as typed). */
+export function phoneCountryOf(jurisdiction: SmokeballJurisdiction | null): CountryCode {
+  return jurisdiction ? jurisdictionParts(jurisdiction).country : 'US';
 }

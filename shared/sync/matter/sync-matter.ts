@@ -21,7 +21,8 @@ import type { ApiCallRecord } from '../../smokeball/request.ts';
 import { resolveMatterType, unmappedError } from '../case-types/resolve.ts';
 import { loadMappingContext } from '../matter-types/load-mapping-context.ts';
 import { notConnected, reauthRequired } from '../connection/refresh-token.ts';
-import { ensureContact, type ContactAction } from './ensure-contact.ts';
+import { ensureContact, type ContactAction, phoneCountryOf } from './ensure-contact.ts';
+import { smokeballLocationOf } from '../firm-smokeball.ts';
 import { ensureMatter, type MatterAction } from './ensure-matter.ts';
 import { withMatterLease } from './matter-lease.ts';
 import type { OpenDocument } from './open-document.ts';
@@ -126,7 +127,7 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       let matterTypeId: string | undefined;
       if (!subject.matter.smokeballMatterId) {
         // The same loader the mapping preview uses, so the preview can never disagree with a sync.
-        const context = await loadMappingContext(client, deps.sql, { firmId, jurisdiction: subject.jurisdiction, accountId: connection.accountId });
+        const context = await loadMappingContext(client, deps.sql, { firmId, jurisdiction: smokeballLocationOf(subject.jurisdiction), accountId: connection.accountId });
         const resolution = resolveMatterType(subject.matter.caseType, context);
         if (resolution.status === 'unmapped') {
           recorder.step('matter_type', 'unmapped', resolution.reason);
@@ -136,7 +137,7 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
         matterTypeId = resolution.matterType.id;
       }
 
-      const contact = await ensureContact(stepDeps, firmId, subject.client);
+      const contact = await ensureContact(stepDeps, firmId, subject.client, phoneCountryOf(subject.jurisdiction));
       if (shouldYield()) return await stop();
       const matter = await ensureMatter(stepDeps, firmId, subject.matter, contact.id, () => matterTypeId!);
       const sent = await uploadApprovedDocuments({ ...stepDeps, shouldStop: shouldYield }, firmId, matter.id, await listApprovedDocuments(deps.sql, firmId, matterId));

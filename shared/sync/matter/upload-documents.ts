@@ -133,8 +133,9 @@ type ExistingFile = { fileId: string; isUploaded: boolean };
 async function listFilesByDocument(client: SmokeballClient, matterId: string): Promise<Map<string, ExistingFile>> {
   const byDocument = new Map<string, ExistingFile>();
   for await (const file of client.files.list(matterId)) {
+    // Metadata values may be any JSON (docs/smokeball.md §4); ours is always a string.
     const documentId = file.additionalData?.[DOCUMENT_ID_KEY];
-    if (!documentId || file.isDeleted || file.isCancelled) continue;
+    if (typeof documentId !== 'string' || !documentId || file.isDeleted || file.isCancelled) continue;
     if (!byDocument.get(documentId)?.isUploaded) byDocument.set(documentId, { fileId: file.id, isUploaded: file.isUploaded === true });
   }
   return byDocument;

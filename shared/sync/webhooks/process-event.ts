@@ -3,7 +3,6 @@
 // only if Smokeball's version is newer than what CaseHug holds (stripe-sync-engine's
 // fetchOrUseWebhookData + timestamp-protected upsert). Echoes of our own writes (their RequestId is in a
 // sync run) cost no re-fetch. `error` events fail the run that sent the request.
-import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { applyClientIfNewer, applyMatterIfNewer, hasRunningSync, recordAsyncFailure } from '../../db/apply-webhook.ts';
 import type { Sql } from '../../db/connection.ts';
@@ -14,6 +13,7 @@ import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
 import type { Contact } from '../../smokeball/schemas/contact.ts';
 import type { Matter } from '../../smokeball/schemas/matter.ts';
+import { readAsyncFailure } from './error-payload.ts';
 
 export type ProcessEventDeps = {
   sql: Sql;
@@ -22,8 +22,6 @@ export type ProcessEventDeps = {
 };
 
 export type EventOutcome = { status: 'processed' | 'ignored'; reason: string };
-
-const ErrorPayload = z.object({ message: z.string().max(2000).nullish(), resourceName: z.string().nullish(), resourceId: z.string().nullish() }).loose();
 
 const STATUS: Record<string, 'open' | 'pending' | 'closed'> = { open: 'open', pending: 'pending', closed: 'closed', deleted: 'closed', cancelled: 'closed' };
 
@@ -80,8 +78,8 @@ async function applyAsyncFailure(
   firmId: string,
   event: { requestId: string | null; payload: Record<string, unknown> },
 ): Promise<EventOutcome> {
-  const payload = ErrorPayload.safeParse(event.payload);
-  if (!event.requestId || !payload.success) return { status: 'ignored', reason: 'error_without_request' };
+  const failure = readAsyncFailure(event.payload);
+  if (!event.requestId || !failure) return { status: 'ignored', reason: 'error_without_request' };
   const requestId = event.requestId;
   if (!(await isOwnRequest(deps.sql, firmId, requestId))) {
     if (await hasRunningSync(deps.sql, firmId)) {
@@ -89,21 +87,21 @@ async function applyAsyncFailure(
     }
     return { status: 'ignored', reason: 'no_run_for_request' };
   }
-  const { resourceName, resourceId } = payload.data;
+  const { resource, resourceId } = failure;
   // A file's link is scoped to the failed run's own documents (recordAsyncFailure); a matter or contact
   // is shared more widely, so Smokeball must confirm it is absent.
-  let clearLinkTo: string | null = resourceName === 'File' && resourceId ? resourceId : null;
-  if (resourceId && (resourceName === 'Matter' || resourceName === 'Contact')) {
+  let clearLinkTo: string | null = resource === 'file' && resourceId ? resourceId : null;
+  if (resourceId && (resource === 'matter' || resource === 'contact')) {
     const [connection] = await deps.sql<{ region: SmokeballRegion }[]>`select region from public.smokeball_connections where firm_id = ${firmId}`;
     if (connection) {
       const client = deps.clientFor({ firmId, region: connection.region }, () => undefined);
-      const held = await fetchOrMissing<unknown>(() => (resourceName === 'Matter' ? client.matters.get(resourceId) : client.contacts.get(resourceId)));
+      const held = await fetchOrMissing<unknown>(() => (resource === 'matter' ? client.matters.get(resourceId) : client.contacts.get(resourceId)));
       if (!held) clearLinkTo = resourceId;
     }
   }
   const { runs } = await recordAsyncFailure(deps.sql, firmId, {
     requestId,
-    message: `Smokeball could not complete a change: ${(payload.data.message ?? 'no reason given').slice(0, 500)}`,
+    message: `Smokeball could not complete a change: ${(failure.message ?? 'no reason given').slice(0, 500)}`,
     clearLinkTo,
   });
   return runs > 0 ? { status: 'processed', reason: 'run_failed' } : { status: 'ignored', reason: 'no_run_for_request' };
@@ -136,7 +134,7 @@ function contactFields(c: Contact) {
     version: c.lastUpdated ?? 0n,
     firstName: p?.firstName ?? null,
     lastName: p?.lastName ?? null,
-    email: p?.email ?? c.company?.email ?? null,
+    email: p?.email ?? null,
     phone: phone || null,
   };
 }

@@ -90,7 +90,7 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
       throw new AppError({ code: 'invalid_json', status: 400, message: 'The webhook body is not valid JSON' });
     }
     const headers = readDeliveryHeaders(req.headers);
-    if (!headers) throw new AppError({ code: 'invalid_webhook', status: 400, message: 'The Timestamp, RequestId and Signature headers are required' });
+    if (!headers) throw new AppError({ code: 'invalid_webhook', status: 400, message: 'The Timestamp and Signature headers are required' });
     const envelope = Envelope.safeParse(json);
     if (!envelope.success) throw new AppError({ code: 'invalid_webhook', status: 400, message: 'The webhook body is not a Smokeball notification' });
     const body = envelope.data;
@@ -106,7 +106,8 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
       return { stored: false, ignored: body.type === 'noop' ? 'noop' : 'unhandled_type' };
     }
     const resourceId = resourceIdOf(body.payload);
-    // Redeliveries repeat the originating RequestId, the type, the resource and the event's own time.
+    // Redeliveries repeat the originating RequestId (or its absence), the type, the resource and the
+    // event's own time, so a delivery without RequestId still dedupes on the other four.
     const fingerprint = await sha256Hex([body.subscriptionId, headers.requestId, body.type, resourceId ?? '', body.timestamp].join('|'));
     const { eventId, subscribed } = await storeWebhookEvent(deps.sql, {
       firmId: target.firmId,
@@ -114,7 +115,7 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
       subscriptionId: target.subscriptionId,
       smokeballSubscriptionId: body.subscriptionId,
       eventType: body.type,
-      requestId: headers.requestId,
+      requestId: headers.requestId || null,
       resourceId,
       timestampTicks: body.timestamp,
       payload: body.payload,

@@ -8,15 +8,21 @@ import { TICKS_PER_MS, UNIX_EPOCH_TICKS } from '../../smokeball/schemas/common.t
 /** Replay window for the `Timestamp` header, both past and future (Standard Webhooks' ±5 minutes). */
 export const TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
 
+/** `requestId` is '' when the delivery carries none. */
 export type DeliveryHeaders = { timestamp: string; requestId: string; signature: string };
 
-/** The three headers, or undefined when one is missing or not of its form. */
+/**
+ * The headers, or undefined when `Timestamp` or `Signature` is missing or one of the three is not of its
+ * form. `RequestId` is optional: the docs promise it only for changes made through an API call that sent
+ * one (docs/smokeball.md §5), so an edit made inside Smokeball may come without it. The signed message is
+ * then `Timestamp||ClientId` (the same format with an empty middle part), and a forger still needs the key.
+ */
 export function readDeliveryHeaders(headers: Headers): DeliveryHeaders | undefined {
   const timestamp = headers.get('timestamp') ?? '';
-  const requestId = headers.get('requestid') ?? '';
+  const requestId = (headers.get('requestid') ?? '').trim();
   const signature = headers.get('signature') ?? '';
   if (!/^\d{1,20}$/.test(timestamp)) return undefined;
-  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(requestId)) return undefined;
+  if (requestId !== '' && !/^[A-Za-z0-9._:-]{1,128}$/.test(requestId)) return undefined;
   if (!/^[0-9a-fA-F]{64}$/.test(signature)) return undefined;
   return { timestamp, requestId, signature: signature.toLowerCase() };
 }

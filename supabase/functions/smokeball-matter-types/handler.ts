@@ -27,7 +27,7 @@ import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime.ts';
 import { listFirmMatterTypes, MatterTypeKind } from '../../../shared/sync/matter-types/list-matter-types.ts';
-import { firmSmokeballDeps } from '../../../shared/sync/firm-smokeball.ts';
+import { firmSmokeballDeps, smokeballLocationOf } from '../../../shared/sync/firm-smokeball.ts';
 import { previewFirmMappings } from '../../../shared/sync/matter-types/preview-mappings.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
@@ -62,7 +62,7 @@ export default defineFunction(
       const firm = await authorizeFirm(runtime.sql, user, url, refresh ? 'admin' : 'member');
       runtime.smokeball.assertConfigured();
       const deps = firmSmokeballDeps(runtime);
-      const scope = { firmId: firm.firmId, jurisdiction: firm.jurisdiction, refresh };
+      const scope = { firmId: firm.firmId, jurisdiction: smokeballLocationOf(firm.jurisdiction), refresh };
       if (query.preview) return { body: await previewFirmMappings(deps, scope) };
       return { body: await listFirmMatterTypes(deps, { ...scope, kind: query.type ?? 'matter', category: query.category }) };
     },

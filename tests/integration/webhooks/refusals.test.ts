@@ -53,7 +53,8 @@ describe('smokeball-webhook refuses what it cannot verify', () => {
     { name: 'another firm’s subscription with this firm’s key', build: () => signedDelivery(signer, { envelope: { subscriptionId: otherSigner.subscriptionId } }), status: 401, code: 'webhook_unverified' },
     { name: 'an account that is not the subscription’s (signed)', build: () => signedDelivery(signer, { envelope: { accountId: other.accountId } }), status: 401, code: 'webhook_unverified' },
     { name: 'no Timestamp header', build: () => withoutHeader(signedDelivery(signer), 'Timestamp'), status: 400, code: 'invalid_webhook' },
-    { name: 'no RequestId header', build: () => withoutHeader(signedDelivery(signer), 'RequestId'), status: 400, code: 'invalid_webhook' },
+    // RequestId is optional (an edit made inside Smokeball), but a signature made over one does not verify without it.
+    { name: 'no RequestId header, signed over one', build: () => withoutHeader(signedDelivery(signer), 'RequestId'), status: 401, code: 'webhook_unverified' },
     { name: 'no Signature header', build: () => withoutHeader(signedDelivery(signer), 'Signature'), status: 400, code: 'invalid_webhook' },
     { name: 'JSON that is an array', build: () => ({ ...signedDelivery(signer), body: '[1,2,3]' }), status: 400, code: 'invalid_webhook' },
     { name: 'JSON without a payload', build: () => ({ ...signedDelivery(signer), body: JSON.stringify({ accountId: signer.accountId, subscriptionId: signer.subscriptionId, type: 'matter.updated', timestamp: 1 }) }), status: 400, code: 'invalid_webhook' },
@@ -71,6 +72,16 @@ describe('smokeball-webhook refuses what it cannot verify', () => {
     if (status === 401) expect((res.body.error as { message: string }).message).toBe('The webhook delivery could not be verified');
     expect(await countEvents(sql, firm.id)).toBe(before);
     if (d.headers.RequestId) expect(await rowsFor([d.headers.RequestId])).toBe(0);
+  });
+
+  test('a delivery without RequestId signed over Timestamp||ClientId is accepted once; its redelivery is a duplicate', async () => {
+    const resourceId = randomUUID();
+    const signed = withoutHeader(signedDelivery(signer, { type: 'matter.updated', payload: { id: resourceId } }), 'RequestId');
+    const d = { ...signed, headers: { ...signed.headers, Signature: signWebhook(signer.key, signed.headers.Timestamp, '', SIM_APP.clientId) } };
+    expect(await deliver(d)).toEqual({ status: 200, body: { received: true, duplicate: false } });
+    expect(await deliver(d)).toEqual({ status: 200, body: { received: true, duplicate: true } });
+    const rows = await sql`select request_id from public.webhook_events where firm_id = ${firm.id} and resource_id = ${resourceId}`;
+    expect(rows).toEqual([{ request_id: null }]);
   });
 
   test('the same delivery correctly signed is accepted (the cases above differ from it in one thing)', async () => {

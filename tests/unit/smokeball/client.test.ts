@@ -3,8 +3,6 @@ import { createSmokeballClient } from '../../../shared/smokeball/client.ts';
 import { createMatterTypeCache } from '../../../shared/smokeball/matter-type-cache.ts';
 import { fakeDeps, json, readFixture, scriptedFetch } from './fakes.ts';
 
-const contact = readFixture('contact-person-au-staging.json') as Record<string, unknown>;
-
 const page = (value: unknown[], offset: number, size: number, next: boolean) => ({
   offset,
   limit: 2,
@@ -15,13 +13,14 @@ const page = (value: unknown[], offset: number, size: number, next: boolean) => 
 });
 
 describe('createSmokeballClient()', () => {
-  test('contacts.searchByEmail() searches email:<address> on GET /contacts', async () => {
+  test('contacts.searchByEmail() searches email:<address> among persons only on GET /contacts', async () => {
     const { fetch, requests } = scriptedFetch(json(200, readFixture('contacts-page-single.json')));
     const { deps, limiter } = fakeDeps(fetch);
     const result = await createSmokeballClient(deps).contacts.searchByEmail('Jane.Citizen@example.com');
     const url = new URL(requests[0].request.url);
     expect(url.pathname).toBe('/contacts');
     expect(url.searchParams.getAll('search')).toEqual(['email:Jane.Citizen@example.com']);
+    expect(url.searchParams.getAll('type')).toEqual(['Person']);
     expect(result.data).toHaveLength(1);
     expect(limiter.buckets).toEqual(['client-1:GET /contacts']);
   });
@@ -38,26 +37,6 @@ describe('createSmokeballClient()', () => {
       person: { firstName: 'Jane', lastName: 'Citizen', email: 'jane@example.com' },
       externalSystemId: 'casehug:1',
     });
-  });
-
-  test('contacts.updatePerson() reads, merges and PUTs the whole contact without read-only fields', async () => {
-    const { fetch, requests } = scriptedFetch(json(200, contact), json(202, { id: contact.id }));
-    const { deps, limiter, calls } = fakeDeps(fetch);
-    await createSmokeballClient(deps).contacts.updatePerson(String(contact.id), { lastName: 'Smith', cell: { number: '0400 000 000' } });
-    expect(requests.map(({ request }) => request.method)).toEqual(['GET', 'PUT']);
-    const body = JSON.parse(requests[1].body);
-    expect(body).not.toHaveProperty('id');
-    expect(body).not.toHaveProperty('versionId');
-    expect(body).not.toHaveProperty('lastUpdated');
-    expect(body.isDeleted).toBe(false);
-    expect(body.person.lastName).toBe('Smith');
-    expect(body.person.firstName).toBe('Jane');
-    // Unmodelled and empty fields go back as read; phone parts merge.
-    expect(body.person.occupation).toBe('');
-    expect(body.person.residentialAddress.country).toBe('Australia');
-    expect(body.person.cell).toEqual({ areaCode: '', number: '0400 000 000' });
-    expect(limiter.buckets).toEqual(['client-1:GET /contacts/{id}', 'client-1:PUT /contacts/{id}']);
-    expect(calls.map((call) => call.endpoint)).toEqual(['GET /contacts/{id}', 'PUT /contacts/{id}']);
   });
 
   test('matters.list() pages with offset/limit until there is no next link', async () => {

@@ -1,21 +1,37 @@
 import { describe, expect, test } from 'vitest';
+import { jurisdictionFromHostCode, jurisdictionParts, SMOKEBALL_JURISDICTIONS } from '../../../../shared/smokeball/jurisdiction.ts';
 import { AppPath, codeVerifierContext, regionForJurisdiction, StartConnectBody } from '../../../../shared/sync/connection/start-connect.ts';
 
-// The jurisdictions firms.jurisdiction accepts (its check constraint).
+// The host codes firms.jurisdiction accepts (its check constraint in dev/db/casehug-core.sql).
 const US = ['AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME',
   'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH', 'OK', 'OR', 'PA', 'RI',
-  'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY'];
+  'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WV', 'WI', 'WY'];
 const AU = ['NSW', 'VIC', 'QLD', 'SA', 'TAS', 'ACT', 'NT'];
 const UK = ['ENG', 'WLS', 'SCT', 'NIR'];
 
-describe('regionForJurisdiction()', () => {
-  test.each(US)('US state %s → US', (j) => expect(regionForJurisdiction(j)).toBe('US'));
-  test.each(AU)('Australian state or territory %s → AU', (j) => expect(regionForJurisdiction(j)).toBe('AU'));
-  test.each(UK)('UK nation %s → UK', (j) => expect(regionForJurisdiction(j)).toBe('UK'));
+describe('regionForJurisdiction() over jurisdictionFromHostCode()', () => {
+  const region = (code: string, connected?: 'US' | 'AU') => regionForJurisdiction(jurisdictionFromHostCode(code, connected) ?? null);
+  test.each(US)('US state %s → US-%s → US', (j) => {
+    expect(jurisdictionFromHostCode(j)).toBe(`US-${j}`);
+    expect(region(j)).toBe('US');
+  });
+  test.each(AU)('Australian state or territory %s → AU', (j) => expect(region(j)).toBe('AU'));
+  test.each(UK)('UK nation %s → UK', (j) => expect(region(j)).toBe('UK'));
 
-  test('WA is both Washington and Western Australia: it defaults to US, and an AU firm there names its region', () => {
-    expect(regionForJurisdiction('WA')).toBe('US');
-    expect(StartConnectBody.parse({ region: 'AU' }).region).toBe('AU');
+  test('WA is both Washington and Western Australia: undecided it is jurisdiction_ambiguous, never silently US', () => {
+    expect(jurisdictionFromHostCode('WA')).toBeUndefined();
+    expect(() => regionForJurisdiction(null)).toThrow(expect.objectContaining({ code: 'jurisdiction_ambiguous', status: 409 }));
+    expect(region('WA', 'AU')).toBe('AU');
+    expect(region('WA', 'US')).toBe('US');
+    expect(regionForJurisdiction('AU-WA')).toBe('AU');
+    expect(jurisdictionParts('AU-WA')).toEqual({ country: 'AU', region: 'AU', location: 'WA' });
+    expect(jurisdictionParts('US-WA')).toEqual({ country: 'US', region: 'US', location: 'WA' });
+    expect(jurisdictionParts('GB-ENG')).toEqual({ country: 'GB', region: 'UK', location: 'ENG' });
+  });
+
+  test('every unambiguous jurisdiction is well formed and unique', () => {
+    expect(new Set(SMOKEBALL_JURISDICTIONS).size).toBe(SMOKEBALL_JURISDICTIONS.length);
+    expect(SMOKEBALL_JURISDICTIONS.filter((j) => j.endsWith('-WA'))).toEqual(['US-WA', 'AU-WA']);
   });
 });
 

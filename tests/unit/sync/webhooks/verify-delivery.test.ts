@@ -24,6 +24,18 @@ const headersOf = (h: Record<string, string>) => new Headers(h);
 const validHeaders = { Timestamp: VECTOR.timestamp, RequestId: VECTOR.requestId, Signature: VECTOR.signature };
 
 describe('isSignatureValid()', () => {
+  test('without RequestId the signed message is Timestamp||ClientId, and only the right key verifies it', async () => {
+    const { hmacSha256Hex } = await import('../../../../shared/crypto/hash.ts');
+    const message = `${VECTOR.timestamp}||${VECTOR.clientId}`;
+    const h = { timestamp: VECTOR.timestamp, requestId: '', signature: await hmacSha256Hex(VECTOR.key, message) };
+    expect(signatureMessage(h, VECTOR.clientId)).toBe(message);
+    expect(await isSignatureValid(VECTOR.key, h, VECTOR.clientId)).toBe(true);
+    expect(await isSignatureValid('ei7641529ue420n8b9ab', h, VECTOR.clientId)).toBe(false);
+    // The vector's signature (made with a RequestId) does not verify once the RequestId is dropped.
+    expect(await isSignatureValid(VECTOR.key, { ...h, signature: VECTOR.signature }, VECTOR.clientId)).toBe(false);
+  });
+
+
   test('accepts the documented test vector', async () => {
     expect(signatureMessage(VECTOR, VECTOR.clientId)).toBe('637558795239278688|38583489-09c4-49ef-b58c-ef1b34208cca|lou1qnn0llav95');
     expect(await isSignatureValid(VECTOR.key, VECTOR, VECTOR.clientId)).toBe(true);
@@ -99,7 +111,15 @@ describe('readDeliveryHeaders()', () => {
     });
   });
 
-  test.each(['Timestamp', 'RequestId', 'Signature'])('is undefined without %s', (name) => {
+  test('reads a delivery without RequestId (an edit made inside Smokeball) as an empty request id', () => {
+    expect(readDeliveryHeaders(headersOf({ Timestamp: VECTOR.timestamp, Signature: VECTOR.signature }))).toEqual({
+      timestamp: VECTOR.timestamp,
+      requestId: '',
+      signature: VECTOR.signature,
+    });
+  });
+
+  test.each(['Timestamp', 'Signature'])('is undefined without %s', (name) => {
     const h = { ...validHeaders } as Record<string, string>;
     delete h[name];
     expect(readDeliveryHeaders(headersOf(h))).toBeUndefined();
