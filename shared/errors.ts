@@ -19,6 +19,8 @@ export const ErrorCode = z.enum([
   // configuration and connection
   'smokeball_not_configured',
   'not_connected',
+  // a queued job's parked reason (sync_jobs.last_error_code) after the firm disconnected
+  'disconnected',
   'smokeball_reauth_required',
   'invalid_state',
   'token_exchange_failed',
