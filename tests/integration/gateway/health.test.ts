@@ -68,7 +68,7 @@ describe('health', () => {
   test('a wrong method gets 405 with a JSON error', async () => {
     const res = await callFunction('health', { method: 'POST', token: await signToken(user), body: '{}' });
     expect(res.status).toBe(405);
-    expect((await res.json()).error).toEqual({ code: 'method_not_allowed', message: 'Use GET' });
+    expect((await res.json()).error).toEqual({ code: 'method_not_allowed', message: 'Use GET', help: helpFor('method_not_allowed') });
   });
 });
 
