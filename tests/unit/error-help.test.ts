@@ -64,3 +64,13 @@ describe('error help', () => {
     expect(helpFor('not_connected')).toMatch(/admin connects it in Settings → Integrations → Smokeball/);
   });
 });
+
+describe("the README's table of error codes", () => {
+  test('lists every code once, with exactly its help', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([a-z0-9_]+)` \| (.+) \|$/gm)].map((m) => [m[1], m[2].replaceAll('\\|', '|')] as const);
+    const listed = rows.filter(([code]) => ErrorCode.safeParse(code).success);
+    expect(listed.map(([code]) => code).sort()).toEqual([...ErrorCode.options].sort());
+    for (const [code, help] of listed) expect(help, code).toBe(helpFor(code as ErrorCode));
+  });
+});
