@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { errorHelp, helpFor } from '../../shared/error-help.ts';
 import { AppError, ErrorCode } from '../../shared/errors.ts';
-import { SmokeballError } from '../../shared/smokeball/errors.ts';
+import { SmokeballError, SmokeballHttpError } from '../../shared/smokeball/errors.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 
@@ -57,6 +57,10 @@ describe('error help', () => {
   test("the FAQ's advice: 429, re-authorisation, unmapped case type, not configured, disconnected", () => {
     expect(helpFor('smokeball_rate_limited')).toContain('429 Too Many Requests');
     expect(helpFor('smokeball_rate_limited')).toMatch(/CaseHug retries on its own/);
+    // The run's message, too, reports a 429 in the FAQ's words.
+    const throttled = new SmokeballHttpError(429, undefined, { endpoint: 'POST /matters' });
+    expect(throttled.code).toBe('smokeball_rate_limited');
+    expect(throttled.message).toContain('429 Too Many Requests');
     expect(helpFor('smokeball_reauth_required')).toMatch(/admin must reconnect in Settings → Integrations → Smokeball/);
     expect(helpFor('matter_type_unmapped')).toMatch(/adds a mapping for that case type/);
     expect(helpFor('smokeball_not_configured')).toMatch(/API credentials have not been set up.*contact support/);
