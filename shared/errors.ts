@@ -20,6 +20,8 @@ export const ErrorCode = z.enum([
   'smokeball_not_configured',
   'jurisdiction_ambiguous',
   'not_connected',
+  // a queued job's parked reason (sync_jobs.last_error_code) after the firm disconnected
+  'disconnected',
   'smokeball_reauth_required',
   'invalid_state',
   'token_exchange_failed',

@@ -1,5 +1,6 @@
 // Applying Smokeball's state to linked CaseHug rows, only if newer (STYLE §6: the guard is the WHERE of
 // the write itself, comparing Smokeball's own versions — never our clock against theirs).
+import { helpFor } from '../error-help.ts';
 import type { Sql } from './connection.ts';
 
 export type ApplyOutcome = 'applied' | 'stale' | 'not_linked';
@@ -72,7 +73,7 @@ export async function recordAsyncFailure(
   // A run still going stays failed when it finishes (finishRun only ends runs that are still running).
   const runs = await sql<{ matterId: string | null }[]>`
     update public.sync_runs
-    set status = 'failed', error_code = 'smokeball_async_error', error_message = ${f.message},
+    set status = 'failed', error_code = 'smokeball_async_error', error_message = ${f.message}, help = ${helpFor('smokeball_async_error')},
         finished_at = coalesce(finished_at, clock_timestamp()),
         duration_ms = coalesce(duration_ms, greatest(0, (extract(epoch from clock_timestamp() - started_at) * 1000)::int))
     where firm_id = ${firmId} and request_ids @> array[${f.requestId}]::text[]

@@ -1,4 +1,6 @@
 // public.sync_runs: the sync history, one row per attempt (DESIGN §4).
+import { helpFor } from '../error-help.ts';
+import type { ErrorCode } from '../errors.ts';
 import type { Sql, Tx } from './connection.ts';
 
 export type RunTrigger = 'manual' | 'auto' | 'bulk' | 'webhook';
@@ -13,6 +15,27 @@ export async function startRun(
   const [row] = await sql<{ id: string }[]>`
     insert into public.sync_runs (firm_id, matter_id, job_id, trigger)
     values (${run.firmId}, ${run.matterId}, ${run.jobId}, ${run.trigger})
+    returning id`;
+  return row.id;
+}
+
+/**
+ * A sync asked for and refused before it started (not connected, re-authorisation needed, not configured,
+ * unknown matter, a bulk the caller may not start): a finished `failed` run with the error and its help,
+ * so the history shows every attempt. `matterId` is null for a refusal of a whole bulk request or of a
+ * matter that does not exist in the firm.
+ */
+export async function recordRefusedRun(
+  sql: Sql,
+  run: { firmId: string; matterId: string | null; jobId: string | null; trigger: RunTrigger },
+  error: { code: ErrorCode; message: string },
+  detail?: string,
+): Promise<string> {
+  const steps: RunStep[] = [{ step: 'refused', outcome: error.code, at: new Date().toISOString(), ...(detail ? { detail } : {}) }];
+  const [row] = await sql<{ id: string }[]>`
+    insert into public.sync_runs (firm_id, matter_id, job_id, trigger, status, steps, finished_at, duration_ms, error_code, error_message, help)
+    values (${run.firmId}, ${run.matterId}, ${run.jobId}, ${run.trigger}, 'failed', ${sql.json(steps)}, clock_timestamp(), 0,
+            ${error.code}, ${error.message}, ${helpFor(error.code)})
     returning id`;
   return row.id;
 }
@@ -34,7 +57,7 @@ export async function finishRun(
     counts: Record<string, number>;
     apiCalls: number;
     requestIds: string[];
-    errorCode: string | null;
+    errorCode: ErrorCode | null;
     errorMessage: string | null;
   },
 ): Promise<void> {
@@ -43,7 +66,8 @@ export async function finishRun(
     set status = ${result.status}, steps = ${sql.json(result.steps)}, counts = ${sql.json(result.counts)},
         api_calls = ${result.apiCalls}, request_ids = ${result.requestIds}, finished_at = clock_timestamp(),
         duration_ms = greatest(0, (extract(epoch from clock_timestamp() - started_at) * 1000)::int),
-        error_code = ${result.errorCode}, error_message = ${result.errorMessage}
+        error_code = ${result.errorCode}, error_message = ${result.errorMessage},
+        help = ${result.errorCode ? helpFor(result.errorCode) : null}
     -- A run an \`error\` webhook already failed (Smokeball rejected one of its writes) stays failed.
     where firm_id = ${firmId} and id = ${runId} and status = 'running'`;
 }
@@ -58,7 +82,8 @@ export async function failAbandonedRuns(sql: Sql, firmId: string, matterId: stri
     update public.sync_runs r
     set status = 'failed', finished_at = clock_timestamp(),
         duration_ms = greatest(0, (extract(epoch from clock_timestamp() - started_at) * 1000)::int),
-        error_code = 'sync_interrupted', error_message = 'The sync stopped before it finished; it was resumed by a later sync'
+        error_code = 'sync_interrupted', error_message = 'The sync stopped before it finished; it was resumed by a later sync',
+        help = ${helpFor('sync_interrupted')}
     where r.firm_id = ${firmId} and r.matter_id = ${matterId} and r.status = 'running' and r.id <> ${exceptRunId}
       and not (${handedOff(sql, 'r')} and exists (
         select 1 from public.sync_jobs j

@@ -1,4 +1,6 @@
-// The one writer of responses: JSON bodies and `{ "error": { "code", "message" } }` (STYLE §4).
+// The one writer of responses: JSON bodies and `{ "error": { "code", "message", "help" } }`, `help` saying
+// what to do about the code (shared/error-help.ts).
+import { helpFor } from '../error-help.ts';
 import { AppError } from '../errors.ts';
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -13,7 +15,7 @@ export function errorResponse(err: unknown, requestId: string, headers: Record<s
   const e = err instanceof AppError
     ? err
     : new AppError({ code: 'internal_error', status: 500, message: 'Something went wrong on our side' });
-  return jsonResponse(e.status, { error: { code: e.code, message: e.message }, requestId }, {
+  return jsonResponse(e.status, { error: { code: e.code, message: e.message, help: helpFor(e.code) }, requestId }, {
     'x-request-id': requestId,
     ...headers,
   });

@@ -154,7 +154,7 @@ function describeHttpFailure(status: number, problem: ProblemDetails | undefined
   const where = endpoint ?? 'request';
   const what =
     status === 429
-      ? 'Smokeball is rate limiting requests'
+      ? 'Smokeball is rate limiting requests: 429 Too Many Requests'
       : status >= 500
         ? `Smokeball is unavailable (status ${status})`
         : status === 401

@@ -19,6 +19,7 @@ export function syncMatterDeps(runtime: Runtime, log: (event: string, fields?: L
       maxDocumentBytes: runtime.config.maxDocumentBytes,
       buckets: runtime.config.documentBuckets,
     }),
+    assertConfigured: runtime.smokeball.assertConfigured,
     now: runtime.now,
     sleep: runtime.sleep,
     log,

@@ -12,7 +12,7 @@ import type { Sql } from '../../db/connection.ts';
 import { listApprovedDocuments, loadSyncSubject, touchMatterSynced } from '../../db/matter-sync.ts';
 import { findQueuedMatterSyncJob } from '../../db/sync-jobs.ts';
 import {
-  appendRunRequestId, checkpointRun, failAbandonedRuns, findHandedOffRun, finishRun, HANDOFF_STEP, startRun, type RunTrigger,
+  appendRunRequestId, checkpointRun, failAbandonedRuns, findHandedOffRun, finishRun, HANDOFF_STEP, recordRefusedRun, startRun, type RunTrigger,
 } from '../../db/sync-runs.ts';
 import type { LogFields } from '../../http/log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
@@ -33,6 +33,8 @@ export type SyncMatterDeps = {
   sql: Sql;
   clientFor(firm: { firmId: string; region: SmokeballRegion }, onRequest: (call: ApiCallRecord) => void): SmokeballClient;
   openDocument: OpenDocument;
+  /** Throws smokeball_not_configured when the installation has no Smokeball credentials. */
+  assertConfigured?(): void;
   now(): number;
   sleep(ms: number): Promise<void>;
   log(event: string, fields?: LogFields): void;
@@ -81,10 +83,27 @@ export class SyncRunError extends AppError {
 
 export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): Promise<SyncMatterResult | SyncMatterStopped> {
   const { firmId, matterId, control } = input;
+  // A sync refused before it starts still leaves its run in the history, with the error and its help.
+  const refuse = async (error: AppError, matterExists: boolean): Promise<never> => {
+    const runId = await recordRefusedRun(
+      deps.sql,
+      { firmId, matterId: matterExists ? matterId : null, jobId: input.jobId ?? null, trigger: input.trigger },
+      error,
+      matterExists ? undefined : matterId,
+    );
+    deps.log('matter_sync_refused', { firmId, matterId, runId, errorCode: error.code });
+    throw new SyncRunError(runId, error);
+  };
   const before = await loadSyncSubject(deps.sql, firmId, matterId);
-  if (!before) throw notFound('Matter not found');
-  if (!before.connection) throw notConnected();
-  if (before.connection.status === 'needs_reauth') throw reauthRequired();
+  if (!before) return refuse(notFound('Matter not found'), false);
+  try {
+    deps.assertConfigured?.();
+  } catch (err) {
+    if (err instanceof AppError) return refuse(err, true);
+    throw err;
+  }
+  if (!before.connection) return refuse(notConnected(), true);
+  if (before.connection.status === 'needs_reauth') return refuse(reauthRequired(), true);
 
   return withMatterLease({ ...deps, stopWaiting: control?.stopWaiting }, firmId, matterId, async () => {
     if (control?.mayStart && !control.mayStart()) {

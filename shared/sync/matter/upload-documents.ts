@@ -3,7 +3,7 @@
 // as soon as its upload completes, so a retry uploads only what is missing; one failed document leaves
 // the others done. A document whose create-started mark is set may already be in Smokeball (the attempt
 // died before storing the id): it is looked up by the casehugDocumentId it was created with.
-import { AppError } from '../../errors.ts';
+import { AppError, type ErrorCode } from '../../errors.ts';
 import { markDocumentCreateStarted, saveFileLink, type DocumentToSync } from '../../db/matter-sync.ts';
 import type { LogFields } from '../../http/log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
@@ -24,7 +24,7 @@ export type UploadDocumentsDeps = SyncStepDeps & {
 export const DOCUMENT_ID_KEY = 'casehugDocumentId';
 
 /** A document that did not reach Smokeball, and why (the message is safe to show a firm admin). */
-export type DocumentFailure = { documentId: string; fileName: string; code: string; message: string };
+export type DocumentFailure = { documentId: string; fileName: string; code: ErrorCode; message: string };
 
 /** How many file names a run's error message lists before "and N more". */
 const NAMED_FAILURES = 3;

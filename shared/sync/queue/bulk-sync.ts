@@ -6,6 +6,8 @@ import { AppError, forbidden, notFound } from '../../errors.ts';
 import type { Sql } from '../../db/connection.ts';
 import type { FirmMembership } from '../../db/firms.ts';
 import { enqueueBulkSync, readBatchProgress } from '../../db/sync-jobs.ts';
+import { recordRefusedRun } from '../../db/sync-runs.ts';
+import { notConnected } from '../connection/refresh-token.ts';
 
 /** A request names at most this many matters; `{ all: true }` has no such limit. */
 export const MAX_BULK_MATTER_IDS = 500;
@@ -23,25 +25,34 @@ export const SyncRequestBody = z.union([
 export type SyncRequestBody = z.infer<typeof SyncRequestBody>;
 
 export async function startBulkSync(
-  deps: { sql: Sql },
+  deps: { sql: Sql; assertConfigured?(): void },
   firm: FirmMembership,
   userId: string,
   body: { matterIds: string[] } | { all: true },
 ): Promise<{ batchId: string | null; queued: number; alreadyQueued: number }> {
-  if ('all' in body && firm.role !== 'admin') throw forbidden('Only a firm admin can sync every matter');
-  if ('matterIds' in body && firm.role !== 'admin' && new Set(body.matterIds).size > MAX_MEMBER_BULK_MATTER_IDS) {
-    throw forbidden(`Only a firm admin can sync more than ${MAX_MEMBER_BULK_MATTER_IDS} matters at once`);
+  const matterIds = 'all' in body ? 'all' : [...new Set(body.matterIds)];
+  // A bulk refused as a whole is one history row (no matter: the request, not any one matter, was refused).
+  const refuse = async (error: AppError): Promise<never> => {
+    const detail = matterIds === 'all' ? 'all matters' : `${matterIds.length} matters`;
+    await recordRefusedRun(deps.sql, { firmId: firm.firmId, matterId: null, jobId: null, trigger: 'bulk' }, error, detail);
+    throw error;
+  };
+  if (matterIds === 'all' && firm.role !== 'admin') return refuse(forbidden('Only a firm admin can sync every matter'));
+  if (matterIds !== 'all' && firm.role !== 'admin' && matterIds.length > MAX_MEMBER_BULK_MATTER_IDS) {
+    return refuse(forbidden(`Only a firm admin can sync more than ${MAX_MEMBER_BULK_MATTER_IDS} matters at once`));
   }
+  try {
+    deps.assertConfigured?.();
+  } catch (err) {
+    if (err instanceof AppError) return refuse(err);
+    throw err;
+  }
+  // Re-authorisation needed is no refusal: the jobs are queued and wait (parked) for the reconnect.
   const [connection] = await deps.sql<{ status: string }[]>`select status from public.smokeball_connections where firm_id = ${firm.firmId}`;
-  if (!connection || connection.status === 'disconnected') throw new AppError({ code: 'not_connected', status: 409, message: 'Smokeball is not connected for this firm; an admin must connect it first' });
+  if (!connection || connection.status === 'disconnected') return refuse(notConnected());
   const batchId = crypto.randomUUID();
-  const result = await enqueueBulkSync(deps.sql, {
-    firmId: firm.firmId,
-    batchId,
-    requestedBy: userId,
-    matterIds: 'all' in body ? 'all' : [...new Set(body.matterIds)],
-  });
-  if (result.unknown.length > 0 && result.queued + result.alreadyQueued === 0) throw notFound('None of these matters was found');
+  const result = await enqueueBulkSync(deps.sql, { firmId: firm.firmId, batchId, requestedBy: userId, matterIds });
+  if (result.unknown.length > 0 && result.queued + result.alreadyQueued === 0) return refuse(notFound('None of these matters was found'));
   // Nothing new to queue (no matters, or all already queued): no batch to follow.
   return { batchId: result.queued > 0 ? batchId : null, queued: result.queued, alreadyQueued: result.alreadyQueued };
 }

@@ -34,13 +34,13 @@ export default defineFunction(
         return { body: await readBulkSync(runtime, firm.firmId, query.batchId) };
       }
       const body = parseWith(SyncRequestBody, await readJsonBody(req), 'invalid_body');
-      runtime.smokeball.assertConfigured();
+      // Refusals (not configured, not connected, …) are decided in shared/, which records each in the history.
       if ('matterId' in body) {
         const deps = { ...syncMatterDeps(runtime, log.info), leaseMs: runtime.config.syncLeaseSeconds * 1000, keepAlive: keepInstanceAlive };
         const input = { firmId: firm.firmId, matterId: body.matterId, requestedBy: user.userId };
         return await syncMatterWithin(deps, input, runtime.config.syncMatterAnswerWithinMs);
       }
-      return { status: 202, body: await startBulkSync(runtime, firm, user.userId, body) };
+      return { status: 202, body: await startBulkSync({ sql: runtime.sql, assertConfigured: runtime.smokeball.assertConfigured }, firm, user.userId, body) };
     },
   },
   runtime,

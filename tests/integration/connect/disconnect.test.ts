@@ -9,6 +9,7 @@ import { approveAt, completeConnect, followCallback, handleFrom, sim, simAccount
 import { connectAsSuperuser, createClient, createDocument, createFirm, createMatter, createMember, createUser, type Sql } from '../../helpers/db.ts';
 import { findSecretsInLog, readFunctionLog, SecretCollector, waitForRequestLogged } from '../../helpers/logs.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
+import { helpFor } from '../../../shared/error-help.ts';
 
 let sql: Sql;
 const seen = new SecretCollector();
@@ -78,7 +79,7 @@ describe('who may disconnect', () => {
     const member = await createMember(sql, firm.id, 'member');
     const { status, body } = await disconnect(await signToken({ sub: member.id }));
     expect(status).toBe(403);
-    expect(body.error).toEqual({ code: 'forbidden', message: expect.any(String) });
+    expect(body.error).toEqual({ code: 'forbidden', message: expect.any(String), help: helpFor('forbidden') });
     expect(await sql`select 1 from private.smokeball_credentials where firm_id = ${firm.id}`).toHaveLength(1);
   });
 

@@ -7,6 +7,8 @@ import { codeVerifierContext } from '../../../shared/sync/connection/start-conne
 import { stackKeys, stackSealer, startConnect, startConnectUrl, startUnconfiguredFunction } from '../../helpers/connect.ts';
 import { connectAsSuperuser, createFirm, createMember, createUser, type Sql } from '../../helpers/db.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
+import { helpFor } from '../../../shared/error-help.ts';
+import type { ErrorCode } from '../../../shared/errors.ts';
 
 let sql: Sql;
 beforeAll(() => {
@@ -20,14 +22,14 @@ async function adminOfNewFirm(jurisdiction = 'IL') {
   return { firm, admin, token: await signToken({ sub: admin.id, email: admin.email }) };
 }
 
-async function expectError(res: Response, status: number, code: string) {
+async function expectError(res: Response, status: number, code: ErrorCode) {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   const body = await res.json();
-  // `{ error: { code, message } }`, plus the request id when the function (not the gateway) answered.
-  expect(body.error).toEqual({ code, message: expect.any(String) });
+  // `{ error: { code, message, help } }`, plus the request id when the function (not the gateway) answered.
+  expect(body.error).toEqual({ code, message: expect.any(String), help: helpFor(code) });
   expect(Object.keys(body).filter((k) => k !== 'requestId')).toEqual(['error']);
-  return body as { error: { code: string; message: string } };
+  return body as { error: { code: string; message: string; help: string } };
 }
 
 describe('oauth-start: who may connect', () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DENO_EDGE, EDGE_DENO_VERSION } from '../../../dev/deno-binaries.ts';
 import { startFunction } from '../../helpers/auth.ts';
 import { signToken } from '../../helpers/stack.ts';
+import { helpFor } from '../../../shared/error-help.ts';
 
 let fn: Awaited<ReturnType<typeof startFunction>>;
 
@@ -23,7 +24,7 @@ test(`the binary is Deno ${EDGE_DENO_VERSION}`, () => {
 test(`on Deno ${EDGE_DENO_VERSION} a user-auth function answers 401 invalid_jwt without a token`, async () => {
   const res = await fetch(fn.url);
   expect(res.status).toBe(401);
-  expect((await res.json()).error).toEqual({ code: 'invalid_jwt', message: 'Missing bearer token' });
+  expect((await res.json()).error).toEqual({ code: 'invalid_jwt', message: 'Missing bearer token', help: helpFor('invalid_jwt') });
 });
 
 test(`on Deno ${EDGE_DENO_VERSION} a user-auth function answers 200 to a valid ES256 token`, async () => {

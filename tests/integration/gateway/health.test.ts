@@ -3,6 +3,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, inject, test } from 'vitest';
 import { signLegacyToken, signStackToken, unsecuredToken } from '../../helpers/auth.ts';
 import { callFunction, signToken, supabaseAs } from '../../helpers/stack.ts';
+import { helpFor } from '../../../shared/error-help.ts';
 
 const user = { sub: randomUUID(), email: 'health@example.test' };
 
@@ -24,7 +25,7 @@ describe('health', () => {
     const res = await callFunction('health');
     expect(res.status).toBe(401);
     const body = await res.json();
-    expect(body).toEqual({ error: { code: 'invalid_jwt', message: 'Missing bearer token' }, requestId: expect.any(String) });
+    expect(body).toEqual({ error: { code: 'invalid_jwt', message: 'Missing bearer token', help: helpFor('invalid_jwt') }, requestId: expect.any(String) });
     // The request id is the function's: the gateway's own errors carry none.
     expect(res.headers.get('x-request-id')).toBe(body.requestId);
   });
@@ -67,7 +68,7 @@ describe('health', () => {
   test('a wrong method gets 405 with a JSON error', async () => {
     const res = await callFunction('health', { method: 'POST', token: await signToken(user), body: '{}' });
     expect(res.status).toBe(405);
-    expect((await res.json()).error).toEqual({ code: 'method_not_allowed', message: 'Use GET' });
+    expect((await res.json()).error).toEqual({ code: 'method_not_allowed', message: 'Use GET', help: helpFor('method_not_allowed') });
   });
 });
 

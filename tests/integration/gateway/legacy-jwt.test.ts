@@ -9,6 +9,7 @@ import type { FunctionProcess } from '../../../dev/gateway/function-process.ts';
 import { startGateway } from '../../../dev/gateway/server.ts';
 import { freePort } from '../../../dev/net.ts';
 import { signLegacyToken, signStackToken, startFunction } from '../../helpers/auth.ts';
+import { helpFor } from '../../../shared/error-help.ts';
 
 const legacySecret = randomBytes(32).toString('base64url');
 const user = { sub: randomUUID(), email: 'legacy@example.test' };
@@ -79,7 +80,7 @@ describe('a project on the legacy JWT secret', () => {
   test('no token gets 401 invalid_jwt', async () => {
     const res = await health();
     expect(res.status).toBe(401);
-    expect((await res.json()).error).toEqual({ code: 'invalid_jwt', message: 'Missing bearer token' });
+    expect((await res.json()).error).toEqual({ code: 'invalid_jwt', message: 'Missing bearer token', help: helpFor('invalid_jwt') });
   });
 
   test("the Auth server stand-in answers GET /auth/v1/user in Supabase Auth's shape", async () => {

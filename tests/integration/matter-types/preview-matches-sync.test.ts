@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectAsSuperuser, createClient, createMatter, createMember, type Sql } from '../../helpers/db.ts';
 import { accountRequests, bookmark, createConnectedFirm, isWrite, requestSync, settledSimAccount } from '../../helpers/sync.ts';
 import { catalogType, getMatterTypes, saveMappingAs } from './helpers.ts';
+import { helpFor } from '../../../shared/error-help.ts';
 
 type Entry = { caseType: string; how: string; matterType: { id: string; name: string; category: string } | null; reason: string };
 
@@ -59,7 +60,7 @@ describe('preview vs sync-matter', () => {
       const sync = await requestSync(firm.memberToken, matterOf.get(entry.caseType)!);
       const body = await sync.json();
       expect(sync.status, entry.caseType).toBe(422);
-      expect(body.error).toEqual({ code: 'matter_type_unmapped', message: entry.reason });
+      expect(body.error).toEqual({ code: 'matter_type_unmapped', message: entry.reason, help: helpFor('matter_type_unmapped') });
     }
     expect((await accountRequests(firm.accountId, since)).filter(isWrite)).toEqual([]);
 

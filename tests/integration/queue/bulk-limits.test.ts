@@ -2,6 +2,7 @@
 // at most 50 matters; more is an admin's call (as `{ all: true }` is). The firm's connection waits for
 // re-authorisation here, so the queued jobs stay parked and spend none of the shared limit.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { helpFor } from '../../../shared/error-help.ts';
 import { MAX_MEMBER_BULK_MATTER_IDS } from '../../../shared/sync/queue/bulk-sync.ts';
 import { connectAsSuperuser, createClient, newId, type Sql } from '../../helpers/db.ts';
 import { callFunction } from '../../helpers/stack.ts';
@@ -33,7 +34,7 @@ describe('bulk sync limits', () => {
     expect(MAX_MEMBER_BULK_MATTER_IDS).toBe(50);
     const tooMany = await postSync(firm.memberToken, { matterIds });
     expect(tooMany.status).toBe(403);
-    expect(tooMany.body.error).toEqual({ code: 'forbidden', message: expect.stringContaining('50') });
+    expect(tooMany.body.error).toEqual({ code: 'forbidden', message: expect.stringContaining('50'), help: helpFor('forbidden') });
     expect(await sql`select 1 from public.sync_jobs where firm_id = ${firm.id}`).toHaveLength(0);
 
     // Duplicates do not count twice.

@@ -3,6 +3,7 @@
 // nothing is sent, and a grant revoked in Smokeball turns into smokeball_reauth_required on the first call.
 // Faults are rules scoped to this file's own simulator accounts and removed afterwards.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { helpFor } from '../../../shared/error-help.ts';
 import { connectAsSuperuser, createClient, createFirm, createMatter, createMember, type Sql } from '../../helpers/db.ts';
 import { signToken } from '../../helpers/stack.ts';
 import {
@@ -56,15 +57,18 @@ describe('sync-matter failures', () => {
     expect(account.contacts).toHaveLength(1);
   });
 
-  test('a firm that never connected Smokeball gets 409 not_connected and no sync history row', async () => {
+  test('a firm that never connected Smokeball gets 409 not_connected, and the refusal is in the sync history', async () => {
     const firm = await createFirm(sql);
     const member = await createMember(sql, firm.id, 'member');
     const token = await signToken({ sub: member.id, email: member.email });
     const matter = await newMatter(firm);
     const res = await requestSync(token, matter.id);
     expect(res.status).toBe(409);
-    expect((await res.json()).error).toEqual({ code: 'not_connected', message: expect.stringContaining('not connected') });
-    expect(await sql`select id from public.sync_runs where matter_id = ${matter.id}`).toEqual([]);
+    const { error } = await res.json();
+    expect(error).toEqual({ code: 'not_connected', message: expect.stringContaining('not connected'), help: helpFor('not_connected') });
+    expect(await sql`select status, error_code, error_message, help, api_calls from public.sync_runs where matter_id = ${matter.id}`).toEqual([
+      { status: 'failed', error_code: 'not_connected', error_message: error.message, help: helpFor('not_connected'), api_calls: 0 },
+    ]);
   });
 
   test('a connection marked needs_reauth gets 409 smokeball_reauth_required and sends nothing to Smokeball', async () => {
@@ -74,7 +78,11 @@ describe('sync-matter failures', () => {
     const since = await bookmark(firm.accountId);
     const res = await requestSync(firm.memberToken, matter.id);
     expect(res.status).toBe(409);
-    expect((await res.json()).error).toEqual({ code: 'smokeball_reauth_required', message: expect.stringContaining('connect Smokeball again') });
+    expect((await res.json()).error).toEqual({
+      code: 'smokeball_reauth_required',
+      message: expect.stringContaining('connect Smokeball again'),
+      help: helpFor('smokeball_reauth_required'),
+    });
     expect(await accountRequests(firm.accountId, since)).toEqual([]);
   });
 
@@ -90,8 +98,8 @@ describe('sync-matter failures', () => {
     expect((await accountRequests(firm.accountId, since)).filter(isWrite)).toEqual([]);
     const [connection] = await sql`select status from public.smokeball_connections where firm_id = ${firm.id}`;
     expect(connection.status).toBe('needs_reauth');
-    const [run] = await sql`select status, error_code, error_message, api_calls from public.sync_runs where matter_id = ${matter.id}`;
-    expect(run).toMatchObject({ status: 'failed', error_code: 'smokeball_reauth_required', error_message: error.message });
+    const [run] = await sql`select status, error_code, error_message, help, api_calls from public.sync_runs where matter_id = ${matter.id}`;
+    expect(run).toMatchObject({ status: 'failed', error_code: 'smokeball_reauth_required', error_message: error.message, help: helpFor('smokeball_reauth_required') });
     expect(run.api_calls).toBeGreaterThan(0);
   });
 });

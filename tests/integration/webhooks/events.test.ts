@@ -2,6 +2,7 @@
 // echoes of our own requests are recognised by RequestId and cost no re-fetch; `noop` and unknown event
 // types are acknowledged and ignored.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { helpFor } from '../../../shared/error-help.ts';
 import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
 import { runsOfMatter } from '../../helpers/queue.ts';
 import { accountRequests, bookmark, createConnectedFirm, requestSync, settledSimAccount, sim, withFault, type ConnectedFirm } from '../../helpers/sync.ts';
@@ -29,10 +30,10 @@ describe('error events', () => {
       return (await res.json()) as { runId: string; matter: { id: string } };
     });
     const run = await waitFor(async () => {
-      const [r] = await sql`select status, error_code, error_message, request_ids from public.sync_runs where id = ${first.runId}`;
+      const [r] = await sql`select status, error_code, error_message, help, request_ids from public.sync_runs where id = ${first.runId}`;
       return r.status === 'failed' && r;
     }, { what: 'the error event to fail the run' });
-    expect(run).toMatchObject({ status: 'failed', error_code: 'smokeball_async_error', error_message: expect.stringContaining(message) });
+    expect(run).toMatchObject({ status: 'failed', error_code: 'smokeball_async_error', error_message: expect.stringContaining(message), help: helpFor('smokeball_async_error') });
     // The run is failed first, then the event is marked done (two statements): wait for the latter.
     const errorEvent = await waitFor(async () => {
       const [e] = await sql`select status, error_code from public.webhook_events where firm_id = ${firm.id} and event_type = 'error' and request_id = any(${run.request_ids})`;

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, test, vi, type MockInstance } 
 import { AppError } from '../../../shared/errors.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import type { Runtime } from '../../../shared/runtime.ts';
+import { helpFor } from '../../../shared/error-help.ts';
 
 const runtime = () => ({}) as Runtime;
 const URL_ = 'http://127.0.0.1/functions/v1/probe';
@@ -56,7 +57,7 @@ describe('defineFunction(): method and CORS', () => {
     const handle = vi.fn(async () => ({ body: {} }));
     const res = await probe(handle)(new Request(URL_, { method: 'GET', headers: { 'x-request-id': 'req-abcdefgh' } }));
     expect(res.status).toBe(405);
-    expect(await res.json()).toEqual({ error: { code: 'method_not_allowed', message: 'Use POST' }, requestId: 'req-abcdefgh' });
+    expect(await res.json()).toEqual({ error: { code: 'method_not_allowed', message: 'Use POST', help: helpFor('method_not_allowed') }, requestId: 'req-abcdefgh' });
     expect(handle).not.toHaveBeenCalled();
   });
 

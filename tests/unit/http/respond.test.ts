@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { AppError, forbidden } from '../../../shared/errors.ts';
 import { errorResponse, jsonResponse } from '../../../shared/http/respond.ts';
 import { SmokeballHttpError } from '../../../shared/smokeball/errors.ts';
+import { helpFor } from '../../../shared/error-help.ts';
 
 describe('jsonResponse()', () => {
   test('writes the status, the JSON body and a JSON content type; extra headers are added', async () => {
@@ -20,7 +21,7 @@ describe('errorResponse()', () => {
     expect(res.headers.get('x-request-id')).toBe('req-12345678');
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await res.json()).toEqual({
-      error: { code: 'forbidden', message: 'Only a firm admin can do this' },
+      error: { code: 'forbidden', message: 'Only a firm admin can do this', help: helpFor('forbidden') },
       requestId: 'req-12345678',
     });
   });
@@ -28,14 +29,14 @@ describe('errorResponse()', () => {
   test('a subclass of AppError (a Smokeball failure) answers as itself', async () => {
     const res = errorResponse(new SmokeballHttpError(503, undefined, { endpoint: 'POST /matters' }), 'r1');
     expect(res.status).toBe(503);
-    expect((await res.json()).error.code).toBe('smokeball_unavailable');
+    expect((await res.json()).error).toMatchObject({ code: 'smokeball_unavailable', help: helpFor('smokeball_unavailable') });
   });
 
   test('the cause of an AppError is never returned', async () => {
     const err = new AppError({ code: 'token_exchange_failed', status: 502, message: 'Smokeball refused the sign-in', cause: new Error('refresh_token=abc123') });
     const text = await errorResponse(err, 'r1').text();
     expect(text).not.toContain('abc123');
-    expect(JSON.parse(text)).toEqual({ error: { code: 'token_exchange_failed', message: 'Smokeball refused the sign-in' }, requestId: 'r1' });
+    expect(JSON.parse(text)).toEqual({ error: { code: 'token_exchange_failed', message: 'Smokeball refused the sign-in', help: helpFor('token_exchange_failed') }, requestId: 'r1' });
   });
 
   test.each([
@@ -48,7 +49,7 @@ describe('errorResponse()', () => {
     const res = errorResponse(thrown, 'r1');
     expect(res.status).toBe(500);
     const text = await res.text();
-    expect(JSON.parse(text)).toEqual({ error: { code: 'internal_error', message: 'Something went wrong on our side' }, requestId: 'r1' });
+    expect(JSON.parse(text)).toEqual({ error: { code: 'internal_error', message: 'Something went wrong on our side', help: helpFor('internal_error') }, requestId: 'r1' });
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('ECONNREFUSED');
   });
