@@ -45,6 +45,7 @@ export const errorHelp = {
   webhook_unverified: 'The webhook delivery\'s signature did not verify; nothing was applied. If Smokeball\'s deliveries keep failing, an admin re-registers the webhooks.',
   smokeball_async_error: 'Smokeball accepted a write and then reported that it failed (an `error` webhook); the run\'s message says which. Fix the data it names, then sync again.',
   // sync domain
+  jurisdiction_ambiguous: "The firm's jurisdiction WA is both Washington (US) and Western Australia; an admin sets the firm's Smokeball jurisdiction to US-WA or AU-WA (firms.smokeball_jurisdiction), or connects Smokeball choosing its region, then syncs again.",
   matter_type_unmapped: `The matter's case type has no Smokeball matter type; an admin adds a mapping for that case type (named in the run's message and steps) in ${SETTINGS} → Case type mappings, then syncs again.`,
   document_unavailable: 'An approved document could not be read from CaseHug\'s storage (moved or deleted); check the document, then sync again.',
   document_size_unknown: 'The storage did not say how large a document is, so it was not sent; re-upload the document, then sync again.',
