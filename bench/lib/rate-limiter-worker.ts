@@ -1,4 +1,4 @@
-// One OS process of the shared-rate-limiter run (issue 5): its own postgres.js pool, its own Postgres GCRA
+// One OS process of the shared-rate-limiter run: its own postgres.js pool, its own Postgres GCRA
 // limiter and its own typed Smokeball client, exactly as one Edge Function instance would have. Protocol
 // on stdin/stdout, one JSON object per line: the parent sends the input, the worker answers `ready` once
 // its modules are loaded and its pool is connected, the parent sends `go` to every worker at once, the

@@ -1,4 +1,4 @@
-// The shared-rate-limiter run of issue 5, used by the integration test
+// The shared-rate-limiter run, used by the integration test
 // (tests/integration/smokeball/rate-limiter-processes.test.ts) and the benchmark
 // (bench/scenarios/rate-limiter.ts): a dedicated simulator throttling at 5 rps / burst 5, one account
 // seeded with a few contacts and matters, then N real OS processes (rate-limiter-worker.ts), each with its
@@ -20,9 +20,9 @@ import type { ApiCallRecord } from '../../shared/smokeball/request.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORKER_SCRIPT = fileURLToPath(new URL('./rate-limiter-worker.ts', import.meta.url));
 
-/** Smokeball's documented limit (reference §6), which the run is about. */
+/** Smokeball's documented limit (docs/smokeball.md §6), which the run is about. */
 export const SMOKEBALL_LIMIT = { rps: 5, burst: 5 } as const;
-/** Issue 5's latency for the run: enough to overlap requests, small enough that pacing dominates. */
+/** The simulator's latency for the run: enough to overlap requests, small enough that pacing dominates. */
 export const RUN_LATENCY_MS = { min: 30, max: 80 } as const;
 /** A worker's pool: an Edge Function instance's size (shared/db/connection.ts POOL_SIZE). */
 const WORKER_POOL_SIZE = 5;

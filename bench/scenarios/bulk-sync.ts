@@ -1,4 +1,4 @@
-// Benchmark scenario "bulk-sync" (issue 10 §1): firms × matters × documents, connected through the real
+// Benchmark scenario "bulk-sync": firms × matters × documents, connected through the real
 // connect flow, synced in bulk (`POST sync-matter { all: true }` per firm, as an admin) by 4 concurrent
 // `sync-worker` invocations looping until every batch reports remaining 0. No pump runs meanwhile, so the
 // only workers are ours. Figures come from the simulator's request log, restricted to the scenario's

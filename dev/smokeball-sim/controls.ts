@@ -1,5 +1,5 @@
-// Test controls under `/__sim/` (issue 3): JSON, no auth, never part of the API's own shape. Errors use
-// the project's `{ "error": { "code", "message" } }` (STYLE §4), not Smokeball's shapes.
+// Test controls under `/__sim/`: JSON, no auth, never part of the API's own shape. Errors use
+// the project's `{ "error": { "code", "message" } }`, not Smokeball's shapes.
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { json, readSmallBody, type Reply } from './http.ts';

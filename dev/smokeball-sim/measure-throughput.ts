@@ -1,5 +1,5 @@
 // Measures how many API requests per second the simulator serves on loopback with the rate limit off
-// (issue 3 acceptance: at least 500/s on a 2-core machine). The simulator runs in its own process, as in
+// (the aim: at least 500/s on a 2-core machine). The simulator runs in its own process, as in
 // a benchmark, so the load generator does not share its event loop.
 //   npx tsx dev/smokeball-sim/measure-throughput.ts [--seconds 5] [--concurrency 32]
 import { spawn } from 'node:child_process';

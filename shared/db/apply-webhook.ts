@@ -1,4 +1,4 @@
-// Applying Smokeball's state to linked CaseHug rows, only if newer (STYLE §6: the guard is the WHERE of
+// Applying Smokeball's state to linked CaseHug rows, only if newer (the guard is the WHERE of
 // the write itself, comparing Smokeball's own versions — never our clock against theirs).
 import type { Sql } from './connection.ts';
 

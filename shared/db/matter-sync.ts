@@ -1,4 +1,4 @@
-// The SQL of a matter sync (DESIGN §5): the matter with its client, firm and connection, the per-matter
+// The SQL of a matter sync (docs/architecture.md §5): the matter with its client, firm and connection, the per-matter
 // lease, the create-started marks and the link ids. Every statement is filtered by the verified firm.
 import type { Sql } from './connection.ts';
 

@@ -30,7 +30,7 @@ export const rateLimitedLocally = () =>
 export function createPostgresRateLimiter(
   sql: Sql,
   limit: RateLimit & {
-    /** Injected so tests and callers control time (STYLE §2); e.g. `(ms) => new Promise((r) => setTimeout(r, ms))`. */
+    /** Injected so tests and callers control time; e.g. `(ms) => new Promise((r) => setTimeout(r, ms))`. */
     sleep(ms: number): Promise<void>;
     now?(): number;
     /** Defaults to MAX_SLOT_WAIT_MS. */

@@ -1,4 +1,4 @@
-// public.sync_runs: the sync history, one row per attempt (DESIGN §4).
+// public.sync_runs: the sync history, one row per attempt (docs/architecture.md §4).
 import type { Sql, Tx } from './connection.ts';
 
 export type RunTrigger = 'manual' | 'auto' | 'bulk' | 'webhook';

@@ -1,4 +1,4 @@
-// Structured JSON log lines with a request id (STYLE §9). Fields are named primitives only; keys that
+// Structured JSON log lines with a request id. Fields are named primitives only; keys that
 // could carry a secret are refused at the type level and dropped at run time, so a token, code, key or
 // body can never reach the log by accident.
 export type LogValue = string | number | boolean | null | undefined | string[] | number[];

@@ -1,4 +1,4 @@
-// The one writer of responses: JSON bodies and `{ "error": { "code", "message" } }` (STYLE §4).
+// The one writer of responses: JSON bodies and `{ "error": { "code", "message" } }`.
 import { AppError } from '../errors.ts';
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {

@@ -1,6 +1,6 @@
 // The typed Smokeball client: the operations the features need, grouped by resource. Every call goes
 // through request.ts (rate limit, RequestId, retry, validation) and returns `{ data, requestId }`; list
-// calls return async iterators or `{ data, requestIds }`. Paths and bodies follow reference §2–§5.
+// calls return async iterators or `{ data, requestIds }`. Paths and bodies follow docs/smokeball.md §2–§5.
 import { z } from 'zod';
 import { createMatterTypeCache, type MatterTypeCache } from './matter-type-cache.ts';
 import { collectPages, iterateItems, iteratePages, pageParams } from './pagination.ts';
@@ -58,7 +58,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
 
   const contacts = {
     /**
-     * Contacts whose email equals `email` (case-insensitive; reference §2 "Search by email"). One page of up
+     * Contacts whose email equals `email` (case-insensitive; docs/smokeball.md §2 "Search by email"). One page of up
      * to 500: an email is shared by a handful of contacts at most. The caller picks the match.
      */
     searchByEmail(email: string): Promise<SmokeballResult<Contact[]>> {
@@ -98,7 +98,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
 
     /**
      * Read-modify-write: GET the contact, merge `changes` into its person, PUT the whole contact back.
-     * Whether PUT replaces or merges is UNCONFIRMED, and a sibling resource's PUT replaces (reference §2
+     * Whether PUT replaces or merges is UNCONFIRMED, and a sibling resource's PUT replaces (docs/smokeball.md §2
      * "Update"), so fields we do not model are sent back as read. Returns the PUT's RequestId.
      */
     async updatePerson(id: string, changes: PersonInput, options: ReadOptions = {}): Promise<SmokeballResult<CreatedLink>> {
@@ -169,7 +169,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
       return matterTypeCache.getOrLoad(key, async () => (await matterTypes.list(key.location)).data);
     },
 
-    /** Lead types (`Type=1`, reference §3 "Leads") of one location, deleted ones excluded. A matter cannot
+    /** Lead types (`Type=1`, docs/smokeball.md §3 "Leads") of one location, deleted ones excluded. A matter cannot
      * be created with one; they are listed for pickers only. */
     listLeadTypes(location: string): Promise<{ data: MatterTypeInfo[]; requestIds: string[] }> {
       return listTypes(location, '1');
@@ -187,7 +187,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
   };
 
   const files = {
-    /** Step 1 of an upload (reference §4): the file record; answers where to PUT the bytes. */
+    /** Step 1 of an upload (docs/smokeball.md §4): the file record; answers where to PUT the bytes. */
     create(matterId: string, input: FileCreateInput, options: CreateOptions = {}): Promise<SmokeballResult<UploadFileInfo>> {
       return request({
         method: 'POST',
@@ -214,7 +214,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
       );
     },
 
-    /** A fresh upload URL for an existing file (reference §4: `GET …/files/{fileId}/upload`). */
+    /** A fresh upload URL for an existing file (docs/smokeball.md §4: `GET …/files/{fileId}/upload`). */
     uploadInfo(matterId: string, fileId: string): Promise<SmokeballResult<UploadFileInfo>> {
       return request({ method: 'GET', route: '/matters/{id}/documents/files/{id}/upload', ids: [matterId, fileId], schema: UploadFileInfo });
     },
@@ -250,7 +250,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
       );
     },
 
-    /** `POST /webhooks` (200 with the subscription). List first: one subscription per firm (reference §5). */
+    /** `POST /webhooks` (200 with the subscription). List first: one subscription per firm (docs/smokeball.md §5). */
     create(input: WebhookCreateInput, options: CreateOptions = {}): Promise<SmokeballResult<WebhookSubscription>> {
       return request({ method: 'POST', route: '/webhooks', json: input, schema: WebhookSubscription, idempotent: options.retryUnsafe ?? false });
     },

@@ -1,7 +1,7 @@
 // A firm's Smokeball client for the features that read from Smokeball on a member's request (matter
 // types, the matters list), and the account the matter-type cache keys it by. The connection is read
 // first so a firm that cannot reach Smokeball gets a clear 409 (not_connected,
-// smokeball_reauth_required) before any call is made, as sync-matter does (DESIGN §5 "Tokens").
+// smokeball_reauth_required) before any call is made, as sync-matter does (docs/architecture.md §5 "Tokens").
 import type { Sql } from '../db/connection.ts';
 import { readConnectionStatus } from '../db/connections.ts';
 import type { SmokeballClient } from '../smokeball/client.ts';

@@ -1,4 +1,4 @@
-// smokeball-matters (issue 9): "pull a list of existing Smokeball matters to check what's already
+// smokeball-matters: "pull a list of existing Smokeball matters to check what's already
 // linked" — one page of the firm's Smokeball matters, each marked with the CaseHug matter it is linked to.
 import type { Sql } from '../db/connection.ts';
 import type { SmokeballClient } from '../smokeball/client.ts';

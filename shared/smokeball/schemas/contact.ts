@@ -1,5 +1,5 @@
-// Contacts (reference §2). Objects are loose: a contact is updated by read-modify-write PUT (PUT may be a
-// full replace, reference §2 "Update"), so fields this client does not model must survive the round trip.
+// Contacts (docs/smokeball.md §2). Objects are loose: a contact is updated by read-modify-write PUT (PUT may be a
+// full replace, docs/smokeball.md §2 "Update"), so fields this client does not model must survive the round trip.
 import { z } from 'zod';
 import { DotNetTicks, OptionalText } from './common.ts';
 
@@ -34,7 +34,7 @@ export const Person = z.looseObject({
   lastName: OptionalText,
   nameSuffix: OptionalText,
   customName: OptionalText,
-  // A flat string, not an array (reference §2).
+  // A flat string, not an array (docs/smokeball.md §2).
   email: OptionalText,
   phone: Phone.nullish(),
   phone2: Phone.nullish(),
@@ -52,7 +52,7 @@ export const Company = z.looseObject({
 });
 export type Company = z.infer<typeof Company>;
 
-/** `GET /contacts/{id}` and each item of `GET /contacts` (reference §2 "Get"). */
+/** `GET /contacts/{id}` and each item of `GET /contacts` (docs/smokeball.md §2 "Get"). */
 export const Contact = z.looseObject({
   id: z.string().min(1),
   href: OptionalText,
@@ -65,7 +65,7 @@ export const Contact = z.looseObject({
 });
 export type Contact = z.infer<typeof Contact>;
 
-/** What this project writes for a person (`POST /contacts`, reference §2 "Create a person"). */
+/** What this project writes for a person (`POST /contacts`, docs/smokeball.md §2 "Create a person"). */
 export const PersonInput = z.object({
   firstName: z.string().optional(),
   lastName: z.string().optional(),

@@ -1,4 +1,4 @@
-// The 30 built-in CaseHug case types and the Smokeball matter type each maps to (DESIGN §6), as data.
+// The 30 built-in CaseHug case types and the Smokeball matter type each maps to (docs/architecture.md §6), as data.
 //
 // `matterTypeName` is the name in Smokeball's catalog; `practiceArea` is its Smokeball category, used to
 // find the area's general type when a jurisdiction lacks the type. `aliases` are other names the same
@@ -78,7 +78,7 @@ export const BUILT_IN_CASE_TYPES: readonly BuiltInCaseType[] = [
     caseType: 'auto_accident',
     practiceArea: 'Personal Injury',
     matterTypeName: 'Motor Vehicle Accident',
-    // "Auto Accident" is DESIGN §6's own example.
+    // "Auto Accident" is docs/architecture.md §6's own example.
     aliases: ['Auto Accident', 'Car Accident', 'Motor Vehicle Collision'],
   },
   {

@@ -1,5 +1,5 @@
 // A practice area's general type: where a case type goes when the jurisdiction has neither its built-in
-// matter type nor an alias of it (DESIGN §5). DESIGN §6: "the area's type named 'General' (e.g. 'Family
+// matter type nor an alias of it (docs/architecture.md §5). docs/architecture.md §6: "the area's type named 'General' (e.g. 'Family
 // Law - General' or 'General Family Law')" — Smokeball's state catalogs use both styles.
 import type { MatterTypeInfo } from '../../smokeball/schemas/matter-type.ts';
 import { pickPreferred } from './match-name.ts';

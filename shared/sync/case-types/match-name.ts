@@ -1,4 +1,4 @@
-// Finding a matter type by name among one jurisdiction's matter types (DESIGN §5: "matched by name").
+// Finding a matter type by name among one jurisdiction's matter types (docs/architecture.md §5: "matched by name").
 import type { MatterTypeInfo } from '../../smokeball/schemas/matter-type.ts';
 import { normalizeMatterTypeName } from './normalize.ts';
 

@@ -1,4 +1,4 @@
-// Matter type names as firms and Smokeball's per-state catalogs spell them. DESIGN §6: matching ignores
+// Matter type names as firms and Smokeball's per-state catalogs spell them. docs/architecture.md §6: matching ignores
 // case, punctuation, `&` vs `and` and extra spaces, so "Workers' Compensation", "WORKERS COMPENSATION"
 // and "Motor-Vehicle Accident" find "Workers Compensation" and "Motor Vehicle Accident".
 

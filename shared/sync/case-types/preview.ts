@@ -1,5 +1,5 @@
 // What every case type of a firm would map to right now: the 30 built-ins plus each case type the firm
-// has a custom mapping for. Issue 11 serves this so an admin sees gaps before a sync fails on them.
+// has a custom mapping for. The mappings preview serves this so an admin sees gaps before a sync fails on them.
 import { z } from 'zod';
 import { BUILT_IN_CASE_TYPES } from './catalog.ts';
 import { Resolution, resolveMatterType, type ResolveContext } from './resolve.ts';

@@ -1,7 +1,7 @@
-// Which Smokeball matter type a CaseHug matter gets (DESIGN §5 "Sync a matter"): the firm's override, else
+// Which Smokeball matter type a CaseHug matter gets (docs/architecture.md §5 "Sync a matter"): the firm's override, else
 // the built-in type by name, else one of its aliases, else the practice area's general type, else none.
-// A decision returned as a value with its reason (STYLE §4); the sync turns `unmapped` into a 422 with
-// unmappedError(), and issue 11's preview shows the same values.
+// A decision returned as a value with its reason; the sync turns `unmapped` into a 422 with
+// unmappedError(), and the mappings preview shows the same values.
 import { z } from 'zod';
 import { type CaseTypeOverride } from '../../db/case-type-mappings.ts';
 import { MatterTypeInfo } from '../../smokeball/schemas/matter-type.ts';
@@ -51,7 +51,7 @@ const sameLocation = (a: string | null | undefined, b: string) => (a ?? '').trim
 
 /**
  * Usable for a matter in `jurisdiction`: a matter type (`type` 0; 1 is a lead type, which a matter cannot
- * be created with, reference §3 "Leads"), of that location, not deleted.
+ * be created with, docs/smokeball.md §3 "Leads"), of that location, not deleted.
  */
 const isUsableIn = (jurisdiction: string) => (type: MatterTypeInfo) =>
   type.type === 0 && !type.isDeleted && sameLocation(type.location, jurisdiction);

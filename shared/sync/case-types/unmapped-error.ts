@@ -1,4 +1,4 @@
-// The failure a sync ends with when a case type has no matter type (DESIGN §5: "fail with
+// The failure a sync ends with when a case type has no matter type (docs/architecture.md §5: "fail with
 // matter_type_unmapped naming the case type"). 422: the request is well formed, but the firm's Smokeball
 // catalog and mappings cannot place this matter until an admin adds or fixes a custom mapping.
 import { AppError } from '../../errors.ts';

@@ -1,4 +1,4 @@
-// Connect, step 1 (DESIGN §5): a state of 32 random bytes (only its hash kept) bound to user, firm and
+// Connect, step 1 (docs/architecture.md §5): a state of 32 random bytes (only its hash kept) bound to user, firm and
 // region with a 10-minute expiry, and a sealed PKCE S256 verifier; answers the authorize URL.
 import { z } from 'zod';
 import { pkceChallenge, sha256Hex } from '../../crypto/hash.ts';
@@ -27,7 +27,7 @@ export type StartConnectDeps = {
   redirectUri: string;
 };
 
-/** Smokeball's region for a firm's jurisdiction when the admin does not name one (reference §1 Base URLs). */
+/** Smokeball's region for a firm's jurisdiction when the admin does not name one (docs/smokeball.md §1 Base URLs). */
 export function regionForJurisdiction(jurisdiction: string): SmokeballRegion {
   if (['NSW', 'VIC', 'QLD', 'SA', 'TAS', 'ACT', 'NT'].includes(jurisdiction)) return 'AU';
   if (['ENG', 'WLS', 'SCT', 'NIR'].includes(jurisdiction)) return 'UK';

@@ -1,4 +1,4 @@
-// The matter-type picker of Settings → Integrations → Smokeball → Case Type Mappings (issue 11): the
+// The matter-type picker of Settings → Integrations → Smokeball → Case Type Mappings: the
 // firm's jurisdiction's matter types (or lead types) from Smokeball, grouped by category (the practice
 // area) and sorted by category then name. Served from the client's per-process cache (10 min TTL,
 // matter-type-cache.ts); `refresh` drops this firm's entries first.

@@ -1,8 +1,7 @@
-// The inputs of the case type → matter type resolver, loaded the way a sync loads them (DESIGN §5 "Sync a
+// The inputs of the case type → matter type resolver, loaded the way a sync loads them (docs/architecture.md §5 "Sync a
 // matter"): the jurisdiction's matter types through the client's per-process cache, keyed by account +
-// location, and the firm's custom mappings (`case_type_mappings`). The preview calls this; sync-matter is
-// to call it too, so the two can never read different inputs (issue 11: "the preview can never disagree
-// with a sync").
+// location, and the firm's custom mappings (`case_type_mappings`). The preview and sync-matter both call this,
+// so the two can never read different inputs: the preview can never disagree with a sync.
 import { listCaseTypeOverrides } from '../../db/case-type-mappings.ts';
 import type { Sql } from '../../db/connection.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';

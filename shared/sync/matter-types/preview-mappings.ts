@@ -1,6 +1,6 @@
-// What each CaseHug case type maps to before anything is synced (issue 11): the 30 built-ins plus every
+// What each CaseHug case type maps to before anything is synced: the 30 built-ins plus every
 // case type the firm has a custom mapping for, each resolved by previewMappings() — the resolver
-// sync-matter uses — over the inputs loadMappingContext() loads, which is how the sync is to load them.
+// sync-matter uses — over the inputs loadMappingContext() loads, which is how the sync loads them.
 import { z } from 'zod';
 import { previewMappings, type MappingPreview } from '../case-types/preview.ts';
 import { ResolutionHow } from '../case-types/resolve.ts';

@@ -1,4 +1,4 @@
-// Contact (DESIGN §5): the stored link, else the contact with the same email (a client of the firm
+// Contact (docs/architecture.md §5): the stored link, else the contact with the same email (a client of the firm
 // already linked to it, or a search in Smokeball), else a new person.
 // Existing Smokeball contacts are linked, never duplicated; an attempt that died after its create was
 // accepted is found again by email (or by name + externalSystemId when the client has no email). One
@@ -108,7 +108,7 @@ function compareTicks(a?: bigint | null, b?: bigint | null): number {
   return a === b ? 0 : (a ?? 0n) < (b ?? 0n) ? -1 : 1;
 }
 
-/** First and last name, email, phone (DESIGN §1); a phone of 10 digits is split into area code and number. */
+/** First and last name, email, phone (docs/architecture.md §1); a phone of 10 digits is split into area code and number. */
 export function personFrom(subject: SyncSubject['client']): PersonInput {
   const person: PersonInput = { firstName: subject.firstName, lastName: subject.lastName };
   if (subject.email) person.email = subject.email.trim();

@@ -1,4 +1,4 @@
-// One sync of a matter at a time, manual and automatic alike (DESIGN §5): a lease row per matter
+// One sync of a matter at a time, manual and automatic alike (docs/architecture.md §5): a lease row per matter
 // (migration 20261126000600 says why a lease and not a session advisory lock), renewed while the work
 // runs and released at the end; a holder that dies lets it expire.
 import { AppError } from '../../errors.ts';

@@ -1,4 +1,4 @@
-// Sync a matter (DESIGN §5, issue 7): under the matter's lease, resolve the matter type (before anything
+// Sync a matter (docs/architecture.md §5): under the matter's lease, resolve the matter type (before anything
 // is written, so an unmapped type creates nothing in Smokeball), then the contact, the matter and every
 // approved document — exactly once, whatever fails and whenever it is retried. Every attempt is a
 // sync_runs row with its steps, counts, API calls, RequestIds and an error a firm admin can act on.

@@ -1,4 +1,4 @@
-// Bulk sync (issue 8): one queued job per matter — the given ones, or every matter of the firm — under
+// Bulk sync: one queued job per matter — the given ones, or every matter of the firm — under
 // one batch id whose progress (done, failed, remaining) the firm reads from `sync_batches`. The jobs run
 // on the same queue as auto-sync, paced by the shared rate limiter.
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// The worker loop (issue 8): lanes that each claim the next due job and run it, within a wall-clock budget, each
+// The worker loop: lanes that each claim the next due job and run it, within a wall-clock budget, each
 // under a lease it renews while it works; finish every job through the queue's finish function, which
 // decides retry, dead or parked. Used by sync-worker (everything due), on-document-approved (one
 // matter, now) and the benchmarks.

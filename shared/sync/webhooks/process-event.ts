@@ -1,4 +1,4 @@
-// Processing a stored delivery (issue 9), from the queue. The body is only a hint — it is not signed —
+// Processing a stored delivery, from the queue. The body is only a hint — it is not signed —
 // so the matter or contact is re-fetched with the firm's token and applied to the linked CaseHug row
 // only if Smokeball's version is newer than what CaseHug holds (stripe-sync-engine's
 // fetchOrUseWebhookData + timestamp-protected upsert). Echoes of our own writes (their RequestId is in a
@@ -71,8 +71,9 @@ async function decideAndApply(
 }
 
 /**
- * `error`: the run whose RequestId it carries failed. A run records its RequestIds when it ends, so an error
- * for a request of a run still going is retried shortly rather than lost. The body is not signed: a link is
+ * `error`: the run whose RequestId it carries failed. A run records each RequestId as it sends it, but an
+ * error may still arrive before that write lands, so an error for an unknown request while a run of the
+ * firm is still going is retried shortly rather than lost. The body is not signed: a link is
  * cleared only when Smokeball confirms it does not hold the resource (re-fetch → 404).
  */
 async function applyAsyncFailure(
@@ -118,7 +119,7 @@ async function fetchOrMissing<T>(get: () => Promise<{ data: T }>): Promise<T | u
   }
 }
 
-/** Smokeball's versionId is a numeric string of ticks; lastUpdated is ticks too (reference §3). */
+/** Smokeball's versionId is a numeric string of ticks; lastUpdated is ticks too (docs/smokeball.md §3). */
 function matterFields(m: Matter) {
   const version = /^\d+$/.test(m.versionId ?? '') ? BigInt(m.versionId!) : (m.lastUpdated ?? 0n);
   return {

@@ -1,4 +1,4 @@
-// The webhook receiver (DESIGN §5 "Webhooks in", issue 9): fast and strict. Body size, JSON, headers,
+// The webhook receiver (docs/architecture.md §5 "Webhooks in"): fast and strict. Body size, JSON, headers,
 // timestamp window, the subscription of a connected firm, the signature with that firm's key (constant
 // time), the account — then the delivery is stored once under its fingerprint with its processing job,
 // and acknowledged. Processing (a re-fetch from Smokeball) happens after the answer, from the queue.
@@ -24,11 +24,11 @@ const TARGET_CACHE_TTL_MS = 10_000;
 /** Bounds the cache: forged deliveries name random subscriptions, and each would otherwise stay cached. */
 const TARGET_CACHE_MAX_ENTRIES = 1_000;
 
-/** Event types this integration acts on; others are acknowledged and ignored (STYLE §4). */
+/** Event types this integration acts on; others are acknowledged and ignored. */
 export const HANDLED_EVENT = /^(matter|contact)\.[a-z]+$|^error$/;
 
 /**
- * Smokeball's ids are GUIDs (reference §5 "Delivery"); anything else is not a notification. The subscription
+ * Smokeball's ids are GUIDs (docs/smokeball.md §5 "Delivery"); anything else is not a notification. The subscription
  * id reaches Postgres before the delivery is verified, so it must be text Postgres accepts (no NUL).
  */
 const SmokeballId = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/);

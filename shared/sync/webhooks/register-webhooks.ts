@@ -1,4 +1,4 @@
-// register-webhooks (issue 9): one subscription per firm for matter.*, contact.* and error (reference §5:
+// register-webhooks: one subscription per firm for matter.*, contact.* and error (docs/smokeball.md §5:
 // keep one per firm, list before creating), signed with a random per-firm key kept sealed. Idempotent:
 // a subscription we recorded and Smokeball still has is kept; one Smokeball lost (it deletes them when a
 // refresh token expires or access is revoked) is created again; one at our URL that we did not record

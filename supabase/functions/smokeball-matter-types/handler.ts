@@ -1,4 +1,4 @@
-// GET /functions/v1/smokeball-matter-types (member JWT; issue 11, Settings → Integrations → Smokeball →
+// GET /functions/v1/smokeball-matter-types (member JWT; Settings → Integrations → Smokeball →
 // Case Type Mappings). Query keys are strict: anything else, or a bad value, is 400 invalid_query.
 //
 //   ?type=matter|lead (default matter) &category=<practice area> → the picker:
@@ -32,7 +32,7 @@ import { previewFirmMappings } from '../../../shared/sync/matter-types/preview-m
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 
-/** A query flag: `1`/`true` or `0`/`false`, parsed by the schema (STYLE §5). */
+/** A query flag: `1`/`true` or `0`/`false`, parsed by the schema. */
 const Flag = z.enum(['1', 'true', '0', 'false']).transform((value) => value === '1' || value === 'true');
 
 const Query = z

@@ -13,7 +13,7 @@ export const runtime = lazyRuntime(() => Deno.env.toObject());
 const Query = z
   .object({
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-    // Smokeball pages are at most 500 (reference §2); the app shows fewer.
+    // Smokeball pages are at most 500 (docs/smokeball.md §2); the app shows fewer.
     limit: z.coerce.number().int().min(1).max(500).default(50),
     firmId: z.uuid().optional(),
   })

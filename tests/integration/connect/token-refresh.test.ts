@@ -1,4 +1,4 @@
-// The token provider every feature uses (DESIGN §5 Tokens, STYLE §7), at the library level with real
+// The token provider every feature uses (docs/architecture.md §5 Tokens), at the library level with real
 // Postgres and the real simulator: two refresher instances stand for two function processes (each with its
 // own in-process single-flight map), and the row lock between them must leave exactly one refresh call at
 // the simulator. The simulator is shared with other test files, so its clock and config are left alone:

@@ -1,4 +1,4 @@
-// Bulk sync (issue 8): `sync-matter` with `{ all: true }` (admin) or `{ matterIds }` queues one job per
+// Bulk sync: `sync-matter` with `{ all: true }` (admin) or `{ matterIds }` queues one job per
 // matter under a batch id; the queue runs them through the shared rate limiter, so 100 matters of 3
 // firms reach Smokeball with no 429; `GET sync-matter?batchId=` shows the progress to the firm only.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

@@ -1,4 +1,4 @@
-// The tenant-isolation matrix (issue 4, acceptance 1): firms A and B × every actor × every table in the
+// The tenant-isolation matrix: firms A and B × every actor × every table in the
 // public and private schemas × select / insert / update / delete (plus the column-level cases: link
 // columns, firm moves, connection settings). Every cell comes from the one table `MATRIX` below and asserts
 // its exact outcome. A table that exists in `public` or `private` but is missing from `MATRIX` fails, so a

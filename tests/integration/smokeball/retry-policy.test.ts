@@ -1,4 +1,4 @@
-// Issue 5 acceptance, the retry policy against the simulator over HTTP: 5xx are ridden out on reads (and on
+// The retry policy against the simulator over HTTP: 5xx are ridden out on reads (and on
 // creates only when the caller opts in), a 400 is final, a just-created id's 404 is eventual consistency,
 // Retry-After is honoured, and a 401 costs exactly one real token refresh and one retry. Each block has its
 // own simulator (fault rules, clock and rate limit are per instance), with faults scoped to one account.
@@ -135,7 +135,7 @@ describe('final answers: a 400 is never retried; a 404 is retried only for a jus
     const { client } = createSimClient({ simUrl: sim.url, tokens: fixedToken(account.accessToken) });
     const since = await lastSeq(control);
 
-    // A person needs a first or last name (reference §2): the simulator answers 400 ProblemDetails.
+    // A person needs a first or last name (docs/smokeball.md §2): the simulator answers 400 ProblemDetails.
     const error = await failureOf(client.contacts.createPerson({ email: 'nameless@example.test' }, { retryUnsafe: true }));
 
     expect(error).toMatchObject({ upstreamStatus: 400, stopReason: 'client_error', attempts: 1 });

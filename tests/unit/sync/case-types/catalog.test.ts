@@ -7,7 +7,7 @@ import { DESIGN_TABLE } from './design-table.ts';
 import { SIM_MATTER_TYPES, STATES, generalNameIn, stateNameFor } from './sim-catalog.ts';
 
 describe('BUILT_IN_CASE_TYPES', () => {
-  test('is exactly the 30 case types of DESIGN §6, with their practice area and matter type name', () => {
+  test('is exactly the 30 case types of docs/architecture.md §6, with their practice area and matter type name', () => {
     expect(BUILT_IN_CASE_TYPES.map(({ caseType, practiceArea, matterTypeName }) => ({ caseType, practiceArea, matterTypeName }))).toEqual(
       DESIGN_TABLE,
     );
@@ -42,7 +42,7 @@ describe('BUILT_IN_CASE_TYPES', () => {
     }
   });
 
-  test('the documented examples are aliases (DESIGN §6 and the mapping brief)', () => {
+  test('the documented examples are aliases (docs/architecture.md §6 and the mapping brief)', () => {
     const aliasesOf = (caseType: string) => findBuiltInCaseType(caseType)?.aliases.map(normalizeMatterTypeName);
     expect(aliasesOf('auto_accident')).toContain('auto accident');
     expect(aliasesOf('divorce_standard')).toContain('dissolution of marriage');
@@ -56,7 +56,7 @@ describe('BUILT_IN_CASE_TYPES', () => {
 });
 
 describe("the simulator's catalog (recorded data for the resolver tests)", () => {
-  test('names the same 30 targets as DESIGN §6', () => {
+  test('names the same 30 targets as docs/architecture.md §6', () => {
     const targets = Object.entries(TARGET_TYPES).flatMap(([area, names]) => names.map((name) => `${area}: ${name}`));
     expect(targets.sort()).toEqual(DESIGN_TABLE.map((row) => `${row.practiceArea}: ${row.matterTypeName}`).sort());
   });

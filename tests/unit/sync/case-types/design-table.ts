@@ -1,4 +1,4 @@
-// DESIGN §6 "Built-in case type mapping (30 types)", written out as the specification the catalog and the
+// docs/architecture.md §6 "Built-in case type mapping (30 types)", written out as the specification the catalog and the
 // resolver are checked against (the catalog must not be its own expectation).
 export const DESIGN_TABLE: readonly { caseType: string; practiceArea: string; matterTypeName: string }[] = [
   ...rows('Family Law', {

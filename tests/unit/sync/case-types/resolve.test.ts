@@ -11,7 +11,7 @@ const override = (caseType: string, target: { matterTypeId: string | null; matte
   ...target,
 });
 
-/** Resolves and checks the value against the Resolution schema (what issue 11's preview serves). */
+/** Resolves and checks the value against the Resolution schema (what the mappings preview serves). */
 function resolve(caseType: string, ctx: Parameters<typeof resolveMatterType>[1]) {
   const resolution = resolveMatterType(caseType, ctx);
   expect(() => Resolution.parse(resolution)).not.toThrow();

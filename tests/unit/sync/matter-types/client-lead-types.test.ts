@@ -1,4 +1,4 @@
-// The client's lead-type list (issue 11, `type=lead`) beside its matter-type list: Type=1 on the wire, a
+// The client's lead-type list (`type=lead`) beside its matter-type list: Type=1 on the wire, a
 // cache entry of its own, one invalidation for both, and matter types listed exactly as before.
 import { describe, expect, test } from 'vitest';
 import { createSmokeballClient } from '../../../../shared/smokeball/client.ts';
