@@ -3,11 +3,10 @@
 // first so a firm that cannot reach Smokeball gets a clear 409 (not_connected,
 // smokeball_reauth_required) before any call is made, as sync-matter does (docs/architecture.md §5 "Tokens").
 import type { Sql } from '../db/connection.ts';
-import { readConnectionStatus } from '../db/connections.ts';
 import type { SmokeballClient } from '../smokeball/client.ts';
 import type { SmokeballRegion } from '../smokeball/hosts.ts';
 import type { Runtime } from '../runtime.ts';
-import { notConnected, reauthRequired } from './connection/refresh-token.ts';
+import { requireConnection } from './connection/require-connection.ts';
 
 export type FirmSmokeballDeps = {
   sql: Sql;
@@ -24,9 +23,7 @@ export type FirmSmokeball = {
 };
 
 export async function openFirmSmokeball(deps: FirmSmokeballDeps, firmId: string): Promise<FirmSmokeball> {
-  const connection = await readConnectionStatus(deps.sql, firmId);
-  if (!connection || connection.status === 'disconnected') throw notConnected();
-  if (connection.status === 'needs_reauth') throw reauthRequired();
+  const connection = await requireConnection(deps.sql, firmId);
   return { client: deps.clientFor({ firmId, region: connection.region }), accountId: connection.accountId };
 }
 

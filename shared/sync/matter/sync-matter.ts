@@ -20,7 +20,7 @@ import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
 import { resolveMatterType, unmappedError } from '../case-types/resolve.ts';
 import { loadMappingContext } from '../matter-types/load-mapping-context.ts';
-import { notConnected, reauthRequired } from '../connection/refresh-token.ts';
+import { decideConnection, usableOrThrow } from '../connection/require-connection.ts';
 import { ensureContact, type ContactAction } from './ensure-contact.ts';
 import { ensureMatter, type MatterAction } from './ensure-matter.ts';
 import { withMatterLease } from './matter-lease.ts';
@@ -82,8 +82,7 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
   const { firmId, matterId, control } = input;
   const before = await loadSyncSubject(deps.sql, firmId, matterId);
   if (!before) throw notFound('Matter not found');
-  if (!before.connection) throw notConnected();
-  if (before.connection.status === 'needs_reauth') throw reauthRequired();
+  usableOrThrow(decideConnection(before.connection));
 
   return withMatterLease({ ...deps, stopWaiting: control?.stopWaiting }, firmId, matterId, async () => {
     if (control?.mayStart && !control.mayStart()) {
@@ -113,8 +112,8 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       if (shouldYield()) return await stop();
       // Re-read under the lease: a sync that held it before us may have stored links since.
       const subject = (await loadSyncSubject(deps.sql, firmId, matterId))!;
-      const connection = subject.connection;
-      if (!connection) throw notConnected();
+      // A re-authorisation needed since is the token layer's to report, with the run recorded.
+      const connection = usableOrThrow(decideConnection(subject.connection, { allowNeedsReauth: true }));
       // Writes' RequestIds are recorded at once, not only when the run ends: Smokeball echoes them in
       // webhooks that may arrive while the run is still going, and those echoes must cost no re-fetch.
       const client = deps.clientFor({ firmId, region: connection.region }, (call) => {

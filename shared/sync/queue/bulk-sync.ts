@@ -2,7 +2,8 @@
 // one batch id whose progress (done, failed, remaining) the firm reads from `sync_batches`. The jobs run
 // on the same queue as auto-sync, paced by the shared rate limiter.
 import { z } from 'zod';
-import { AppError, forbidden, notFound } from '../../errors.ts';
+import { forbidden, notFound } from '../../errors.ts';
+import { requireConnection } from '../connection/require-connection.ts';
 import type { Sql } from '../../db/connection.ts';
 import type { FirmMembership } from '../../db/firms.ts';
 import { enqueueBulkSync, readBatchProgress } from '../../db/sync-jobs.ts';
@@ -32,8 +33,8 @@ export async function startBulkSync(
   if ('matterIds' in body && firm.role !== 'admin' && new Set(body.matterIds).size > MAX_MEMBER_BULK_MATTER_IDS) {
     throw forbidden(`Only a firm admin can sync more than ${MAX_MEMBER_BULK_MATTER_IDS} matters at once`);
   }
-  const [connection] = await deps.sql<{ status: string }[]>`select status from public.smokeball_connections where firm_id = ${firm.firmId}`;
-  if (!connection || connection.status === 'disconnected') throw new AppError({ code: 'not_connected', status: 409, message: 'Smokeball is not connected for this firm; an admin must connect it first' });
+  // A firm that needs re-authorisation may queue: its jobs wait for the reconnect.
+  await requireConnection(deps.sql, firm.firmId, { allowNeedsReauth: true });
   const batchId = crypto.randomUUID();
   const result = await enqueueBulkSync(deps.sql, {
     firmId: firm.firmId,

@@ -3,6 +3,8 @@
 // trigger queued the matter's job in the approving transaction; claim and run it now. If another worker holds the matter, the queued
 // job waits for it and the sweep runs it next: nothing is lost, and nothing is queued twice (enqueueing
 // here too would add a third run when a wake-up arrives after the queued job already ran).
+import { isApprovedDocument } from '../../db/links.ts';
+import { checkConnection } from '../connection/require-connection.ts';
 import { drainSyncJobs, WORKER_BUDGET_MS, type DrainDeps, type DrainSummary } from './drain-sync-jobs.ts';
 
 export type ApprovalEvent = {
@@ -19,14 +21,12 @@ export async function runApprovedDocumentSync(
   const record = event.record;
   if (event.type === 'DELETE' || !record || record.status !== 'approved') return { ignored: true, reason: 'not_an_approval' };
   if (event.type === 'UPDATE' && event.old_record?.status === 'approved') return { ignored: true, reason: 'already_approved' };
-  const [connection] = await deps.sql<{ autoSync: boolean }[]>`
-    select auto_sync as "autoSync" from public.smokeball_connections where firm_id = ${record.firm_id}`;
-  if (!connection?.autoSync) return { ignored: true, reason: 'auto_sync_off' };
+  const decision = await checkConnection(deps.sql, record.firm_id, { allowNeedsReauth: true });
+  if (decision.usable ? !decision.connection.autoSync : decision.state === 'none') return { ignored: true, reason: 'auto_sync_off' };
+  // Disconnected: the trigger queued the job parked; the reconnect resumes it.
+  if (!decision.usable) return { ignored: true, reason: 'not_connected' };
   // The document must really be an approved document of that matter in that firm (the body is only a hint).
-  const [document] = await deps.sql`
-    select 1 from public.documents
-    where id = ${record.id} and firm_id = ${record.firm_id} and matter_id = ${record.matter_id} and status = 'approved'`;
-  if (!document) return { ignored: true, reason: 'no_such_approved_document' };
+  if (!(await isApprovedDocument(deps.sql, { id: record.id, firmId: record.firm_id, matterId: record.matter_id }))) return { ignored: true, reason: 'no_such_approved_document' };
 
   const summary = await drainSyncJobs(deps, {
     budgetMs: WORKER_BUDGET_MS,

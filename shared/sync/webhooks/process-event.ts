@@ -5,6 +5,8 @@
 // sync run) cost no re-fetch. `error` events fail the run that sent the request.
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
+import { isContactLinked, isMatterLinked } from '../../db/links.ts';
+import { checkConnection, usableOrThrow } from '../connection/require-connection.ts';
 import { applyClientIfNewer, applyMatterIfNewer, hasRunningSync, recordAsyncFailure } from '../../db/apply-webhook.ts';
 import type { Sql } from '../../db/connection.ts';
 import { finishWebhookEvent, isOwnRequest, loadWebhookEvent } from '../../db/webhooks.ts';
@@ -46,22 +48,23 @@ async function decideAndApply(
   if (event.requestId && (await isOwnRequest(deps.sql, firmId, event.requestId))) return { status: 'ignored', reason: 'own_request' };
   if (!event.resourceId) return { status: 'ignored', reason: 'no_resource' };
 
-  const [connection] = await deps.sql<{ region: SmokeballRegion }[]>`select region from public.smokeball_connections where firm_id = ${firmId}`;
-  if (!connection) return { status: 'ignored', reason: 'not_connected' };
+  // A firm that needs re-authorisation keeps the delivery: the token layer parks it until the reconnect,
+  // and so does a disconnect (the refusal's error); a firm that never connected has nothing to apply to.
+  const decision = await checkConnection(deps.sql, firmId, { allowNeedsReauth: true });
+  if (!decision.usable && decision.state === 'none') return { status: 'ignored', reason: 'not_connected' };
+  const connection = usableOrThrow(decision);
   const client = deps.clientFor({ firmId, region: connection.region }, () => undefined);
   const [resource] = event.eventType.split('.');
 
   if (resource === 'matter') {
-    const linked = await deps.sql`select 1 from public.matters where firm_id = ${firmId} and smokeball_matter_id = ${event.resourceId}`;
-    if (linked.length === 0) return { status: 'ignored', reason: 'not_linked' };
+    if (!(await isMatterLinked(deps.sql, firmId, event.resourceId))) return { status: 'ignored', reason: 'not_linked' };
     const fetched = await fetchOrMissing(() => client.matters.get(event.resourceId!));
     if (!fetched) return { status: 'ignored', reason: 'gone_in_smokeball' };
     const applied = await applyMatterIfNewer(deps.sql, firmId, event.resourceId, matterFields(fetched));
     return { status: applied === 'applied' ? 'processed' : 'ignored', reason: applied };
   }
   if (resource === 'contact') {
-    const linked = await deps.sql`select 1 from public.clients where firm_id = ${firmId} and smokeball_contact_id = ${event.resourceId}`;
-    if (linked.length === 0) return { status: 'ignored', reason: 'not_linked' };
+    if (!(await isContactLinked(deps.sql, firmId, event.resourceId))) return { status: 'ignored', reason: 'not_linked' };
     const fetched = await fetchOrMissing(() => client.contacts.get(event.resourceId!));
     if (!fetched || fetched.isDeleted) return { status: 'ignored', reason: 'gone_in_smokeball' };
     const applied = await applyClientIfNewer(deps.sql, firmId, event.resourceId, contactFields(fetched));
@@ -95,8 +98,9 @@ async function applyAsyncFailure(
   // is shared more widely, so Smokeball must confirm it is absent.
   let clearLinkTo: string | null = resourceName === 'File' && resourceId ? resourceId : null;
   if (resourceId && (resourceName === 'Matter' || resourceName === 'Contact')) {
-    const [connection] = await deps.sql<{ region: SmokeballRegion }[]>`select region from public.smokeball_connections where firm_id = ${firmId}`;
-    if (connection) {
+    const decision = await checkConnection(deps.sql, firmId, { allowNeedsReauth: true });
+    if (decision.usable) {
+      const connection = decision.connection;
       const client = deps.clientFor({ firmId, region: connection.region }, () => undefined);
       const held = await fetchOrMissing<unknown>(() => (resourceName === 'Matter' ? client.matters.get(resourceId) : client.contacts.get(resourceId)));
       if (!held) clearLinkTo = resourceId;
