@@ -3,10 +3,10 @@
 // which delegates the verification to Supabase's `@supabase/server`. The handler itself only parses,
 // authorizes, calls one shared/sync function and answers.
 import { AppError } from '../errors.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../runtime/runtime.ts';
 import type { AuthenticatedUser } from './auth.ts';
 import { CORS_HEADERS, preflightResponse } from './cors.ts';
-import { createLogger, describeError, type Logger } from './log.ts';
+import { createLogger, describeError, type Logger } from '../log.ts';
 import { errorResponse, jsonResponse } from './respond.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -5,7 +5,7 @@
 import type { Sql } from '../db/connection.ts';
 import type { SmokeballClient } from '../smokeball/client.ts';
 import type { SmokeballRegion } from '../smokeball/hosts.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime } from '../runtime/runtime.ts';
 import { requireConnection } from './connection/require-connection.ts';
 
 export type FirmSmokeballDeps = {

@@ -14,7 +14,7 @@ import { readConnectionState, saveConnection } from '../../db/connections.ts';
 import { listFirmMemberships } from '../../db/firms.ts';
 import { deleteOAuthState, holdExchangedTokens, lockPendingCompletion, type PendingCompletionRow } from '../../db/oauth-states.ts';
 import { archiveAndClearLinks, readPreviousLinks, resumeAfterReconnect } from '../../db/reconnect.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { SmokeballOAuth } from '../../smokeball/oauth.ts';

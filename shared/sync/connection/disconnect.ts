@@ -7,7 +7,7 @@ import type { Sql } from '../../db/connection.ts';
 import { markDisconnected } from '../../db/connections.ts';
 import { listSubscriptions } from '../../db/webhooks.ts';
 import { parkJobsForDisconnect } from '../../db/reconnect.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import { checkConnection } from './require-connection.ts';

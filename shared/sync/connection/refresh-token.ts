@@ -8,7 +8,7 @@ import { AppError } from '../../errors.ts';
 import type { Sealer } from '../../crypto/seal.ts';
 import type { Sql } from '../../db/connection.ts';
 import { lockCredentials, markNeedsReauth, readCredentials, saveRefreshedTokens, type CredentialsRow } from '../../db/connections.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import { SmokeballTokenError } from '../../smokeball/errors.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { SmokeballOAuth } from '../../smokeball/oauth.ts';

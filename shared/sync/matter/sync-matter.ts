@@ -14,7 +14,7 @@ import { findQueuedMatterSyncJob } from '../../db/sync-jobs.ts';
 import {
   appendRunRequestId, checkpointRun, failAbandonedRuns, findHandedOffRun, finishRun, HANDOFF_STEP, startRun, type RunTrigger,
 } from '../../db/sync-runs.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';

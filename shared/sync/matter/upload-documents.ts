@@ -5,7 +5,7 @@
 // died before storing the id): it is looked up by the casehugDocumentId it was created with.
 import { AppError } from '../../errors.ts';
 import { markDocumentCreateStarted, saveFileLink, type DocumentToSync } from '../../db/matter-sync.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import { SmokeballHttpError } from '../../smokeball/errors.ts';
 import { lookupThroughConsistencyWindow, sendMarkedCreate } from './consistency.ts';

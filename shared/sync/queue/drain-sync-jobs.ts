@@ -4,7 +4,7 @@
 // matter, now) and the benchmarks.
 import { AppError } from '../../errors.ts';
 import { claimSyncJobs, finishSyncJob, renewSyncJobLease, type FinishedStatus, type SyncJob } from '../../db/sync-jobs.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import { syncMatter, type SyncMatterDeps } from '../matter/sync-matter.ts';
 import { finishWebhookEvent } from '../../db/webhooks.ts';
 import { processWebhookEvent } from '../webhooks/process-event.ts';

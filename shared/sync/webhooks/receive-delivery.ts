@@ -11,7 +11,7 @@ import { randomToken } from '../../crypto/random.ts';
 import type { Sealer } from '../../crypto/seal.ts';
 import type { Sql } from '../../db/connection.ts';
 import { findDeliveryTarget, storeWebhookEvent, type DeliveryTarget } from '../../db/webhooks.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import { readTextBody } from '../../http/parse.ts';
 import { parseSmokeballJson } from '../../smokeball/schemas/common.ts';
 import { webhookKeyContext } from '../connection/tokens.ts';

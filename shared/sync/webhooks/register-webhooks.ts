@@ -15,7 +15,7 @@ import {
   saveSealedWebhookKey,
   subscriptionsOfOtherFirms,
 } from '../../db/webhooks.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import { requireConnection } from '../connection/require-connection.ts';

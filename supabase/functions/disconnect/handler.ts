@@ -2,7 +2,7 @@
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import type { SmokeballRegion } from '../../../shared/smokeball/hosts.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { disconnectSmokeball } from '../../../shared/sync/connection/disconnect.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());

@@ -25,7 +25,7 @@ import { z } from 'zod';
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith } from '../../../shared/http/parse.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { listFirmMatterTypes, MatterTypeKind } from '../../../shared/sync/matter-types/list-matter-types.ts';
 import { firmSmokeballDeps } from '../../../shared/sync/firm-smokeball.ts';
 import { previewFirmMappings } from '../../../shared/sync/matter-types/preview-mappings.ts';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith } from '../../../shared/http/parse.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { firmSmokeballDeps, openFirmSmokeball } from '../../../shared/sync/firm-smokeball.ts';
 import { listSmokeballMatters } from '../../../shared/sync/smokeball-matters.ts';
 

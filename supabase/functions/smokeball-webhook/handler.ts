@@ -3,10 +3,10 @@
 // headers / not a notification, 401 unverified (signature, timestamp, subscription or account — never
 // saying which). The stored event is processed after the answer, and again by the sweep if that fails.
 import { defineFunction } from '../../../shared/http/define-function.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { coalesced } from '../../../shared/sync/queue/coalesce.ts';
 import { drainSyncJobs } from '../../../shared/sync/queue/drain-sync-jobs.ts';
-import { drainDeps, newWorkerId } from '../../../shared/sync/queue/worker-deps.ts';
+import { drainDeps, newWorkerId } from '../../../shared/runtime/worker-deps.ts';
 import { createWebhookReceiver } from '../../../shared/sync/webhooks/receive-delivery.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi, type MockInstance } from 'vitest';
 import { AppError } from '../../../shared/errors.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
-import type { Runtime } from '../../../shared/runtime.ts';
+import type { Runtime } from '../../../shared/runtime/runtime.ts';
 
 const runtime = () => ({}) as Runtime;
 const URL_ = 'http://127.0.0.1/functions/v1/probe';

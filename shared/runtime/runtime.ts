@@ -1,12 +1,12 @@
 // The composition root of a function instance: configuration, the database pool, the caller checks, the
 // token sealer and Smokeball access, built once from the environment the function was given (functions
 // pass `Deno.env.toObject()`), so a warm instance reuses them across requests.
-import { parseConfig, type Config, type Env } from './config.ts';
-import { parseSealer, type Sealer } from './crypto/seal.ts';
-import { createSql, type Sql } from './db/connection.ts';
-import { createCallerAuth, type CallerAuth } from './http/auth.ts';
-import { createLogger, type Logger } from './http/log.ts';
-import { createSmokeballAccess, type SmokeballAccess } from './sync/smokeball-access.ts';
+import { parseConfig, type Config, type Env } from '../config.ts';
+import { parseSealer, type Sealer } from '../crypto/seal.ts';
+import { createSql, type Sql } from '../db/connection.ts';
+import { createCallerAuth, type CallerAuth } from '../http/auth.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { createSmokeballAccess, type SmokeballAccess } from './smokeball-access.ts';
 
 export type Runtime = {
   config: Config;

@@ -5,13 +5,13 @@ import type { Config } from '../config.ts';
 import type { Sealer } from '../crypto/seal.ts';
 import type { Sql } from '../db/connection.ts';
 import { createPostgresRateLimiter } from '../db/rate-limit.ts';
-import type { LogFields } from '../http/log.ts';
+import type { LogFields } from '../log.ts';
 import { createSmokeballClient, type SmokeballClient } from '../smokeball/client.ts';
 import { resolveSmokeballHosts, type SmokeballRegion } from '../smokeball/hosts.ts';
 import { createMatterTypeCache } from '../smokeball/matter-type-cache.ts';
 import { createSmokeballOAuth, type SmokeballOAuth } from '../smokeball/oauth.ts';
 import type { ApiCallRecord } from '../smokeball/request.ts';
-import { createTokenRefresher } from './connection/refresh-token.ts';
+import { createTokenRefresher } from '../sync/connection/refresh-token.ts';
 
 export type SmokeballAccessDeps = {
   config: Config;

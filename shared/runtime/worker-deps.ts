@@ -1,7 +1,7 @@
-import type { LogFields } from '../../http/log.ts';
-import type { Runtime } from '../../runtime.ts';
-import { syncMatterDeps } from '../matter/sync-deps.ts';
-import type { DrainDeps } from './drain-sync-jobs.ts';
+import type { LogFields } from '../log.ts';
+import type { Runtime } from './runtime.ts';
+import { syncMatterDeps } from './sync-deps.ts';
+import type { DrainDeps } from '../sync/queue/drain-sync-jobs.ts';
 
 export function drainDeps(runtime: Runtime, log: (event: string, fields?: LogFields) => void): DrainDeps {
   return { ...syncMatterDeps(runtime, log), random: runtime.random, keepAlive: keepInstanceAlive };

@@ -1,11 +1,11 @@
 // The dependencies of a matter sync, built from a function instance's runtime (shared by sync-matter,
 // the job worker and on-document-approved, so every path syncs the same way).
-import type { LogFields } from '../../http/log.ts';
-import type { Runtime } from '../../runtime.ts';
-import type { SmokeballRegion } from '../../smokeball/hosts.ts';
-import type { ApiCallRecord } from '../../smokeball/request.ts';
-import { createStorageReader } from './open-document.ts';
-import type { SyncMatterDeps } from './sync-matter.ts';
+import type { LogFields } from '../log.ts';
+import type { Runtime } from './runtime.ts';
+import type { SmokeballRegion } from '../smokeball/hosts.ts';
+import type { ApiCallRecord } from '../smokeball/request.ts';
+import { createStorageReader } from '../sync/matter/open-document.ts';
+import type { SyncMatterDeps } from '../sync/matter/sync-matter.ts';
 
 export function syncMatterDeps(runtime: Runtime, log: (event: string, fields?: LogFields) => void): SyncMatterDeps {
   const secretKey = runtime.config.storageKey ?? '';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { AppError } from '../../../shared/errors.ts';
-import { createLogger, describeError, type LogFields } from '../../../shared/http/log.ts';
+import { AppError } from '../../shared/errors.ts';
+import { createLogger, describeError, type LogFields } from '../../shared/log.ts';
 
 /** A logger that keeps its lines, parsed. */
 function capture(base?: LogFields) {
