@@ -5,7 +5,6 @@
 import type { Sql } from '../db/connection.ts';
 import type { SmokeballClient } from '../smokeball/client.ts';
 import type { SmokeballRegion } from '../smokeball/hosts.ts';
-import type { Runtime } from '../runtime/runtime.ts';
 import { requireConnection } from './connection/require-connection.ts';
 
 export type FirmSmokeballDeps = {
@@ -32,8 +31,3 @@ export async function openFirmSmokeball(deps: FirmSmokeballDeps, firmId: string)
  * firmId`), so a refresh here drops the entry a sync in the same process would read.
  */
 export const cacheAccountKey = (firmId: string, accountId: string | null): string => accountId ?? firmId;
-
-/** From a function instance's runtime: the client shares that instance's matter-type cache and limiter. */
-export function firmSmokeballDeps(runtime: Runtime): FirmSmokeballDeps {
-  return { sql: runtime.sql, clientFor: (firm) => runtime.smokeball.clientFor(firm) };
-}

@@ -12,7 +12,7 @@ import type { Sealer } from '../../crypto/seal.ts';
 import type { Sql } from '../../db/connection.ts';
 import { findDeliveryTarget, storeWebhookEvent, type DeliveryTarget } from '../../db/webhooks.ts';
 import type { LogFields } from '../../log.ts';
-import { readTextBody } from '../../http/parse.ts';
+import { readTextBody } from '../../read-body.ts';
 import { parseSmokeballJson } from '../../smokeball/schemas/common.ts';
 import { webhookKeyContext } from '../connection/tokens.ts';
 import { isSignatureValid, isTimestampFresh, readDeliveryHeaders } from './verify-delivery.ts';
@@ -54,8 +54,10 @@ export type ReceiveDeps = {
   sealer: Sealer;
   clientId: string;
   now(): number;
-  log(event: string, fields?: LogFields): void;
 };
+
+/** The request's own logger: the receiver lives as long as the instance, a logger only for one request. */
+export type ReceiveLog = (event: string, fields?: LogFields) => void;
 
 export type ReceivedDelivery =
   | { stored: true; duplicate: boolean; eventId: string | null; firmId: string; type: string }
@@ -79,7 +81,7 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
     return target;
   }
 
-  return async function receiveDelivery(req: Request): Promise<ReceivedDelivery> {
+  return async function receiveDelivery(req: Request, log: ReceiveLog): Promise<ReceivedDelivery> {
     const text = await readTextBody(req, MAX_WEBHOOK_BODY_BYTES);
     // jsonb cannot hold U+0000; such a body is no Smokeball notification (and would fail the insert).
     if (text.includes('\\u0000')) throw new AppError({ code: 'invalid_webhook', status: 400, message: 'The webhook body is not a Smokeball notification' });
@@ -102,7 +104,7 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
     if (!target || !valid || (target.accountId !== null && target.accountId !== body.accountId)) throw unverified();
 
     if (!HANDLED_EVENT.test(body.type)) {
-      deps.log('webhook_ignored', { firmId: target.firmId, type: body.type.slice(0, 50) });
+      log('webhook_ignored', { firmId: target.firmId, type: body.type.slice(0, 50) });
       return { stored: false, ignored: body.type === 'noop' ? 'noop' : 'unhandled_type' };
     }
     const resourceId = resourceIdOf(body.payload);

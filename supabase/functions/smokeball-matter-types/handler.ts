@@ -27,7 +27,7 @@ import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { listFirmMatterTypes, MatterTypeKind } from '../../../shared/sync/matter-types/list-matter-types.ts';
-import { firmSmokeballDeps } from '../../../shared/sync/firm-smokeball.ts';
+import { firmSmokeballDeps } from '../../../shared/runtime/firm-smokeball-deps.ts';
 import { previewFirmMappings } from '../../../shared/sync/matter-types/preview-mappings.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());

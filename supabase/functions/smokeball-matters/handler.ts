@@ -5,7 +5,8 @@ import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
-import { firmSmokeballDeps, openFirmSmokeball } from '../../../shared/sync/firm-smokeball.ts';
+import { firmSmokeballDeps } from '../../../shared/runtime/firm-smokeball-deps.ts';
+import { openFirmSmokeball } from '../../../shared/sync/firm-smokeball.ts';
 import { listSmokeballMatters } from '../../../shared/sync/smokeball-matters.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());

@@ -11,6 +11,8 @@ import { createWebhookReceiver } from '../../../shared/sync/webhooks/receive-del
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 
+// Per instance: the receiver (its cache of subscription keys) and the coalesced drain. Neither keeps a
+// request's logger: the receiver is given each request's, the drain (it spans requests) the instance's.
 let receiver: ReturnType<typeof createWebhookReceiver> | undefined;
 let processPending: (() => Promise<void>) | undefined;
 
@@ -31,13 +33,12 @@ export default defineFunction(
         sealer: runtime.sealer,
         clientId: runtime.config.smokeball.configured ? runtime.config.smokeball.clientId : '',
         now: runtime.now,
-        log: log.info,
       });
       // The answer costs one insert; processing (a re-fetch from Smokeball) runs after it, as one
       // coalesced drain of the inbox's jobs per instance. The queue keeps every job if the instance goes
       // away first, and the periodic sweep then runs it.
       processPending ??= coalesced(() =>
-        drainSyncJobs(drainDeps(runtime, log.info), {
+        drainSyncJobs(drainDeps(runtime, runtime.log.info), {
           budgetMs: PROCESS_BUDGET_MS,
           worker: newWorkerId('smokeball-webhook'),
           leaseSeconds: runtime.config.syncLeaseSeconds,
@@ -45,7 +46,7 @@ export default defineFunction(
           concurrency: PROCESS_CONCURRENCY,
         }),
       );
-      const delivery = await receiver(req);
+      const delivery = await receiver(req, log.info);
       if (delivery.stored && delivery.eventId) {
         (globalThis as unknown as { EdgeRuntime?: { waitUntil(p: Promise<unknown>): void } }).EdgeRuntime?.waitUntil(processPending());
       }
