@@ -6,7 +6,7 @@
 // argv (argv is visible in `ps`).
 import { createInterface } from 'node:readline';
 import { createSql } from '../../shared/db/connection.ts';
-import { createPostgresRateLimiter } from '../../shared/db/rate-limit.ts';
+import { createPostgresRateLimiter } from '../../shared/smokeball/postgres-rate-limiter.ts';
 import { SmokeballError, SmokeballHttpError } from '../../shared/smokeball/errors.ts';
 import type { ApiCallRecord } from '../../shared/smokeball/request.ts';
 import {

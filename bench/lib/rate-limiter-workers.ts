@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { SimControl, type RequestLogEntry, type Stats } from '../../dev/smokeball-sim/control.ts';
 import { startSmokeballSim } from '../../dev/smokeball-sim/server.ts';
 import { createSql } from '../../shared/db/connection.ts';
-import { createPostgresRateLimiter } from '../../shared/db/rate-limit.ts';
+import { createPostgresRateLimiter } from '../../shared/smokeball/postgres-rate-limiter.ts';
 import { createSmokeballClient, type SmokeballClient } from '../../shared/smokeball/client.ts';
 import type { RateLimiter } from '../../shared/smokeball/rate-limiter.ts';
 import type { ApiCallRecord } from '../../shared/smokeball/request.ts';

@@ -4,7 +4,7 @@ import { AppError } from '../errors.ts';
 import type { Config } from '../config.ts';
 import type { Sealer } from '../crypto/seal.ts';
 import type { Sql } from '../db/connection.ts';
-import { createPostgresRateLimiter } from '../db/rate-limit.ts';
+import { createPostgresRateLimiter } from '../smokeball/postgres-rate-limiter.ts';
 import type { LogFields } from '../log.ts';
 import { createSmokeballClient, type SmokeballClient } from '../smokeball/client.ts';
 import { resolveSmokeballHosts, type SmokeballRegion } from '../smokeball/hosts.ts';

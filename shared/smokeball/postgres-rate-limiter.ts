@@ -3,7 +3,7 @@
 // config (SMOKEBALL_RATE_LIMIT_RPS, SMOKEBALL_RATE_LIMIT_BURST), parsed elsewhere.
 import type { Sql } from 'postgres';
 import { AppError } from '../errors.ts';
-import { gcraParameters, type RateLimit, type RateLimiter } from '../smokeball/rate-limiter.ts';
+import { gcraParameters, type RateLimit, type RateLimiter } from './rate-limiter.ts';
 
 /**
  * A slot we reached this much after it was due is given up for a fresh one: a request sent late lands
