@@ -2,6 +2,7 @@
 // 20261126000500_smokeball_rate_limiter.sql), then a sleep until that slot. Rate and burst come from
 // config (SMOKEBALL_RATE_LIMIT_RPS, SMOKEBALL_RATE_LIMIT_BURST), parsed elsewhere.
 import type { Sql } from 'postgres';
+import { reserveRateLimitSlot } from '../db/rate-limit.ts';
 import { AppError } from '../errors.ts';
 import { gcraParameters, type RateLimit, type RateLimiter } from './rate-limiter.ts';
 
@@ -42,13 +43,11 @@ export function createPostgresRateLimiter(
   return {
     async acquire(bucket) {
       for (let reservation = 1; ; reservation++) {
-        const [row] = await sql<{ wait_ms: number }[]>`
-          select private.smokeball_rate_limit_reserve(${bucket}, ${intervalMs}, ${toleranceMs}, ${limit.maxWaitMs ?? MAX_SLOT_WAIT_MS}) as wait_ms
-        `;
-        // float8 arrives as a number; -1: no slot within the horizon (none was reserved).
-        if (Number(row.wait_ms) < 0) throw rateLimitedLocally();
+        const reserved = await reserveRateLimitSlot(sql, { bucket, intervalMs, toleranceMs, maxWaitMs: limit.maxWaitMs ?? MAX_SLOT_WAIT_MS });
+        // -1: no slot within the horizon (none was reserved).
+        if (reserved < 0) throw rateLimitedLocally();
         // The slot is ours from here, so the only thing left is to wait for it.
-        const waitMs = Math.ceil(Number(row.wait_ms));
+        const waitMs = Math.ceil(reserved);
         const dueAt = now() + waitMs;
         if (waitMs > 0) await limit.sleep(waitMs);
         if (now() - dueAt <= LATE_SLOT_TOLERANCE_MS || reservation >= MAX_RESERVATIONS) return;
