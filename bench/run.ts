@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { SimControl } from '../dev/smokeball-sim/control.ts';
+import { SimControl } from '../dev/smokeball-sim/sim-client.ts';
 import { freePort, startStack } from '../dev/stack.ts';
 import { startJobPump } from '../dev/job-pump.ts';
 import { DENO } from '../dev/deno-binaries.ts';

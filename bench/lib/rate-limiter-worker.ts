@@ -5,7 +5,7 @@
 // worker fires all its calls concurrently and answers `result`. The access token comes over stdin, never
 // argv (argv is visible in `ps`).
 import { createInterface } from 'node:readline';
-import { createSql } from '../../shared/db/connection.ts';
+import { createSql } from '../../shared/db/sql.ts';
 import { createPostgresRateLimiter } from '../../shared/smokeball/postgres-rate-limiter.ts';
 import { SmokeballError, SmokeballHttpError } from '../../shared/smokeball/errors.ts';
 import type { ApiCallRecord } from '../../shared/smokeball/request.ts';

@@ -9,9 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { SimControl, type RequestLogEntry, type Stats } from '../../dev/smokeball-sim/control.ts';
+import { SimControl, type RequestLogEntry, type Stats } from '../../dev/smokeball-sim/sim-client.ts';
 import { startSmokeballSim } from '../../dev/smokeball-sim/server.ts';
-import { createSql } from '../../shared/db/connection.ts';
+import { createSql } from '../../shared/db/sql.ts';
 import { createPostgresRateLimiter } from '../../shared/smokeball/postgres-rate-limiter.ts';
 import { createSmokeballClient, type SmokeballClient } from '../../shared/smokeball/client.ts';
 import type { RateLimiter } from '../../shared/smokeball/rate-limiter.ts';
@@ -24,7 +24,7 @@ const WORKER_SCRIPT = fileURLToPath(new URL('./rate-limiter-worker.ts', import.m
 export const SMOKEBALL_LIMIT = { rps: 5, burst: 5 } as const;
 /** The simulator's latency for the run: enough to overlap requests, small enough that pacing dominates. */
 export const RUN_LATENCY_MS = { min: 30, max: 80 } as const;
-/** A worker's pool: an Edge Function instance's size (shared/db/connection.ts POOL_SIZE). */
+/** A worker's pool: an Edge Function instance's size (shared/db/sql.ts POOL_SIZE). */
 const WORKER_POOL_SIZE = 5;
 /** Seeded per account: enough distinct ids that calls do not all read one row. */
 const SEED_CONTACTS = 3;

@@ -4,7 +4,7 @@
 // only workers are ours. Figures come from the simulator's request log, restricted to the scenario's
 // time window and the firms' accounts: the lower bound (per endpoint (count − burst) ÷ rps, the largest),
 // efficiency = bound ÷ wall time, the 429 count and API requests per matter.
-import type { RequestLogEntry } from '../../dev/smokeball-sim/control.ts';
+import type { RequestLogEntry } from '../../dev/smokeball-sim/sim-client.ts';
 import { lowerBoundMs, SMOKEBALL_LIMIT } from '../lib/rate-limiter-workers.ts';
 import {
   createConnectedFirm,

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SimControl } from './control.ts';
+import { SimControl } from './sim-client.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '32' } } });
 const seconds = Number(values.seconds);

@@ -1,5 +1,5 @@
 // The simulator's options: every field has a default, every field except port/host can be changed at
-// runtime through `POST /__sim/config` (controls.ts). Defaults need no configuration.
+// runtime through `POST /__sim/config` (control-routes.ts). Defaults need no configuration.
 
 /** An extra OAuth client, e.g. to show that rate-limit buckets are per client id (docs/smokeball.md §6). */
 export type SimClient = {

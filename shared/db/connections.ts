@@ -1,6 +1,6 @@
 // public.smokeball_connections and private.smokeball_credentials: a firm's link to its Smokeball
 // account and its sealed tokens. Every statement is filtered by the verified firm id.
-import type { Sql, Tx } from './connection.ts';
+import type { Sql, Tx } from './sql.ts';
 
 /** `disconnected`: the row outlives a disconnect (credentials gone) to keep auto_sync and the account id. */
 export type ConnectionStatus = 'connected' | 'needs_reauth' | 'disconnected';

@@ -1,4 +1,4 @@
-import type { Sql } from './connection.ts';
+import type { Sql } from './sql.ts';
 
 export type FirmRole = 'admin' | 'member';
 export type FirmMembership = { firmId: string; role: FirmRole; jurisdiction: string };

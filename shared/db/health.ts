@@ -1,4 +1,4 @@
-import type { Sql } from './connection.ts';
+import type { Sql } from './sql.ts';
 
 /** Bounded so a hung database makes health answer "error" instead of hanging the probe. */
 const DB_CHECK_TIMEOUT_MS = 2_000;

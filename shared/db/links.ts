@@ -1,6 +1,6 @@
 // Which CaseHug rows are linked to which Smokeball records (`smokeball_*_id` on the host's tables), read
 // for webhooks and the matters list. Every statement is filtered by the verified firm id.
-import type { Sql } from './connection.ts';
+import type { Sql } from './sql.ts';
 
 /** The CaseHug matters linked to any of these Smokeball matter ids. */
 export async function listMatterLinks(sql: Sql, firmId: string, smokeballMatterIds: string[]): Promise<{ id: string; smokeballMatterId: string }[]> {

@@ -1,6 +1,6 @@
 // The SQL of a matter sync (docs/architecture.md §5): the matter with its client, firm and connection, the per-matter
 // lease, the create-started marks and the link ids. Every statement is filtered by the verified firm.
-import type { Sql } from './connection.ts';
+import type { Sql } from './sql.ts';
 
 export type SyncSubject = {
   matter: {

@@ -1,7 +1,7 @@
 // What a reconnect does to the firm's links and queue, in the transaction that saves the connection:
 // read which account the firm's links belong to, archive and clear them on an account switch, resume the
 // jobs that waited for the reconnect and queue a catch-up for approved documents not yet in Smokeball.
-import type { Tx } from './connection.ts';
+import type { Tx } from './sql.ts';
 
 /** Why a queued job waits for a reconnect rather than for its backoff. */
 export const PARKED_CODES = ['disconnected', 'not_connected', 'smokeball_reauth_required'];

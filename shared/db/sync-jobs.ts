@@ -1,6 +1,6 @@
 // public.sync_jobs through the queue functions of migration 20261126000700 (claim, finish, renew): the
 // retry budget and dead letters are decided there, on the job row.
-import type { Sql, Tx } from './connection.ts';
+import type { Sql, Tx } from './sql.ts';
 
 export type SyncJob = {
   id: string;

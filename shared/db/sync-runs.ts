@@ -1,5 +1,5 @@
 // public.sync_runs: the sync history, one row per attempt (docs/architecture.md §4).
-import type { Sql, Tx } from './connection.ts';
+import type { Sql, Tx } from './sql.ts';
 
 export type RunTrigger = 'manual' | 'auto' | 'bulk' | 'webhook';
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';

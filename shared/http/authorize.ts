@@ -2,7 +2,7 @@
 // firm with `?firmId=`. Service code then filters every query by the firm returned here.
 import { z } from 'zod';
 import { AppError, forbidden } from '../errors.ts';
-import type { Sql } from '../db/connection.ts';
+import type { Sql } from '../db/sql.ts';
 import { listFirmMemberships, type FirmMembership, type FirmRole } from '../db/firms.ts';
 import type { AuthenticatedUser } from './auth.ts';
 

@@ -3,7 +3,7 @@
 // pass `Deno.env.toObject()`), so a warm instance reuses them across requests.
 import { parseConfig, type Config, type Env } from '../config.ts';
 import { parseSealer, type Sealer } from '../crypto/seal.ts';
-import { createSql, type Sql } from '../db/connection.ts';
+import { createSql, type Sql } from '../db/sql.ts';
 import { createCallerAuth, type CallerAuth } from '../http/auth.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { createSmokeballAccess, type SmokeballAccess } from './smokeball-access.ts';

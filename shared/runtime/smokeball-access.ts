@@ -3,7 +3,7 @@
 import { AppError } from '../errors.ts';
 import type { Config } from '../config.ts';
 import type { Sealer } from '../crypto/seal.ts';
-import type { Sql } from '../db/connection.ts';
+import type { Sql } from '../db/sql.ts';
 import { createPostgresRateLimiter } from '../smokeball/postgres-rate-limiter.ts';
 import type { LogFields } from '../log.ts';
 import { createSmokeballClient, type SmokeballClient } from '../smokeball/client.ts';

@@ -4,7 +4,7 @@ import type { LogFields } from '../log.ts';
 import type { Runtime } from './runtime.ts';
 import type { SmokeballRegion } from '../smokeball/hosts.ts';
 import type { ApiCallRecord } from '../smokeball/request.ts';
-import { createStorageReader } from '../sync/matter/open-document.ts';
+import { createStorageReader } from '../sync/matter/storage-reader.ts';
 import type { SyncMatterDeps } from '../sync/matter/sync-matter.ts';
 
 export function syncMatterDeps(runtime: Runtime, log: (event: string, fields?: LogFields) => void): SyncMatterDeps {

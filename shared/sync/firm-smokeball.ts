@@ -2,7 +2,7 @@
 // types, the matters list), and the account the matter-type cache keys it by. The connection is read
 // first so a firm that cannot reach Smokeball gets a clear 409 (not_connected,
 // smokeball_reauth_required) before any call is made, as sync-matter does (docs/architecture.md §5 "Tokens").
-import type { Sql } from '../db/connection.ts';
+import type { Sql } from '../db/sql.ts';
 import type { SmokeballClient } from '../smokeball/client.ts';
 import type { SmokeballRegion } from '../smokeball/hosts.ts';
 import { requireConnection } from './connection/require-connection.ts';

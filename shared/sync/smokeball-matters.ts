@@ -1,6 +1,6 @@
 // smokeball-matters: "pull a list of existing Smokeball matters to check what's already
 // linked" — one page of the firm's Smokeball matters, each marked with the CaseHug matter it is linked to.
-import type { Sql } from '../db/connection.ts';
+import type { Sql } from '../db/sql.ts';
 import { listMatterLinks } from '../db/links.ts';
 import type { SmokeballClient } from '../smokeball/client.ts';
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { Sealer } from '../../crypto/seal.ts';
 import { sha256Hex } from '../../crypto/hash.ts';
-import type { Sql, Tx } from '../../db/connection.ts';
+import type { Sql, Tx } from '../../db/sql.ts';
 import { readConnectionState, saveConnection } from '../../db/connections.ts';
 import { listFirmMemberships } from '../../db/firms.ts';
 import { deleteOAuthState, holdExchangedTokens, lockPendingCompletion, type PendingCompletionRow } from '../../db/oauth-states.ts';

@@ -3,7 +3,7 @@
 // `disconnected` with its auto_sync choice and account id, queued jobs stay (parked with reason
 // `disconnected`) until a reconnect resumes them, and every link id on clients, matters and documents
 // stays. A second call finds nothing to disconnect and says so.
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { markDisconnected } from '../../db/connections.ts';
 import { listSubscriptions } from '../../db/webhooks.ts';
 import { parkJobsForDisconnect } from '../../db/reconnect.ts';

@@ -6,7 +6,7 @@
 // once, and every later call fails fast with 409 instead of asking Smokeball again.
 import { AppError } from '../../errors.ts';
 import type { Sealer } from '../../crypto/seal.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { lockCredentials, markNeedsReauth, readCredentials, saveRefreshedTokens, type CredentialsRow } from '../../db/connections.ts';
 import type { LogFields } from '../../log.ts';
 import { SmokeballTokenError } from '../../smokeball/errors.ts';

@@ -4,7 +4,7 @@
 // `connected`; work that waits for a re-authorisation (queued jobs, stored webhook deliveries) may accept
 // `needs_reauth`, because the token layer parks it until a reconnect. Every refusal is one of two errors,
 // 409 not_connected or 409 smokeball_reauth_required, whoever asks.
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { readConnectionState, type ConnectionState, type ConnectionStatus } from '../../db/connections.ts';
 import type { AppError } from '../../errors.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';

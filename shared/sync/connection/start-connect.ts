@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { pkceChallenge, sha256Hex } from '../../crypto/hash.ts';
 import { randomToken } from '../../crypto/random.ts';
 import type { Sealer } from '../../crypto/seal.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { insertOAuthState } from '../../db/oauth-states.ts';
 import { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { SmokeballOAuth } from '../../smokeball/oauth.ts';

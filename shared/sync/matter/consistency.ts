@@ -2,7 +2,7 @@
 // little later. When an earlier attempt may have created something (its create-started mark is set and
 // no link was stored), a lookup that finds nothing right away is repeated until the mark is older than
 // this window, and only then is the create sent again.
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { clearCreateStarted, restampCreateStarted } from '../../db/matter-sync.ts';
 import { SmokeballHttpError } from '../../smokeball/errors.ts';
 import { JUST_CREATED_WINDOW_MS } from '../../smokeball/retry.ts';

@@ -8,7 +8,7 @@
 // progress in its run, which stays `running` with a `handoff` step, names the matter's queued job as the
 // one that continues it, and releases the lease. That job, when it runs, continues the same run.
 import { AppError, notFound } from '../../errors.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { listApprovedDocuments, loadSyncSubject, touchMatterSynced } from '../../db/matter-sync.ts';
 import { findQueuedMatterSyncJob } from '../../db/sync-jobs.ts';
 import {
@@ -18,13 +18,13 @@ import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
-import { resolveMatterType, unmappedError } from '../case-types/resolve.ts';
-import { loadMappingContext } from '../matter-types/load-mapping-context.ts';
+import { resolveMatterType, unmappedError } from '../mapping/resolve.ts';
+import { loadMappingContext } from '../mapping/load-mapping-context.ts';
 import { decideConnection, usableOrThrow } from '../connection/require-connection.ts';
 import { ensureContact, type ContactAction } from './ensure-contact.ts';
 import { ensureMatter, type MatterAction } from './ensure-matter.ts';
 import { withMatterLease } from './matter-lease.ts';
-import type { OpenDocument } from './open-document.ts';
+import type { OpenDocument } from './storage-reader.ts';
 import { createRunRecorder } from './run-recorder.ts';
 import { describeDocumentFailures, uploadApprovedDocuments, type DocumentCounts } from './upload-documents.ts';
 

@@ -9,7 +9,7 @@ import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import { SmokeballHttpError } from '../../smokeball/errors.ts';
 import { lookupThroughConsistencyWindow, sendMarkedCreate } from './consistency.ts';
-import type { OpenDocument } from './open-document.ts';
+import type { OpenDocument } from './storage-reader.ts';
 import type { SyncStepDeps } from './run-recorder.ts';
 
 export type DocumentCounts = { uploaded: number; skipped: number; failed: number };

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { forbidden, notFound } from '../../errors.ts';
 import { requireConnection } from '../connection/require-connection.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import type { FirmMembership } from '../../db/firms.ts';
 import { enqueueBulkSync, readBatchProgress } from '../../db/sync-jobs.ts';
 

@@ -8,7 +8,7 @@ import { AppError } from '../../errors.ts';
 import { isContactLinked, isMatterLinked } from '../../db/links.ts';
 import { checkConnection, usableOrThrow } from '../connection/require-connection.ts';
 import { applyClientIfNewer, applyMatterIfNewer, hasRunningSync, recordAsyncFailure } from '../../db/apply-webhook.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { finishWebhookEvent, isOwnRequest, loadWebhookEvent } from '../../db/webhooks.ts';
 import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';

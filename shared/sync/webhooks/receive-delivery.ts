@@ -9,7 +9,7 @@ import { AppError } from '../../errors.ts';
 import { importHmacKey, sha256Hex } from '../../crypto/hash.ts';
 import { randomToken } from '../../crypto/random.ts';
 import type { Sealer } from '../../crypto/seal.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { findDeliveryTarget, storeWebhookEvent, type DeliveryTarget } from '../../db/webhooks.ts';
 import type { LogFields } from '../../log.ts';
 import { readTextBody } from '../../read-body.ts';

@@ -5,7 +5,7 @@
 // (an interrupted earlier attempt — its key unknown to us) is replaced. Runs after every reconnect too.
 import { randomToken } from '../../crypto/random.ts';
 import type { Sealer } from '../../crypto/seal.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import {
   deleteSubscriptionRows,
   insertSubscription,

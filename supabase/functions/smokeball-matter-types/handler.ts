@@ -26,9 +26,9 @@ import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
-import { listFirmMatterTypes, MatterTypeKind } from '../../../shared/sync/matter-types/list-matter-types.ts';
+import { listFirmMatterTypes, MatterTypeKind } from '../../../shared/sync/mapping/list-matter-types.ts';
 import { firmSmokeballDeps } from '../../../shared/runtime/firm-smokeball-deps.ts';
-import { previewFirmMappings } from '../../../shared/sync/matter-types/preview-mappings.ts';
+import { previewFirmMappings } from '../../../shared/sync/mapping/preview-for-firm.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 

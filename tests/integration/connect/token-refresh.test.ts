@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { parseSealer, type Sealer } from '../../../shared/crypto/seal.ts';
-import { createSql, type Sql as SharedSql } from '../../../shared/db/connection.ts';
+import { createSql, type Sql as SharedSql } from '../../../shared/db/sql.ts';
 import { saveConnection } from '../../../shared/db/connections.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { createSmokeballOAuth } from '../../../shared/smokeball/oauth.ts';

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectAsSuperuser, createMember, type Sql } from '../../helpers/db.ts';
 import { createConnectedFirm } from '../../helpers/sync.ts';
-import { BUILT_IN_CASE_TYPES } from '../../../shared/sync/case-types/catalog.ts';
-import { generalNameIn, STATES } from '../../unit/sync/case-types/sim-catalog.ts';
+import { BUILT_IN_CASE_TYPES } from '../../../shared/sync/mapping/catalog.ts';
+import { generalNameIn, STATES } from '../../unit/sync/mapping/sim-catalog.ts';
 import { catalogType, getMatterTypes, saveMappingAs } from './helpers.ts';
 
 type Entry = { caseType: string; how: string; matterType: { id: string; name: string; category: string } | null; reason: string };

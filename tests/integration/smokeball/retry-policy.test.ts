@@ -4,7 +4,7 @@
 // own simulator (fault rules, clock and rate limit are per instance), with faults scoped to one account.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimControl, type RequestLogEntry } from '../../../dev/smokeball-sim/control.ts';
+import { SimControl, type RequestLogEntry } from '../../../dev/smokeball-sim/sim-client.ts';
 import { startSmokeballSim, type SmokeballSim } from '../../../dev/smokeball-sim/server.ts';
 import type { SmokeballClient } from '../../../shared/smokeball/client.ts';
 import { SmokeballHttpError } from '../../../shared/smokeball/errors.ts';

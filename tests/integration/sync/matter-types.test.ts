@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CATALOG } from '../../../dev/smokeball-sim/catalog.ts';
 import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
 import { accountRequests, bookmark, createConnectedFirm, isWrite, requestSync, settledSimAccount, type ConnectedFirm } from '../../helpers/sync.ts';
-import { DESIGN_TABLE } from '../../unit/sync/case-types/design-table.ts';
+import { DESIGN_TABLE } from '../../unit/sync/mapping/design-table.ts';
 
 let sql: Sql;
 beforeAll(() => {

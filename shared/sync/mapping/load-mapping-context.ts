@@ -3,9 +3,9 @@
 // location, and the firm's custom mappings (`case_type_mappings`). The preview and sync-matter both call this,
 // so the two can never read different inputs: the preview can never disagree with a sync.
 import { listCaseTypeOverrides } from '../../db/case-type-mappings.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
-import type { ResolveContext } from '../case-types/resolve.ts';
+import type { ResolveContext } from './resolve.ts';
 import { cacheAccountKey } from '../firm-smokeball.ts';
 
 export type MappingFirm = {

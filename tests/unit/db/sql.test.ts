@@ -1,7 +1,7 @@
 // The pool's TLS decision: loopback stays plain, any other host is encrypted (a project with "Enforce SSL"
 // refuses plain connections), and an sslmode written in the URL wins over both.
 import { describe, expect, test } from 'vitest';
-import { createSql, tlsFor } from '../../../shared/db/connection.ts';
+import { createSql, tlsFor } from '../../../shared/db/sql.ts';
 
 describe('tlsFor()', () => {
   test.each([

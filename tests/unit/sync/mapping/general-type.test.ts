@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { findGeneralType, generalTypeNames } from '../../../../shared/sync/case-types/general-type.ts';
-import { findMatterTypeByName } from '../../../../shared/sync/case-types/match-name.ts';
+import { findGeneralType, generalTypeNames } from '../../../../shared/sync/mapping/general-type.ts';
+import { findMatterTypeByName } from '../../../../shared/sync/mapping/match-name.ts';
 import { MatterTypeInfo } from '../../../../shared/smokeball/schemas/matter-type.ts';
 
 const type = (id: string, name: string, category: string | null) =>

@@ -1,9 +1,9 @@
 // groupMatterTypes(): the picker's grouping over the simulator's catalog as recorded data (every location,
 // lead types and IL's deleted type included), so the filters are exercised against realistic input.
 import { describe, expect, test } from 'vitest';
-import { groupMatterTypes, MatterTypeGroup } from '../../../../shared/sync/matter-types/list-matter-types.ts';
+import { groupMatterTypes, MatterTypeGroup } from '../../../../shared/sync/mapping/list-matter-types.ts';
 import type { MatterTypeInfo } from '../../../../shared/smokeball/schemas/matter-type.ts';
-import { SIM_MATTER_TYPES } from '../case-types/sim-catalog.ts';
+import { SIM_MATTER_TYPES } from './sim-catalog.ts';
 
 const namesOf = (groups: MatterTypeGroup[]) => groups.map((g) => [g.category, g.matterTypes.map((t) => t.name)] as const);
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { TARGET_TYPES } from '../../../../dev/smokeball-sim/catalog.ts';
-import { BUILT_IN_CASE_TYPES, BuiltInCaseType, findBuiltInCaseType } from '../../../../shared/sync/case-types/catalog.ts';
-import { generalTypeNames } from '../../../../shared/sync/case-types/general-type.ts';
-import { normalizeMatterTypeName } from '../../../../shared/sync/case-types/normalize.ts';
+import { BUILT_IN_CASE_TYPES, BuiltInCaseType, findBuiltInCaseType } from '../../../../shared/sync/mapping/catalog.ts';
+import { generalTypeNames } from '../../../../shared/sync/mapping/general-type.ts';
+import { normalizeMatterTypeName } from '../../../../shared/sync/mapping/normalize.ts';
 import { DESIGN_TABLE } from './design-table.ts';
 import { SIM_MATTER_TYPES, STATES, generalNameIn, stateNameFor } from './sim-catalog.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { AppError } from '../../../../shared/errors.ts';
-import { resolveMatterType } from '../../../../shared/sync/case-types/resolve.ts';
-import { unmappedError } from '../../../../shared/sync/case-types/unmapped-error.ts';
+import { resolveMatterType } from '../../../../shared/sync/mapping/resolve.ts';
+import { unmappedError } from '../../../../shared/sync/mapping/unmapped-error.ts';
 
 describe('unmappedError()', () => {
   test('is a 422 matter_type_unmapped AppError whose message is the reason, naming the case type', () => {

@@ -4,7 +4,7 @@
 // limit, are refused by name before a byte is streamed.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, inject, test } from 'vitest';
-import { createStorageReader } from '../../../shared/sync/matter/open-document.ts';
+import { createStorageReader } from '../../../shared/sync/matter/storage-reader.ts';
 
 const MiB = 2 ** 20;
 const storage = () => `${inject('gatewayUrl')}/storage/v1`;

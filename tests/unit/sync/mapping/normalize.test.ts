@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { normalizeMatterTypeName } from '../../../../shared/sync/case-types/normalize.ts';
+import { normalizeMatterTypeName } from '../../../../shared/sync/mapping/normalize.ts';
 
 describe('normalizeMatterTypeName()', () => {
   test.each([

@@ -2,8 +2,8 @@
 // case type the firm has a custom mapping for, each resolved by previewMappings() — the resolver
 // sync-matter uses — over the inputs loadMappingContext() loads, which is how the sync loads them.
 import { z } from 'zod';
-import { previewMappings, type MappingPreview } from '../case-types/preview.ts';
-import { ResolutionHow } from '../case-types/resolve.ts';
+import { previewMappings, type MappingPreview } from './preview.ts';
+import { ResolutionHow } from './resolve.ts';
 import { cacheAccountKey, type FirmScope, type FirmSmokeballDeps, openFirmSmokeball } from '../firm-smokeball.ts';
 import { loadMappingContext } from './load-mapping-context.ts';
 

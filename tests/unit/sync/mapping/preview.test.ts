@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MappingPreview, previewMappings } from '../../../../shared/sync/case-types/preview.ts';
+import { MappingPreview, previewMappings } from '../../../../shared/sync/mapping/preview.ts';
 import { DESIGN_TABLE } from './design-table.ts';
 import { listedFor, simType } from './sim-catalog.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Resolution, resolveMatterType, type CaseTypeOverride } from '../../../../shared/sync/case-types/resolve.ts';
+import { Resolution, resolveMatterType, type CaseTypeOverride } from '../../../../shared/sync/mapping/resolve.ts';
 import { MatterTypeInfo } from '../../../../shared/smokeball/schemas/matter-type.ts';
 import { DESIGN_TABLE } from './design-table.ts';
 import { SIM_MATTER_TYPES, STATES, generalNameIn, listedFor, simType } from './sim-catalog.ts';

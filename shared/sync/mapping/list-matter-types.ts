@@ -4,7 +4,7 @@
 // matter-type-cache.ts); `refresh` drops this firm's entries first.
 import { z } from 'zod';
 import type { MatterTypeInfo } from '../../smokeball/schemas/matter-type.ts';
-import { normalizeMatterTypeName } from '../case-types/normalize.ts';
+import { normalizeMatterTypeName } from './normalize.ts';
 import { cacheAccountKey, type FirmScope, type FirmSmokeballDeps, openFirmSmokeball } from '../firm-smokeball.ts';
 
 export const MatterTypeKind = z.enum(['matter', 'lead']);

@@ -1,9 +1,9 @@
 // toPreviewEntry(): the wire shape of each resolved case type, over previewMappings() — the resolver the
 // sync uses — on the simulator's catalog.
 import { describe, expect, test } from 'vitest';
-import { previewMappings } from '../../../../shared/sync/case-types/preview.ts';
-import { PreviewEntry, toPreviewEntry } from '../../../../shared/sync/matter-types/preview-mappings.ts';
-import { listedFor, simType } from '../case-types/sim-catalog.ts';
+import { previewMappings } from '../../../../shared/sync/mapping/preview.ts';
+import { PreviewEntry, toPreviewEntry } from '../../../../shared/sync/mapping/preview-for-firm.ts';
+import { listedFor, simType } from './sim-catalog.ts';
 
 describe('toPreviewEntry()', () => {
   test('a resolved case type carries how, the matter type id/name/category and the reason', () => {
