@@ -78,8 +78,3 @@ export function parseSealer(spec: string): Sealer {
     },
   };
 }
-
-/** `parseSealer`, as a promise (the spec errors arrive as rejections). */
-export async function createSealer(spec: string): Promise<Sealer> {
-  return parseSealer(spec);
-}

@@ -20,14 +20,16 @@ const JOB_COLUMNS = (sql: Sql) => sql`
   id, firm_id as "firmId", kind, subject_id as "subjectId", batch_id as "batchId", trigger, attempts,
   max_attempts as "maxAttempts"`;
 
-export async function claimSyncJobs(
+/** Claims the next due job under a lease, or none. Each worker lane claims one job at a time. */
+export async function claimSyncJob(
   sql: Sql,
-  claim: { worker: string; limit: number; leaseSeconds: number; firmId?: string; subjectId?: string; kind?: SyncJob['kind'] },
-): Promise<SyncJob[]> {
-  return sql<SyncJob[]>`
+  claim: { worker: string; leaseSeconds: number; firmId?: string; subjectId?: string; kind?: SyncJob['kind'] },
+): Promise<SyncJob | undefined> {
+  const [job] = await sql<SyncJob[]>`
     select ${JOB_COLUMNS(sql)}
-    from private.claim_sync_jobs(${claim.worker}, ${claim.limit}, ${claim.leaseSeconds}, ${claim.firmId ?? null},
+    from private.claim_sync_jobs(${claim.worker}, 1, ${claim.leaseSeconds}, ${claim.firmId ?? null},
                                  ${claim.subjectId ?? null}, ${claim.kind ?? null})`;
+  return job;
 }
 
 export async function finishSyncJob(

@@ -8,7 +8,7 @@ import { createSmokeballRequest, type SmokeballDeps, type SmokeballResult } from
 import { CreatedLink } from './schemas/common.ts';
 import { Contact, type PersonInput } from './schemas/contact.ts';
 import { type FileCreateInput, MatterFile, UploadFileInfo } from './schemas/file.ts';
-import { Matter, type MatterCreateInput, type MatterListQuery, type MatterPatchInput } from './schemas/matter.ts';
+import { Matter, type MatterCreateInput, type MatterListQuery } from './schemas/matter.ts';
 import { MatterTypeInfo } from './schemas/matter-type.ts';
 import { MAX_PAGE_LIMIT, pagedCollection } from './schemas/paging.ts';
 import { type WebhookCreateInput, WebhookSubscription, WebhookTypes } from './schemas/webhook.ts';
@@ -26,16 +26,6 @@ export type SmokeballClientDeps = SmokeballDeps & {
   uploadPolicy?: UploadUrlPolicy;
 };
 
-/** Per-call options of writes that create something (POST). */
-export type CreateOptions = {
-  /**
-   * Retry 5xx and network errors too. Off by default: such a failure may come after Smokeball accepted the
-   * write, and repeating it could create a duplicate (retry.ts `idempotent`). Turn on only when the caller
-   * has made the create safe to repeat. 429s are always retried.
-   */
-  retryUnsafe?: boolean;
-};
-
 /** Per-call options of reads. */
 export type ReadOptions = {
   /** The id came from a 202 moments ago: ride out eventual consistency (retry.ts JUST_CREATED_WINDOW_MS). */
@@ -48,9 +38,6 @@ const MatterTypePage = pagedCollection(MatterTypeInfo);
 const FilePage = pagedCollection(MatterFile);
 const WebhookPage = pagedCollection(WebhookSubscription);
 const EmptyBody = z.unknown();
-
-/** Read-only fields of a Contact that a PUT must not send back. */
-const CONTACT_READ_ONLY = ['id', 'href', 'versionId', 'lastUpdated', 'tags'] as const;
 
 export function createSmokeballClient(deps: SmokeballClientDeps) {
   const request = createSmokeballRequest(deps);
@@ -81,42 +68,25 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
     /** `POST /contacts` with a `person` (202 + id; the contact appears later). */
     createPerson(
       person: PersonInput,
-      options: CreateOptions & { externalSystemId?: string } = {},
+      options: { externalSystemId?: string } = {},
     ): Promise<SmokeballResult<CreatedLink>> {
       return request({
         method: 'POST',
         route: '/contacts',
         json: { person, ...(options.externalSystemId ? { externalSystemId: options.externalSystemId } : {}) },
         schema: CreatedLink,
-        idempotent: options.retryUnsafe ?? false,
       });
     },
 
     get(id: string, options: ReadOptions = {}): Promise<SmokeballResult<Contact>> {
       return request({ method: 'GET', route: '/contacts/{id}', ids: [id], schema: Contact, justCreated: options.justCreated });
     },
-
-    /**
-     * Read-modify-write: GET the contact, merge `changes` into its person, PUT the whole contact back.
-     * Whether PUT replaces or merges is UNCONFIRMED, and a sibling resource's PUT replaces (docs/smokeball.md §2
-     * "Update"), so fields we do not model are sent back as read. Returns the PUT's RequestId.
-     */
-    async updatePerson(id: string, changes: PersonInput, options: ReadOptions = {}): Promise<SmokeballResult<CreatedLink>> {
-      const { data: current } = await contacts.get(id, options);
-      return request({
-        method: 'PUT',
-        route: '/contacts/{id}',
-        ids: [id],
-        json: mergePersonChanges(current, changes),
-        schema: CreatedLink,
-      });
-    },
   };
 
   const matters = {
     /** `POST /matters` (202 + id). Reconcile by externalSystemId before calling again after `maybeDelivered`. */
-    create(input: MatterCreateInput, options: CreateOptions = {}): Promise<SmokeballResult<CreatedLink>> {
-      return request({ method: 'POST', route: '/matters', json: input, schema: CreatedLink, idempotent: options.retryUnsafe ?? false });
+    create(input: MatterCreateInput): Promise<SmokeballResult<CreatedLink>> {
+      return request({ method: 'POST', route: '/matters', json: input, schema: CreatedLink });
     },
 
     get(id: string, options: ReadOptions = {}): Promise<SmokeballResult<Matter>> {
@@ -140,11 +110,6 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
     /** One page of the account's matters (`size` is the total), for a paged list in the app. */
     listPage(offset: number, limit: number): Promise<SmokeballResult<z.output<typeof MatterPage>>> {
       return request({ method: 'GET', route: '/matters', searchParams: pageParams(offset, limit), schema: MatterPage });
-    },
-
-    /** `PATCH /matters/{id}` with a partial `MatterDto2` (202 + Link). Same body twice = same state. */
-    patch(id: string, changes: MatterPatchInput): Promise<SmokeballResult<CreatedLink>> {
-      return request({ method: 'PATCH', route: '/matters/{id}', ids: [id], json: changes, schema: CreatedLink });
     },
   };
 
@@ -188,14 +153,13 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
 
   const files = {
     /** Step 1 of an upload (docs/smokeball.md §4): the file record; answers where to PUT the bytes. */
-    create(matterId: string, input: FileCreateInput, options: CreateOptions = {}): Promise<SmokeballResult<UploadFileInfo>> {
+    create(matterId: string, input: FileCreateInput): Promise<SmokeballResult<UploadFileInfo>> {
       return request({
         method: 'POST',
         route: '/matters/{id}/documents/files',
         ids: [matterId],
         json: input,
         schema: UploadFileInfo,
-        idempotent: options.retryUnsafe ?? false,
       });
     },
 
@@ -251,8 +215,8 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
     },
 
     /** `POST /webhooks` (200 with the subscription). List first: one subscription per firm (docs/smokeball.md §5). */
-    create(input: WebhookCreateInput, options: CreateOptions = {}): Promise<SmokeballResult<WebhookSubscription>> {
-      return request({ method: 'POST', route: '/webhooks', json: input, schema: WebhookSubscription, idempotent: options.retryUnsafe ?? false });
+    create(input: WebhookCreateInput): Promise<SmokeballResult<WebhookSubscription>> {
+      return request({ method: 'POST', route: '/webhooks', json: input, schema: WebhookSubscription });
     },
 
     /** `DELETE /webhooks/{id}`; `existed: false` when it was gone already (404), e.g. after a retried delete. */
@@ -265,19 +229,3 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
   return { contacts, matters, matterTypes, files, webhooks };
 }
 export type SmokeballClient = ReturnType<typeof createSmokeballClient>;
-
-/** The PUT body of a read-modify-write: the contact as read, minus read-only fields, with `changes` merged
- * into `person` (phone objects merged part by part). */
-export function mergePersonChanges(current: Contact, changes: PersonInput): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...current };
-  for (const field of CONTACT_READ_ONLY) delete body[field];
-  const person = { ...(current.person ?? {}) };
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    const before = person[key];
-    person[key] =
-      typeof value === 'object' && value !== null && typeof before === 'object' && before !== null ? { ...before, ...value } : value;
-  }
-  body.person = person;
-  return body;
-}

@@ -3,7 +3,7 @@
 // decides retry, dead or parked. Used by sync-worker (everything due), on-document-approved (one
 // matter, now) and the benchmarks.
 import { AppError } from '../../errors.ts';
-import { claimSyncJobs, finishSyncJob, renewSyncJobLease, type FinishedStatus, type SyncJob } from '../../db/sync-jobs.ts';
+import { claimSyncJob, finishSyncJob, renewSyncJobLease, type FinishedStatus, type SyncJob } from '../../db/sync-jobs.ts';
 import type { LogFields } from '../../log.ts';
 import { syncMatter, type SyncMatterDeps } from '../matter/sync-matter.ts';
 import { finishWebhookEvent } from '../../db/webhooks.ts';
@@ -64,9 +64,8 @@ async function drain(deps: DrainDeps, options: DrainOptions): Promise<DrainSumma
   // Smokeball's consistency window) never holds back the jobs of other matters.
   const lane = async () => {
     do {
-      const [job] = await claimSyncJobs(deps.sql, {
+      const job = await claimSyncJob(deps.sql, {
         worker: options.worker,
-        limit: 1,
         leaseSeconds,
         firmId: options.firmId,
         subjectId: options.subjectId,

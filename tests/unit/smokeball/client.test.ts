@@ -40,25 +40,6 @@ describe('createSmokeballClient()', () => {
     });
   });
 
-  test('contacts.updatePerson() reads, merges and PUTs the whole contact without read-only fields', async () => {
-    const { fetch, requests } = scriptedFetch(json(200, contact), json(202, { id: contact.id }));
-    const { deps, limiter, calls } = fakeDeps(fetch);
-    await createSmokeballClient(deps).contacts.updatePerson(String(contact.id), { lastName: 'Smith', cell: { number: '0400 000 000' } });
-    expect(requests.map(({ request }) => request.method)).toEqual(['GET', 'PUT']);
-    const body = JSON.parse(requests[1].body);
-    expect(body).not.toHaveProperty('id');
-    expect(body).not.toHaveProperty('versionId');
-    expect(body).not.toHaveProperty('lastUpdated');
-    expect(body.isDeleted).toBe(false);
-    expect(body.person.lastName).toBe('Smith');
-    expect(body.person.firstName).toBe('Jane');
-    // Unmodelled and empty fields go back as read; phone parts merge.
-    expect(body.person.occupation).toBe('');
-    expect(body.person.residentialAddress.country).toBe('Australia');
-    expect(body.person.cell).toEqual({ areaCode: '', number: '0400 000 000' });
-    expect(limiter.buckets).toEqual(['client-1:GET /contacts/{id}', 'client-1:PUT /contacts/{id}']);
-    expect(calls.map((call) => call.endpoint)).toEqual(['GET /contacts/{id}', 'PUT /contacts/{id}']);
-  });
 
   test('matters.list() pages with offset/limit until there is no next link', async () => {
     const { fetch, requests } = scriptedFetch(
@@ -89,13 +70,6 @@ describe('createSmokeballClient()', () => {
     expect(second.limiter.buckets).toEqual(['client-1:GET /matters/{id}', 'client-1:GET /matters/{id}']);
   });
 
-  test('matters.patch() sends PATCH with the partial body', async () => {
-    const { fetch, requests } = scriptedFetch(json(202, { id: 'm-1' }));
-    const { deps } = fakeDeps(fetch);
-    await createSmokeballClient(deps).matters.patch('m-1', { description: 'new' });
-    expect(requests[0].request.method).toBe('PATCH');
-    expect(JSON.parse(requests[0].body)).toEqual({ description: 'new' });
-  });
 
   test('matterTypes.listCached() lists a location once per TTL and drops deleted types', async () => {
     const { fetch, requests } = scriptedFetch(json(200, readFixture('matter-types-page.json')));
