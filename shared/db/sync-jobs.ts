@@ -14,7 +14,8 @@ export type SyncJob = {
 };
 
 export type JobOutcome = 'succeeded' | 'retry' | 'permanent' | 'parked';
-export type FinishedStatus = 'succeeded' | 'queued' | 'dead' | 'failed' | 'lost';
+/** `superseded`: a newer queued job of the same subject does the same work; `lost`: the lease was gone. */
+export type FinishedStatus = 'succeeded' | 'queued' | 'dead' | 'superseded' | 'lost';
 
 const JOB_COLUMNS = (sql: Sql) => sql`
   id, firm_id as "firmId", kind, subject_id as "subjectId", batch_id as "batchId", trigger, attempts,
@@ -68,8 +69,8 @@ export async function enqueueBulkSync(
 }
 
 export async function readBatchProgress(sql: Sql, firmId: string, batchId: string) {
-  const [row] = await sql<{ total: number; done: number; failed: number; remaining: number }[]>`
-    select total, done, failed, remaining from public.sync_batches where firm_id = ${firmId} and batch_id = ${batchId}`;
+  const [row] = await sql<{ total: number; done: number; failed: number; superseded: number; remaining: number }[]>`
+    select total, done, failed, superseded, remaining from public.sync_batches where firm_id = ${firmId} and batch_id = ${batchId}`;
   return row;
 }
 

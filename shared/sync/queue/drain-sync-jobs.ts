@@ -136,6 +136,6 @@ function count(summary: DrainSummary, status: FinishedStatus | 'parked'): void {
   else if (status === 'queued') summary.retried++;
   else if (status === 'dead') summary.dead++;
   else if (status === 'parked') summary.parked++;
-  else if (status === 'failed') summary.superseded++;
+  else if (status === 'superseded') summary.superseded++;
   else summary.lost++;
 }

@@ -213,7 +213,7 @@ const MATRIX: TableSpec[] = [
       select: { kind: 'select', expect: MEMBERS_READ },
       // A fresh subject: the fixture's queued job already holds the matter's one queued slot.
       insert: { kind: 'insert', row: (f) => ({ firm_id: f.id, kind: 'sync_matter', subject_id: newId(), trigger: 'manual' }), expect: ALL_DENIED_BUT_SERVICE },
-      update: { kind: 'update', set: () => ({ status: 'cancelled' }), expect: ALL_DENIED_BUT_SERVICE },
+      update: { kind: 'update', set: () => ({ status: 'dead' }), expect: ALL_DENIED_BUT_SERVICE },
       delete: { kind: 'delete', expect: ALL_DENIED_BUT_SERVICE },
     },
   },
