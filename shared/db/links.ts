@@ -19,11 +19,3 @@ export async function isContactLinked(sql: Sql, firmId: string, smokeballContact
   const rows = await sql`select 1 from public.clients where firm_id = ${firmId} and smokeball_contact_id = ${smokeballContactId}`;
   return rows.length > 0;
 }
-
-/** Whether a document is really an approved document of that matter in that firm. */
-export async function isApprovedDocument(sql: Sql, doc: { id: string; firmId: string; matterId: string }): Promise<boolean> {
-  const rows = await sql`
-    select 1 from public.documents
-    where id = ${doc.id} and firm_id = ${doc.firmId} and matter_id = ${doc.matterId} and status = 'approved'`;
-  return rows.length > 0;
-}

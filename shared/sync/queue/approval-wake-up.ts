@@ -3,7 +3,7 @@
 // trigger queued the matter's job in the approving transaction; claim and run it now. If another worker holds the matter, the queued
 // job waits for it and the sweep runs it next: nothing is lost, and nothing is queued twice (enqueueing
 // here too would add a third run when a wake-up arrives after the queued job already ran).
-import { isApprovedDocument } from '../../db/links.ts';
+import { approvalRefusal, isApprovedDocument } from '../../db/approvals.ts';
 import { checkConnection } from '../connection/require-connection.ts';
 import { drainSyncJobs, WORKER_BUDGET_MS, type DrainDeps, type DrainSummary } from './drain-sync-jobs.ts';
 
@@ -19,8 +19,9 @@ export async function runApprovedDocumentSync(
   options: { worker: string; leaseSeconds: number },
 ): Promise<{ ignored: true; reason: string } | ({ ignored: false } & DrainSummary)> {
   const record = event.record;
-  if (event.type === 'DELETE' || !record || record.status !== 'approved') return { ignored: true, reason: 'not_an_approval' };
-  if (event.type === 'UPDATE' && event.old_record?.status === 'approved') return { ignored: true, reason: 'already_approved' };
+  // The same decision as the auto-sync trigger's (private.smokeball_approval_refusal).
+  const refusal = await approvalRefusal(deps.sql, { op: event.type, newStatus: record?.status ?? null, oldStatus: event.old_record?.status ?? null });
+  if (refusal || !record) return { ignored: true, reason: refusal ?? 'not_an_approval' };
   const decision = await checkConnection(deps.sql, record.firm_id, { allowNeedsReauth: true });
   if (decision.usable ? !decision.connection.autoSync : decision.state === 'none') return { ignored: true, reason: 'auto_sync_off' };
   // Disconnected: the trigger queued the job parked; the reconnect resumes it.
