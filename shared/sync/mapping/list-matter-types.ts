@@ -4,7 +4,7 @@
 // matter-type-cache.ts); `refresh` drops this firm's entries first.
 import { z } from 'zod';
 import type { MatterTypeInfo } from '../../smokeball/schemas/matter-type.ts';
-import { normalizeMatterTypeName } from './normalize.ts';
+import { normalizeMatterTypeName, sameLocation } from './normalize.ts';
 import { cacheAccountKey, type FirmScope, type FirmSmokeballDeps, openFirmSmokeball } from '../firm-smokeball.ts';
 
 export const MatterTypeKind = z.enum(['matter', 'lead']);
@@ -47,7 +47,6 @@ export async function listFirmMatterTypes(deps: FirmSmokeballDeps, input: ListMa
 }
 
 const TYPE_CODE: Record<MatterTypeKind, number> = { matter: 0, lead: 1 };
-const sameLocation = (a: string | null | undefined, b: string) => (a ?? '').trim().toUpperCase() === b.trim().toUpperCase();
 
 /**
  * Pure: the types a picker may offer, grouped. Only what the resolver would accept for this jurisdiction

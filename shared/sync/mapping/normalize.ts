@@ -22,3 +22,6 @@ export function normalizeMatterTypeName(name: string): string {
     .replace(NOT_LETTER_OR_DIGIT, ' ')
     .trim();
 }
+
+/** Location codes are case-insensitive in practice (`IL`, `il`; see matter-type-cache.ts). */
+export const sameLocation = (a: string | null | undefined, b: string): boolean => (a ?? '').trim().toUpperCase() === b.trim().toUpperCase();

@@ -8,6 +8,7 @@ import { MatterTypeInfo } from '../../smokeball/schemas/matter-type.ts';
 import { type BuiltInCaseType, findBuiltInCaseType } from './catalog.ts';
 import { findGeneralType } from './general-type.ts';
 import { findMatterTypeByName } from './match-name.ts';
+import { sameLocation } from './normalize.ts';
 
 export { CaseTypeOverride } from '../../db/case-type-mappings.ts';
 // The sync's next step after `unmapped`, exported beside the resolver it belongs to.
@@ -46,8 +47,6 @@ const resolved = (how: ResolvedHow, matterType: MatterTypeInfo, reason: string):
 });
 const unmapped = (reason: string): Resolution => ({ status: 'unmapped', how: 'unmapped', reason });
 
-// Location codes are case-insensitive in practice (`IL`, `il`; see matter-type-cache.ts).
-const sameLocation = (a: string | null | undefined, b: string) => (a ?? '').trim().toUpperCase() === b.trim().toUpperCase();
 
 /**
  * Usable for a matter in `jurisdiction`: a matter type (`type` 0; 1 is a lead type, which a matter cannot
