@@ -10,6 +10,7 @@ import { parkJobsForDisconnect } from '../../db/reconnect.ts';
 import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
+import { within } from '../../within.ts';
 import { checkConnection } from './require-connection.ts';
 
 /** Smokeball answers a delete in well under a second; a hung call must not hold the admin's click. */
@@ -49,10 +50,7 @@ async function deleteSubscriptionsBestEffort(client: SmokeballClient | undefined
   if (!client || ids.length === 0) return { deleted: 0, failed: ids.length };
   let deleted = 0;
   const work = Promise.allSettled(ids.map((id) => client.webhooks.delete(id).then(() => void deleted++)));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), WEBHOOK_CLEANUP_BUDGET_MS)));
-  const outcome = await Promise.race([work, timeout]);
-  clearTimeout(timer);
+  const outcome = await within(work, WEBHOOK_CLEANUP_BUDGET_MS, () => 'timeout' as const);
   if (outcome === 'timeout') deps.log('webhook_cleanup_timed_out', { firmId });
   return { deleted, failed: ids.length - deleted };
 }
