@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only <name>]` (issue 10): the performance scenarios on the local stack
+// `npm run bench [-- --quick] [-- --only <name>]`: the performance scenarios on the local stack
 // and the Smokeball simulator (5/s burst 5 per endpoint, 30–80 ms per request), in sequence, on ONE
 // stack started on free ports in a temp folder. Prints a table and writes bench/results/latest.json (full
 // run) or bench/results/quick.json (quick, git-ignored) as { machine, startedAt, scenarios: [...] }.
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { SimControl } from '../dev/smokeball-sim/control.ts';
+import { SimControl } from '../dev/smokeball-sim/sim-client.ts';
 import { freePort, startStack } from '../dev/stack.ts';
 import { startJobPump } from '../dev/job-pump.ts';
 import { DENO } from '../dev/deno-binaries.ts';
@@ -29,7 +29,7 @@ const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const SCENARIO_NAMES = ['bulk-sync', 'rate-limiter', 'large-document', 'webhook-intake', 'auto-sync-latency'] as const;
 type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
-/** The simulator as issue 10 sets it: Smokeball's limit, 30–80 ms per request, consent auto-approved. */
+/** The simulator as the bench sets it: Smokeball's limit, 30–80 ms per request, consent auto-approved. */
 const SIM_OPTIONS = { rateLimit: { enabled: true, rps: 5, burst: 5 }, latencyMs: { min: 30, max: 80 }, autoApprove: true };
 
 export type ScenarioReport = { name: ScenarioName; ok: boolean; error?: string; durationMs: number; loadAverage: { start: number[]; end: number[] } } & Record<string, unknown>;

@@ -1,4 +1,4 @@
-// `npm start`: the whole integration on one machine without Docker (DESIGN §7). Starts Postgres
+// `npm start`: the whole integration on one machine without Docker (docs/architecture.md §7). Starts Postgres
 // (embedded, or DATABASE_URL), the Supabase bootstrap, the migrations (pinned Supabase CLI), the seed,
 // the Smokeball simulator, the Storage subset and the functions on Deno behind a gateway, then prints
 // `ready`. The tests and the benchmarks start the same stack through `startStack`.

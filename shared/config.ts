@@ -1,4 +1,4 @@
-// The environment, parsed once with zod into a typed, documented object (STYLE §5). A missing required
+// The environment, parsed once with zod into a typed, documented object. A missing required
 // variable fails at start with its name; optional groups are modelled, not defaulted to ''.
 import { z } from 'zod';
 import { DEFAULT_UPLOAD_HOST_SUFFIXES } from './smokeball/upload-policy.ts';
@@ -58,7 +58,7 @@ const EnvSchema = z.object({
   /** Overrides of the regional hosts (the local simulator). */
   SMOKEBALL_API_URL: z.url().optional(),
   SMOKEBALL_AUTH_URL: z.url().optional(),
-  /** Smokeball's limit per client id and endpoint (reference §6: 5/s, burst 5). */
+  /** Smokeball's limit per client id and endpoint (docs/smokeball.md §6: 5/s, burst 5). */
   SMOKEBALL_RATE_LIMIT_RPS: z.coerce.number().positive().default(5),
   SMOKEBALL_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(5),
   /**
@@ -69,7 +69,7 @@ const EnvSchema = z.object({
   /** The CaseHug app origin that OAuth redirects return to. */
   APP_URL: z.url(),
   /**
-   * How long Smokeball's refresh tokens live; not in any token response, so tracked here (reference §1
+   * How long Smokeball's refresh tokens live; not in any token response, so tracked here (docs/smokeball.md §1
    * "Lifetimes": 30 days by default, 180 for apps registered after 24 Aug 2026).
    */
   SMOKEBALL_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().positive().default(30),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import type { Stack } from '../../dev/stack.ts';
 import { signAccessToken } from '../../dev/keys.ts';
-import { SimControl, type RequestLogEntry } from '../../dev/smokeball-sim/control.ts';
+import { SimControl, type RequestLogEntry } from '../../dev/smokeball-sim/sim-client.ts';
 import { putObject } from '../../dev/storage/server.ts';
 
 export type Sql = postgres.Sql;

@@ -1,12 +1,12 @@
-// One OS process of the shared-rate-limiter run (issue 5): its own postgres.js pool, its own Postgres GCRA
+// One OS process of the shared-rate-limiter run: its own postgres.js pool, its own Postgres GCRA
 // limiter and its own typed Smokeball client, exactly as one Edge Function instance would have. Protocol
 // on stdin/stdout, one JSON object per line: the parent sends the input, the worker answers `ready` once
 // its modules are loaded and its pool is connected, the parent sends `go` to every worker at once, the
 // worker fires all its calls concurrently and answers `result`. The access token comes over stdin, never
 // argv (argv is visible in `ps`).
 import { createInterface } from 'node:readline';
-import { createSql } from '../../shared/db/connection.ts';
-import { createPostgresRateLimiter } from '../../shared/db/rate-limit.ts';
+import { createSql } from '../../shared/db/sql.ts';
+import { createPostgresRateLimiter } from '../../shared/smokeball/postgres-rate-limiter.ts';
 import { SmokeballError, SmokeballHttpError } from '../../shared/smokeball/errors.ts';
 import type { ApiCallRecord } from '../../shared/smokeball/request.ts';
 import {

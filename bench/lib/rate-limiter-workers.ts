@@ -1,4 +1,4 @@
-// The shared-rate-limiter run of issue 5, used by the integration test
+// The shared-rate-limiter run, used by the integration test
 // (tests/integration/smokeball/rate-limiter-processes.test.ts) and the benchmark
 // (bench/scenarios/rate-limiter.ts): a dedicated simulator throttling at 5 rps / burst 5, one account
 // seeded with a few contacts and matters, then N real OS processes (rate-limiter-worker.ts), each with its
@@ -9,10 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { SimControl, type RequestLogEntry, type Stats } from '../../dev/smokeball-sim/control.ts';
+import { SimControl, type RequestLogEntry, type Stats } from '../../dev/smokeball-sim/sim-client.ts';
 import { startSmokeballSim } from '../../dev/smokeball-sim/server.ts';
-import { createSql } from '../../shared/db/connection.ts';
-import { createPostgresRateLimiter } from '../../shared/db/rate-limit.ts';
+import { createSql } from '../../shared/db/sql.ts';
+import { createPostgresRateLimiter } from '../../shared/smokeball/postgres-rate-limiter.ts';
 import { createSmokeballClient, type SmokeballClient } from '../../shared/smokeball/client.ts';
 import type { RateLimiter } from '../../shared/smokeball/rate-limiter.ts';
 import type { ApiCallRecord } from '../../shared/smokeball/request.ts';
@@ -20,11 +20,11 @@ import type { ApiCallRecord } from '../../shared/smokeball/request.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORKER_SCRIPT = fileURLToPath(new URL('./rate-limiter-worker.ts', import.meta.url));
 
-/** Smokeball's documented limit (reference §6), which the run is about. */
+/** Smokeball's documented limit (docs/smokeball.md §6), which the run is about. */
 export const SMOKEBALL_LIMIT = { rps: 5, burst: 5 } as const;
-/** Issue 5's latency for the run: enough to overlap requests, small enough that pacing dominates. */
+/** The simulator's latency for the run: enough to overlap requests, small enough that pacing dominates. */
 export const RUN_LATENCY_MS = { min: 30, max: 80 } as const;
-/** A worker's pool: an Edge Function instance's size (shared/db/connection.ts POOL_SIZE). */
+/** A worker's pool: an Edge Function instance's size (shared/db/sql.ts POOL_SIZE). */
 const WORKER_POOL_SIZE = 5;
 /** Seeded per account: enough distinct ids that calls do not all read one row. */
 const SEED_CONTACTS = 3;

@@ -1,4 +1,4 @@
-// The bench's table: one row per scenario with its key figures beside the bound or aim (issue 10), as
+// The bench's table: one row per scenario with its key figures beside the bound or aim, as
 // Markdown so the same text goes into README's Performance section.
 type Report = { name: string; ok: boolean; error?: string } & Record<string, unknown>;
 type Run = { machine: { cpu: string; cores: number; memoryGiB: number; node: string; deno: string; loadAverage: number[] }; startedAt: string; mode: string; scenarios: Report[] };

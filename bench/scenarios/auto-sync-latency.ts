@@ -1,4 +1,4 @@
-// Benchmark scenario "auto-sync-latency" (issue 10 §5): with the job pump listening (LISTEN → sync-worker
+// Benchmark scenario "auto-sync-latency": with the job pump listening (LISTEN → sync-worker
 // once per approving statement, plus the periodic sweep), approve 50 documents (quick: 5) one at a time, each on its own matter
 // that is not in Smokeball yet (so the approval's sync creates the contact and the matter, then uploads),
 // and time approval (the UPDATE that commits status = approved) → `documents.smokeball_file_id` set, which

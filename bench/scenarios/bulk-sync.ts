@@ -1,10 +1,10 @@
-// Benchmark scenario "bulk-sync" (issue 10 §1): firms × matters × documents, connected through the real
+// Benchmark scenario "bulk-sync": firms × matters × documents, connected through the real
 // connect flow, synced in bulk (`POST sync-matter { all: true }` per firm, as an admin) by 4 concurrent
 // `sync-worker` invocations looping until every batch reports remaining 0. No pump runs meanwhile, so the
 // only workers are ours. Figures come from the simulator's request log, restricted to the scenario's
 // time window and the firms' accounts: the lower bound (per endpoint (count − burst) ÷ rps, the largest),
 // efficiency = bound ÷ wall time, the 429 count and API requests per matter.
-import type { RequestLogEntry } from '../../dev/smokeball-sim/control.ts';
+import type { RequestLogEntry } from '../../dev/smokeball-sim/sim-client.ts';
 import { lowerBoundMs, SMOKEBALL_LIMIT } from '../lib/rate-limiter-workers.ts';
 import {
   createConnectedFirm,

@@ -1,4 +1,4 @@
-// Benchmark scenario "large-document" (issue 10 §3): one 1 GiB approved document (quick: 32 MiB) synced
+// Benchmark scenario "large-document": one 1 GiB approved document (quick: 32 MiB) synced
 // by `sync-matter` (the Deno function process streams it from Storage to the simulator's pre-signed S3
 // URL). Reports the function process's peak RSS above its idle RSS (idle = after a warm-up sync of a
 // small document on the same matter; peak = the highest VmRSS polled during the sync, or VmHWM when it

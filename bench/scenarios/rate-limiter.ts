@@ -1,4 +1,4 @@
-// Benchmark scenario "rate-limiter" (issue 5): 6 OS processes × 50 concurrent mixed calls (quick: × 10)
+// Benchmark scenario "rate-limiter": 6 OS processes × 50 concurrent mixed calls (quick: × 10)
 // through the shared Postgres GCRA limiter against a dedicated simulator at Smokeball's 5 rps / burst 5
 // with 30–80 ms latency. Reports the simulator's 429 count, the lower bound on wall time from the
 // simulator's request log (per endpoint (count − burst) ÷ rps, the largest) and efficiency = bound ÷ wall.

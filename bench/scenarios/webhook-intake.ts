@@ -1,4 +1,4 @@
-// Benchmark scenario "webhook-intake" (issue 10 §4): 2,000 signed deliveries (quick: 60), 20% of them
+// Benchmark scenario "webhook-intake": 2,000 signed deliveries (quick: 60), 20% of them
 // exact duplicates, sent by 50 concurrent senders (quick: 10) to `<gateway>/functions/v1/smokeball-webhook`
 // for a connected firm, each about one of its linked matters or clients (so processing re-fetches and
 // applies). Reports throughput and p50/p99 acknowledgement latency; then waits for processing and checks

@@ -1,4 +1,4 @@
-// The authorization server (reference §1): `GET /oauth2/authorize` (consent page), the form post it
+// The authorization server (docs/smokeball.md §1): `GET /oauth2/authorize` (consent page), the form post it
 // makes, and `POST /oauth2/token` with the authorization_code, refresh_token and client_credentials
 // grants. Errors follow Cognito: 400 `{"error": "<code>"}`. A bad client_id or redirect_uri gives an
 // error page and never a redirect (RFC 6749 §4.1.2.1).

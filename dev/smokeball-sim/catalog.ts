@@ -1,6 +1,6 @@
-// The matter-type catalog: plain data and a builder (reference §3 "Matter types").
+// The matter-type catalog: plain data and a builder (docs/smokeball.md §3 "Matter types").
 //
-// IL carries the 30 DESIGN §6 target names exactly, so every CaseHug case type maps directly. The other
+// IL carries the 30 docs/architecture.md §6 target names exactly, so every CaseHug case type maps directly. The other
 // states are realistic: a few types are missing (the sync must fall back to the practice area's general
 // type) and some names vary in ways a normaliser that ignores case, punctuation (read as a space),
 // `&`/`and` and extra spaces still matches, plus one documented alias.
@@ -13,12 +13,12 @@
 //                                  Directive                                               Employment Based Visa → "Employment-Based Visa"; Revocable Living Trust → "Revocable Living Trust."
 //   TX     "General Family Law"    Child Custody (TX has "SAPCR - Conservatorship",        Advance Healthcare Directive → "Advance  Healthcare  Directive"; Family Based Petition →
 //                                  deliberately not an alias), Removal Defense, Guardianship "Family-Based Petition"; Workers Compensation → "WORKERS COMPENSATION"
-//   FL     "General Family Law"    Motorcycle Accident, Naturalization, Estate Plan        Motor Vehicle Accident → "Auto Accident" (the documented alias, DESIGN §6); Power of Attorney →
+//   FL     "General Family Law"    Motorcycle Accident, Naturalization, Estate Plan        Motor Vehicle Accident → "Auto Accident" (the documented alias, docs/architecture.md §6); Power of Attorney →
 //                                                                                          "Power of attorney"; Workers Compensation → "Workers' Compensation"; Nursing Home Negligence →
 //                                                                                          "Nursing-Home Negligence"
 //
 // Every state also has Real Estate and Litigation types (IL "Purchase and Sale" vs elsewhere
-// "Purchase & Sale"), four lead types (`type: 1`, reference §3 "Leads") and IL one deleted type, which
+// "Purchase & Sale"), four lead types (`type: 1`, docs/smokeball.md §3 "Leads") and IL one deleted type, which
 // lists exclude. Ids are `<guid from sha1(location + name)>_<LOCATION>`, stable across runs.
 import { guidFromName } from './ids.ts';
 
@@ -43,7 +43,7 @@ const OTHER_TYPES = {
   Litigation: ['Civil Litigation', 'Contract Dispute', 'Debt Collection'],
 } as const;
 
-/** Default client/other-side roles first (reference §3: clientRole defaults to the type's default roles). */
+/** Default client/other-side roles first (docs/smokeball.md §3: clientRole defaults to the type's default roles). */
 const REPRESENTATIVES: Record<string, string[]> = {
   'Family Law': ['Petitioner', 'Respondent', 'Child', 'Opposing Counsel'],
   Immigration: ['Applicant', 'Petitioner', 'Beneficiary', 'Employer'],

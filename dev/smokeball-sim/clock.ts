@@ -1,7 +1,7 @@
 // The sim clock: real time plus an offset that `POST /__sim/clock` advances. Code, token and upload-URL
-// expiry read it, so tests can expire things without waiting (STYLE §10: a fake clock, never a sleep).
+// expiry read it, so tests can expire things without waiting (a fake clock, never a sleep).
 
-/** .NET ticks (100 ns since 0001-01-01 UTC) at the Unix epoch (reference §8 "Timestamps"). */
+/** .NET ticks (100 ns since 0001-01-01 UTC) at the Unix epoch (docs/smokeball.md §8 "Timestamps"). */
 const TICKS_AT_UNIX_EPOCH = 621355968000000000n;
 const TICKS_PER_MS = 10000n;
 

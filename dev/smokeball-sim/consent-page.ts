@@ -1,4 +1,4 @@
-// The hosted login + consent page (reference §1: Cognito hosted UI). A username field stands in for the
+// The hosted login + consent page (docs/smokeball.md §1: Cognito hosted UI). A username field stands in for the
 // firm user's login: each distinct username is one Smokeball account (firm), created on first use.
 import { escapeHtml } from './http.ts';
 

@@ -1,4 +1,4 @@
-// Contact search (reference §2 "Search by email", SEARCH page): `field<op>value` terms over `email`,
+// Contact search (docs/smokeball.md §2 "Search by email", SEARCH page): `field<op>value` terms over `email`,
 // `phone` and `name`; operators `:` `:!` `:>` `:>=` `:<` `:<=`; `*` wildcards; case-insensitive; repeated
 // terms are AND-ed.
 import type { FieldError } from './problem.ts';

@@ -1,4 +1,4 @@
-// Contacts (reference §2): list and search, create (202 + Link), get, PUT (a full replace: WEDGE saw PUT
+// Contacts (docs/smokeball.md §2): list and search, create (202 + Link), get, PUT (a full replace: WEDGE saw PUT
 // clear omitted fields, so the sim replaces the whole contact). No PATCH, as in Smokeball.
 import { matchesTerm, parseSearchTerms } from './contact-search.ts';
 import { unixMsOfTicks } from './clock.ts';
@@ -53,7 +53,7 @@ export function parseContactBody(body: unknown, instance: string): ContactBody {
   };
 }
 
-/** 404 when missing, 403 when it belongs to another account (reference §2 "Get"). */
+/** 404 when missing, 403 when it belongs to another account (docs/smokeball.md §2 "Get"). */
 export function requireVisibleContact(ctx: ApiCtx, id: string): ContactRecord {
   const contact = ctx.account.contacts.get(id);
   if (contact) return contact;

@@ -1,4 +1,4 @@
-// Matter files (reference §4): `POST …/documents/files` answers 202 `{fileId, uploadUrl, expiry}`; the
+// Matter files (docs/smokeball.md §4): `POST …/documents/files` answers 202 `{fileId, uploadUrl, expiry}`; the
 // bytes then go to the pre-signed S3 URL (s3.ts). The file record itself is an asynchronous write; its
 // `isUploaded`/`sizeBytes` come from the S3 object once the PUT completed.
 import { json, ReplyError, type Reply } from './http.ts';
@@ -87,7 +87,7 @@ export function getFile(ctx: ApiCtx): Reply {
   return json(200, fileView(ctx.world.baseUrl, file, ctx.world.store.objects.get(file.s3Key)));
 }
 
-/** `GET …/files/{fileId}/upload` (reference §4 "Related endpoints"): a fresh upload URL for the file. */
+/** `GET …/files/{fileId}/upload` (docs/smokeball.md §4 "Related endpoints"): a fresh upload URL for the file. */
 export function getUploadInfo(ctx: ApiCtx): Reply {
   requireVisibleMatter(ctx, ctx.params.id);
   const file = ctx.account.files.get(ctx.params.fileId);

@@ -1,4 +1,4 @@
-// The API Gateway in front of the API (reference §1 "API key", §7 "Gateway-level errors"): `x-api-key`
+// The API Gateway in front of the API (docs/smokeball.md §1 "API key", §7 "Gateway-level errors"): `x-api-key`
 // must name a registered app (403 `{"message":"Forbidden"}`), the bearer token must be live
 // (401 `{"message":"Unauthorized"}`) and issued to that same app.
 import type { IncomingMessage } from 'node:http';

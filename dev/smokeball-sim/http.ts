@@ -19,7 +19,7 @@ export class ReplyError extends Error {
 
 export const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({ status, body, headers });
 
-/** API Gateway error bodies are `{"message": …}`, not ProblemDetails (reference §7). */
+/** API Gateway error bodies are `{"message": …}`, not ProblemDetails (docs/smokeball.md §7). */
 export const gatewayError = (status: number, message: string, headers?: Record<string, string>): Reply => ({
   status,
   body: { message },
@@ -43,7 +43,7 @@ export function writeReply(res: ServerResponse, reply: Reply): void {
 
 /**
  * Query parameters looked up case-insensitively: the OAS uses PascalCase (`Search`, `Limit`) and the docs
- * and "next" links lowercase; ASP.NET binding accepts both (reference §2 "Query-name casing").
+ * and "next" links lowercase; ASP.NET binding accepts both (docs/smokeball.md §2 "Query-name casing").
  */
 export class Query {
   private readonly values = new Map<string, string[]>();

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
-/** Smokeball ids are lowercase GUIDs (reference §8). */
+/** Smokeball ids are lowercase GUIDs (docs/smokeball.md §8). */
 export const newGuid = (): string => randomUUID();
 
 /** An opaque secret (codes, tokens): 32 random bytes, base64url. */

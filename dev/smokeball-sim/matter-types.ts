@@ -1,4 +1,4 @@
-// Matter types (reference §3 "Matter types"): the catalog (catalog.ts) filtered by `Name` (partial,
+// Matter types (docs/smokeball.md §3 "Matter types"): the catalog (catalog.ts) filtered by `Name` (partial,
 // case-insensitive), `Location`, `Category`, `Type` (0 matter, 1 lead); deleted types are excluded.
 import { CATALOG, CATEGORIES, findMatterType } from './catalog.ts';
 import { json, type Reply } from './http.ts';
@@ -32,5 +32,5 @@ export function getMatterType(ctx: ApiCtx): Reply {
   return json(200, matterTypeView(ctx.world.baseUrl, type, true));
 }
 
-/** `{ value: [string] }` (reference §3). */
+/** `{ value: [string] }` (docs/smokeball.md §3). */
 export const listCategories = (): Reply => json(200, { value: CATEGORIES });

@@ -1,4 +1,4 @@
-// Matters (reference §3): create (202, validated like Smokeball: matter type, clients, status → 400
+// Matters (docs/smokeball.md §3): create (202, validated like Smokeball: matter type, clients, status → 400
 // ProblemDetails), get, list with filters and paging, PATCH (partial, MatterDto2) and PUT (full, with
 // Smokeball's restrictions). Writes are asynchronous (writes.ts).
 import { findMatterType, LOCATIONS, type MatterTypeRecord } from './catalog.ts';
@@ -129,7 +129,7 @@ function parseFullMatter(ctx: ApiCtx, body: unknown): MatterFields {
   };
 }
 
-/** e.g. "2024-001 - Smith - Divorce" (reference §3: the title is built by Smokeball). */
+/** e.g. "2024-001 - Smith - Divorce" (docs/smokeball.md §3: the title is built by Smokeball). */
 function titleOf(account: Account, m: MatterFields): string {
   const surname = (id: string) => {
     const c = account.contacts.get(id);
@@ -141,7 +141,7 @@ function titleOf(account: Account, m: MatterFields): string {
   return parts.filter((p) => p !== '').join(' - ');
 }
 
-/** versionId is a numeric string of ticks (reference §3 "Get") that grows on every change. */
+/** versionId is a numeric string of ticks (docs/smokeball.md §3 "Get") that grows on every change. */
 function nextVersion(nowMs: number, previous?: string): string {
   const ticks = BigInt(ticksOf(nowMs));
   return previous !== undefined && ticks <= BigInt(previous) ? (BigInt(previous) + 1n).toString() : ticks.toString();

@@ -1,12 +1,12 @@
 // Measures how many API requests per second the simulator serves on loopback with the rate limit off
-// (issue 3 acceptance: at least 500/s on a 2-core machine). The simulator runs in its own process, as in
+// (the aim: at least 500/s on a 2-core machine). The simulator runs in its own process, as in
 // a benchmark, so the load generator does not share its event loop.
 //   npx tsx dev/smokeball-sim/measure-throughput.ts [--seconds 5] [--concurrency 32]
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SimControl } from './control.ts';
+import { SimControl } from './sim-client.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '32' } } });
 const seconds = Number(values.seconds);

@@ -1,10 +1,10 @@
 // The simulator's options: every field has a default, every field except port/host can be changed at
-// runtime through `POST /__sim/config` (controls.ts). Defaults need no configuration (issue 3).
+// runtime through `POST /__sim/config` (control-routes.ts). Defaults need no configuration.
 
-/** An extra OAuth client, e.g. to show that rate-limit buckets are per client id (reference §6). */
+/** An extra OAuth client, e.g. to show that rate-limit buckets are per client id (docs/smokeball.md §6). */
 export type SimClient = {
   clientId: string;
-  /** null = a public client (PKCE only, no Basic header), reference §1 "PKCE". */
+  /** null = a public client (PKCE only, no Basic header), docs/smokeball.md §1 "PKCE". */
   clientSecret: string | null;
   apiKey: string;
   redirectUris: string[];
@@ -31,7 +31,7 @@ export type SimOptions = {
   /** Lifetime of a pre-signed S3 upload URL. */
   uploadUrlTtlS: number;
   rateLimit: { enabled: boolean; rps: number; burst: number; retryAfter: boolean };
-  /** Real-time delay between a 202 and the resource becoming readable (reference §8). 0 = immediate. */
+  /** Real-time delay between a 202 and the resource becoming readable (docs/smokeball.md §8). 0 = immediate. */
   writeVisibilityDelayMs: number;
   /** Latency added to every API and auth request, uniformly drawn from [min, max]. */
   latencyMs: { min: number; max: number };

@@ -1,4 +1,4 @@
-// The paged envelope of every list endpoint (reference §2 "Pagination envelope"): `size` is the total
+// The paged envelope of every list endpoint (docs/smokeball.md §2 "Pagination envelope"): `size` is the total
 // count, links are `{href, rel}` objects with lowercase `offset`/`limit`, `next`/`previous` are absent on
 // the first/last page. Default and maximum limit 500.
 import { problem } from './problem.ts';

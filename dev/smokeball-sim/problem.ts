@@ -1,4 +1,4 @@
-// RFC 7807 ProblemDetails with Smokeball's `errors` array (reference §7 "Errors"). The element shape is
+// RFC 7807 ProblemDetails with Smokeball's `errors` array (docs/smokeball.md §7 "Errors"). The element shape is
 // undocumented; the sim uses `{ field?, message }`.
 import { ReplyError, type Reply } from './http.ts';
 

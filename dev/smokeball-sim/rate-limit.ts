@@ -1,4 +1,4 @@
-// A token bucket per client id and endpoint (reference §6: "5 rps with a burst of 5", "per client ID and
+// A token bucket per client id and endpoint (docs/smokeball.md §6: "5 rps with a burst of 5", "per client ID and
 // endpoint"). Real time (not the sim clock): throttling is about request pacing, which the clock control
 // must not disturb.
 

@@ -1,8 +1,8 @@
-// Route templates and the rate-limit "endpoint" of a request (reference §6: limits are per client id
+// Route templates and the rate-limit "endpoint" of a request (docs/smokeball.md §6: limits are per client id
 // and endpoint). An endpoint is the HTTP method plus the route template with every id replaced by `{id}`,
 // e.g. `GET /matters/{id}`; it is also recorded on every request-log entry.
 
-/** API paths exactly as Smokeball's (reference §1: no version prefix). Literal segments before `{…}`. */
+/** API paths exactly as Smokeball's (docs/smokeball.md §1: no version prefix). Literal segments before `{…}`. */
 export const API_TEMPLATES = [
   'GET /contacts',
   'POST /contacts',

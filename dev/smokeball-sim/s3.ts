@@ -1,6 +1,6 @@
-// The pre-signed S3 upload (reference §4 "Flow" step 2): a PUT of the raw bytes to `uploadUrl`, served on
+// The pre-signed S3 upload (docs/smokeball.md §4 "Flow" step 2): a PUT of the raw bytes to `uploadUrl`, served on
 // the simulator origin under `/s3/smokeball-documents/<key>`. Like S3 it requires `Content-Length` (411 for
-// chunked bodies, which is why the project uploads through node:https, DESIGN §3), refuses an expired or
+// chunked bodies, which is why the project uploads through node:https, docs/architecture.md §3), refuses an expired or
 // tampered URL (403) and a body shorter than announced (400). The body is streamed through sha256 and
 // counted, never buffered: the benchmark sends 1 GiB. Only files ≤ 1 MiB keep their bytes.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';

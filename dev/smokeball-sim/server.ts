@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dispatchApi } from './api.ts';
 import { handleAuthorize, handleToken } from './auth.ts';
-import { handleControl } from './controls.ts';
+import { handleControl } from './control-routes.ts';
 import { authenticateApiRequest } from './gateway.ts';
 import { gatewayError, json, Query, readSmallBody, ReplyError, writeReply, type Reply } from './http.ts';
 import { newGuid } from './ids.ts';

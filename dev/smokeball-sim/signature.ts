@@ -1,4 +1,4 @@
-// Webhook signature (reference §5 "Signature"): lowercase hex HMAC-SHA256 with the subscription key over
+// Webhook signature (docs/smokeball.md §5 "Signature"): lowercase hex HMAC-SHA256 with the subscription key over
 // `{Timestamp}|{RequestId}|{ClientId}`, where ClientId is the app's OAuth client id. The body is not signed.
 import { createHmac } from 'node:crypto';
 

@@ -1,5 +1,5 @@
 // In-memory data, per account (firm): each account sees only its own contacts, matters, files and webhook
-// subscriptions (reference §1 "several accounts"). Records keep Smokeball's field names; views.ts turns
+// subscriptions (docs/smokeball.md §1 "several accounts"). Records keep Smokeball's field names; views.ts turns
 // them into the wire shapes.
 import { newGuid } from './ids.ts';
 
@@ -9,7 +9,7 @@ export type ContactRecord = {
   id: string;
   externalSystemId?: string;
   versionId: string;
-  /** Exactly one of person | company | trust | groupOfPeople (reference §2 ContactDto). */
+  /** Exactly one of person | company | trust | groupOfPeople (docs/smokeball.md §2 ContactDto). */
   person?: JsonObject;
   company?: JsonObject;
   trust?: JsonObject;
@@ -43,7 +43,7 @@ export type FileRecord = {
   id: string;
   matterId: string;
   versionId: string;
-  /** Without extension; `fileExtension` carries it with its dot (reference §4 File). */
+  /** Without extension; `fileExtension` carries it with its dot (docs/smokeball.md §4 File). */
   name: string;
   fileExtension: string;
   folderId: string | null;
@@ -59,7 +59,7 @@ export type FileRecord = {
 export type SubscriptionRecord = {
   id: string;
   accountId: string;
-  /** The OAuth client that created it; its id is the ClientId in the delivery signature (reference §5). */
+  /** The OAuth client that created it; its id is the ClientId in the delivery signature (docs/smokeball.md §5). */
   clientId: string;
   name: string;
   eventTypes: string[];

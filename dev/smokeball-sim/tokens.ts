@@ -1,6 +1,6 @@
 // Authorization codes, access and refresh tokens, all opaque and held in memory. Expiry reads the sim
 // clock. Reference §1: codes are single-use and live 5 minutes; refresh tokens are not rotated; webhook
-// subscriptions are deleted when the refresh token expires or access is revoked (reference §5).
+// subscriptions are deleted when the refresh token expires or access is revoked (docs/smokeball.md §5).
 import { newSecret } from './ids.ts';
 import type { World } from './world.ts';
 
@@ -79,7 +79,7 @@ export function revokeAccountGrant(world: World, accountId: string): { revokedTo
 
 /**
  * Drops expired refresh tokens; an account left with none loses its webhook subscriptions
- * (reference §5: "deleted automatically when the refresh token expires"). Accounts that never had a
+ * (docs/smokeball.md §5: "deleted automatically when the refresh token expires"). Accounts that never had a
  * refresh token (client credentials, `POST /__sim/accounts` without one) are left alone.
  */
 export function sweepExpiredGrants(world: World): void {

@@ -1,5 +1,5 @@
-// Wire shapes of the resources (reference §2 Contact, §3 Matter/MatterTypeInfo, §4 File, §5 subscription).
-// Links are `{id, href, rel}` in API responses and `{id, rel}` inside webhook payloads (reference §8).
+// Wire shapes of the resources (docs/smokeball.md §2 Contact, §3 Matter/MatterTypeInfo, §4 File, §5 subscription).
+// Links are `{id, href, rel}` in API responses and `{id, rel}` inside webhook payloads (docs/smokeball.md §8).
 // Null properties are omitted.
 import { ticksOf } from './clock.ts';
 import type { MatterTypeRecord } from './catalog.ts';
@@ -7,7 +7,7 @@ import type { ContactRecord, FileRecord, MatterRecord, S3Object, SubscriptionRec
 
 export type LinkStyle = 'api' | 'webhook';
 
-/** `lastUpdated` is int64 .NET ticks on the wire, a JSON number (reference §8). */
+/** `lastUpdated` is int64 .NET ticks on the wire, a JSON number (docs/smokeball.md §8). */
 export const ticksNumber = (unixMs: number): number => Number(ticksOf(unixMs));
 
 const link = (baseUrl: string, style: LinkStyle, rel: string, path: string, id: string) =>
@@ -16,7 +16,7 @@ const link = (baseUrl: string, style: LinkStyle, rel: string, path: string, id: 
 const withoutNulls = (obj: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== null && v !== undefined));
 
-/** The real sample always carries phone objects with empty parts (reference §2 "Get"). */
+/** The real sample always carries phone objects with empty parts (docs/smokeball.md §2 "Get"). */
 const EMPTY_PHONE = { areaCode: '', number: '' };
 
 export function contactView(baseUrl: string, c: ContactRecord, style: LinkStyle = 'api') {

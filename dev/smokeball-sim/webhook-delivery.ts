@@ -1,4 +1,4 @@
-// Outbound webhooks (reference §5 "Delivery"): POST JSON to the subscription URL with `Timestamp` (.NET
+// Outbound webhooks (docs/smokeball.md §5 "Delivery"): POST JSON to the subscription URL with `Timestamp` (.NET
 // ticks), `RequestId` and, when the subscription has a key, `Signature`. Delivery never delays the API
 // answer, times out after `webhooks.timeoutMs` (10 s, as Smokeball), and is logged. Smokeball warns that
 // deliveries may be duplicated and arrive out of order; the `webhooks` options reproduce both.

@@ -1,4 +1,4 @@
-// Webhook subscriptions (reference §5 "Subscription management"): types, create/list/get/update/delete
+// Webhook subscriptions (docs/smokeball.md §5 "Subscription management"): types, create/list/get/update/delete
 // (200, not 202: these are synchronous), and `notify`, which sends a `noop` event to one subscription.
 // The `key` is stored to sign deliveries and is not echoed (the OAS response schema has no `key`).
 import { json, ReplyError, type Reply } from './http.ts';

@@ -1,5 +1,5 @@
 // Everything one simulator instance holds: options, clock, data, auth state, logs and counters. Modules
-// receive it as a parameter (STYLE §2), so two simulators in one process never share anything.
+// receive it as a parameter, so two simulators in one process never share anything.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { SimClock } from './clock.ts';

@@ -1,4 +1,4 @@
-// Asynchronous writes (reference §8 "eventually consistent"; §2 "Processing is asynchronous; failures
+// Asynchronous writes (docs/smokeball.md §8 "eventually consistent"; §2 "Processing is asynchronous; failures
 // arrive later as an error webhook"). A write answers 202 at once and is applied `writeVisibilityDelayMs`
 // later in real time (setTimeout, not the sim clock: visibility is about the order of real requests).
 // Until then a read of the resource is 404. A fault rule with `asyncFailure` makes the write never land

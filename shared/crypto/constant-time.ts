@@ -1,4 +1,4 @@
-// Constant-time comparison (reference/anchors.md §2.4): the time taken depends only on the lengths.
+// Constant-time comparison: the time taken depends only on the lengths.
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;

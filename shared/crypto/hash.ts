@@ -14,7 +14,7 @@ export function importHmacKey(key: string): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', utf8(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 }
 
-/** Lowercase hex HMAC-SHA256 — Smokeball's webhook signature (reference §5). */
+/** Lowercase hex HMAC-SHA256 — Smokeball's webhook signature (docs/smokeball.md §5). */
 export async function hmacSha256Hex(key: string | CryptoKey, message: string): Promise<string> {
   const k = typeof key === 'string' ? await importHmacKey(key) : key;
   return toHex(new Uint8Array(await crypto.subtle.sign('HMAC', k, utf8(message))));

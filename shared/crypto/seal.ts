@@ -1,6 +1,6 @@
 // Sealing secrets at rest (tokens, PKCE verifiers, webhook keys): AES-256-GCM with a fresh 12-byte IV,
-// and the key id in every sealed value so keys can rotate (anchors §1.2: Nango's gap is a single key
-// without a version). The context (e.g. `firm:<id>:refresh_token`) is bound as additional data, so a
+// and the key id in every sealed value so keys can rotate (a single key
+// without a version could never be rotated). The context (e.g. `firm:<id>:refresh_token`) is bound as additional data, so a
 // sealed value copied to another firm's row or column does not open.
 import { fromBase64, toBase64Url, utf8 } from './encoding.ts';
 
@@ -77,9 +77,4 @@ export function parseSealer(spec: string): Sealer {
       }
     },
   };
-}
-
-/** `parseSealer`, as a promise (the spec errors arrive as rejections). */
-export async function createSealer(spec: string): Promise<Sealer> {
-  return parseSealer(spec);
 }

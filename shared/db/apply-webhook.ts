@@ -1,7 +1,7 @@
-// Applying Smokeball's state to linked CaseHug rows, only if newer (STYLE §6: the guard is the WHERE of
+// Applying Smokeball's state to linked CaseHug rows, only if newer (the guard is the WHERE of
 // the write itself, comparing Smokeball's own versions — never our clock against theirs).
 import { helpFor } from '../error-help.ts';
-import type { Sql } from './connection.ts';
+import type { Sql } from './sql.ts';
 
 export type ApplyOutcome = 'applied' | 'stale' | 'not_linked';
 type ApplyRow = { applied: boolean; linked: boolean };

@@ -1,7 +1,7 @@
 // public.case_type_mappings: a firm's overrides of the built-in case type → matter type mapping
-// (DESIGN §4, §6). The sync reads them on every matter; admins write them through the app (issue 11).
+// (docs/architecture.md §4, §6). The sync reads them on every matter; admins write them through the app.
 import { z } from 'zod';
-import type { Sql } from './connection.ts';
+import type { Sql } from './sql.ts';
 
 /**
  * One override row: a CaseHug case type → a Smokeball matter type id, or a name matched within the firm's

@@ -1,6 +1,6 @@
 // public.smokeball_connections and private.smokeball_credentials: a firm's link to its Smokeball
 // account and its sealed tokens. Every statement is filtered by the verified firm id.
-import type { Sql, Tx } from './connection.ts';
+import type { Sql, Tx } from './sql.ts';
 
 /** `disconnected`: the row outlives a disconnect (credentials gone) to keep auto_sync and the account id. */
 export type ConnectionStatus = 'connected' | 'needs_reauth' | 'disconnected';
@@ -144,16 +144,12 @@ export async function markDisconnected(tx: Tx, firmId: string): Promise<boolean>
   return updated.count > 0;
 }
 
-export async function readConnectionRegion(sql: Sql, firmId: string): Promise<'US' | 'AU' | 'UK' | undefined> {
-  const [row] = await sql<{ region: 'US' | 'AU' | 'UK' }[]>`select region from public.smokeball_connections where firm_id = ${firmId}`;
-  return row?.region;
-}
+/** The connection's public columns only: no sealed token is read. Undefined when the firm never connected. */
+export type ConnectionState = { region: 'US' | 'AU' | 'UK'; status: ConnectionStatus; accountId: string | null; autoSync: boolean };
 
-export type ConnectionState = { region: 'US' | 'AU' | 'UK'; status: ConnectionStatus; accountId: string | null };
-
-/** The connection's public columns only: no sealed token is read. */
-export async function readConnectionStatus(sql: Sql, firmId: string): Promise<ConnectionState | undefined> {
+export async function readConnectionState(sql: Sql, firmId: string): Promise<ConnectionState | undefined> {
   const [row] = await sql<ConnectionState[]>`
-    select region, status, account_id as "accountId" from public.smokeball_connections where firm_id = ${firmId}`;
+    select region, status, account_id as "accountId", auto_sync as "autoSync"
+    from public.smokeball_connections where firm_id = ${firmId}`;
   return row;
 }

@@ -1,10 +1,10 @@
-import type { SmokeballJurisdiction } from '../smokeball/jurisdiction.ts';
-import type { Sql } from './connection.ts';
+import type { Sql } from './sql.ts';
 
 export type FirmRole = 'admin' | 'member';
 /** `jurisdiction` is the firm's unambiguous Smokeball jurisdiction (`US-IL`, `AU-WA`); null while a bare
- * host code `WA` is undecided (migration 20261201170100). */
-export type FirmMembership = { firmId: string; role: FirmRole; jurisdiction: SmokeballJurisdiction | null };
+ * host code `WA` is undecided (migration 20261201170100). A code of shared/smokeball/jurisdiction.ts, which
+ * the column's check constraint enforces; typed as text here, so the SQL layer depends on no client module. */
+export type FirmMembership = { firmId: string; role: FirmRole; jurisdiction: string | null };
 
 /** The caller's memberships, optionally narrowed to one firm. */
 export async function listFirmMemberships(sql: Sql, userId: string, firmId?: string): Promise<FirmMembership[]> {

@@ -1,7 +1,6 @@
-// The SQL of a matter sync (DESIGN §5): the matter with its client, firm and connection, the per-matter
+// The SQL of a matter sync (docs/architecture.md §5): the matter with its client, firm and connection, the per-matter
 // lease, the create-started marks and the link ids. Every statement is filtered by the verified firm.
-import type { SmokeballJurisdiction } from '../smokeball/jurisdiction.ts';
-import type { Sql } from './connection.ts';
+import type { Sql } from './sql.ts';
 
 export type SyncSubject = {
   matter: {
@@ -25,7 +24,7 @@ export type SyncSubject = {
     createStartedAgeMs: number | null;
   };
   /** `firms.smokeball_jurisdiction` (`US-IL`, `AU-WA`), null while undecided. */
-  jurisdiction: SmokeballJurisdiction | null;
+  jurisdiction: string | null;
   connection: { region: 'US' | 'AU' | 'UK'; status: 'connected' | 'needs_reauth'; accountId: string | null } | null;
 };
 

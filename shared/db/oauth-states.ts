@@ -1,7 +1,7 @@
 // private.oauth_states: a pending connect, bound to user, firm and region. A row
 // lives in two phases: a state (until Smokeball's redirect comes back), then a pending completion
 // reachable only by its handle (until the admin who started the flow completes it in the app).
-import type { Sql, Tx } from './connection.ts';
+import type { Sql, Tx } from './sql.ts';
 
 /** RFC 6749 §10.12 / deno_kv_oauth's session: short-lived, single use. */
 export const STATE_TTL_S = 10 * 60;

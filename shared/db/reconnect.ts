@@ -2,7 +2,7 @@
 // read which account the firm's links belong to, archive and clear them on an account switch, resume the
 // jobs that waited for the reconnect and queue a catch-up for approved documents not yet in Smokeball.
 import type { ErrorCode } from '../errors.ts';
-import type { Tx } from './connection.ts';
+import type { Tx } from './sql.ts';
 
 /** Why a queued job waits for a reconnect rather than for its backoff. */
 export const PARKED_CODES = ['disconnected', 'not_connected', 'smokeball_reauth_required'] as const satisfies readonly ErrorCode[];

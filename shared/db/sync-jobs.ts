@@ -1,6 +1,6 @@
 // public.sync_jobs through the queue functions of migration 20261126000700 (claim, finish, renew): the
 // retry budget and dead letters are decided there, on the job row.
-import type { Sql, Tx } from './connection.ts';
+import type { Sql, Tx } from './sql.ts';
 
 export type SyncJob = {
   id: string;
@@ -14,20 +14,23 @@ export type SyncJob = {
 };
 
 export type JobOutcome = 'succeeded' | 'retry' | 'permanent' | 'parked';
-export type FinishedStatus = 'succeeded' | 'queued' | 'dead' | 'failed' | 'lost';
+/** `superseded`: a newer queued job of the same subject does the same work; `lost`: the lease was gone. */
+export type FinishedStatus = 'succeeded' | 'queued' | 'dead' | 'superseded' | 'lost';
 
 const JOB_COLUMNS = (sql: Sql) => sql`
   id, firm_id as "firmId", kind, subject_id as "subjectId", batch_id as "batchId", trigger, attempts,
   max_attempts as "maxAttempts"`;
 
-export async function claimSyncJobs(
+/** Claims the next due job under a lease, or none. Each worker lane claims one job at a time. */
+export async function claimSyncJob(
   sql: Sql,
-  claim: { worker: string; limit: number; leaseSeconds: number; firmId?: string; subjectId?: string; kind?: SyncJob['kind'] },
-): Promise<SyncJob[]> {
-  return sql<SyncJob[]>`
+  claim: { worker: string; leaseSeconds: number; firmId?: string; subjectId?: string; kind?: SyncJob['kind'] },
+): Promise<SyncJob | undefined> {
+  const [job] = await sql<SyncJob[]>`
     select ${JOB_COLUMNS(sql)}
-    from private.claim_sync_jobs(${claim.worker}, ${claim.limit}, ${claim.leaseSeconds}, ${claim.firmId ?? null},
+    from private.claim_sync_jobs(${claim.worker}, 1, ${claim.leaseSeconds}, ${claim.firmId ?? null},
                                  ${claim.subjectId ?? null}, ${claim.kind ?? null})`;
+  return job;
 }
 
 export async function finishSyncJob(
@@ -66,8 +69,8 @@ export async function enqueueBulkSync(
 }
 
 export async function readBatchProgress(sql: Sql, firmId: string, batchId: string) {
-  const [row] = await sql<{ total: number; done: number; failed: number; remaining: number }[]>`
-    select total, done, failed, remaining from public.sync_batches where firm_id = ${firmId} and batch_id = ${batchId}`;
+  const [row] = await sql<{ total: number; done: number; failed: number; superseded: number; remaining: number }[]>`
+    select total, done, failed, superseded, remaining from public.sync_batches where firm_id = ${firmId} and batch_id = ${batchId}`;
   return row;
 }
 

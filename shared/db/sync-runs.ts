@@ -1,7 +1,7 @@
-// public.sync_runs: the sync history, one row per attempt (DESIGN §4).
+// public.sync_runs: the sync history, one row per attempt (docs/architecture.md §4).
 import { helpFor } from '../error-help.ts';
 import type { ErrorCode } from '../errors.ts';
-import type { Sql, Tx } from './connection.ts';
+import type { Sql, Tx } from './sql.ts';
 
 export type RunTrigger = 'manual' | 'auto' | 'bulk' | 'webhook';
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';

@@ -1,6 +1,6 @@
 // Webhook subscriptions and the inbox (public.webhook_subscriptions, public.webhook_events) and the
 // sealed per-firm webhook key (private.smokeball_credentials.sealed_webhook_key).
-import type { Sql } from './connection.ts';
+import type { Sql } from './sql.ts';
 
 export type DeliveryTarget = {
   firmId: string;

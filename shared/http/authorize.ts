@@ -1,8 +1,8 @@
-// Verified user → firm (STYLE §1 step 2). A user of one firm acts for it; a user of several names the
+// Verified user → firm (the step after authentication). A user of one firm acts for it; a user of several names the
 // firm with `?firmId=`. Service code then filters every query by the firm returned here.
 import { z } from 'zod';
 import { AppError, forbidden } from '../errors.ts';
-import type { Sql } from '../db/connection.ts';
+import type { Sql } from '../db/sql.ts';
 import { listFirmMemberships, type FirmMembership, type FirmRole } from '../db/firms.ts';
 import type { AuthenticatedUser } from './auth.ts';
 

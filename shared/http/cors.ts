@@ -1,5 +1,5 @@
 // CORS for functions the CaseHug frontend calls from the browser (supabase-js `functions.invoke`).
-// Webhook and callback endpoints need none (STYLE §8).
+// Webhook and callback endpoints need none.
 export const CORS_HEADERS: Record<string, string> = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Headers': 'authorization, x-client-info, apikey, content-type, x-region',

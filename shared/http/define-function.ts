@@ -3,25 +3,30 @@
 // which delegates the verification to Supabase's `@supabase/server`. The handler itself only parses,
 // authorizes, calls one shared/sync function and answers.
 import { AppError } from '../errors.ts';
-import type { Runtime } from '../runtime.ts';
-import type { AuthenticatedUser } from './auth.ts';
+import type { AuthenticatedUser, CallerAuth } from './auth.ts';
 import { CORS_HEADERS, preflightResponse } from './cors.ts';
-import { createLogger, describeError, type Logger } from './log.ts';
+import { createLogger, describeError, type Logger } from '../log.ts';
 import { errorResponse, jsonResponse } from './respond.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-type BaseContext = { req: Request; url: URL; requestId: string; log: Logger; runtime: Runtime };
-export type UserContext = BaseContext & { user: AuthenticatedUser };
-export type PublicContext = BaseContext;
+/**
+ * What the adapter needs of a function's runtime: the caller checks. The runtime itself (shared/runtime/) is
+ * the function's own, passed through to its handler, so HTTP does not depend on the domain.
+ */
+export type RuntimeWithAuth = { auth: CallerAuth };
+
+type BaseContext<R> = { req: Request; url: URL; requestId: string; log: Logger; runtime: R };
+export type UserContext<R> = BaseContext<R> & { user: AuthenticatedUser };
+export type PublicContext<R> = BaseContext<R>;
 
 type Result = Response | { status?: number; body: unknown };
 
-type Definition =
-  | { name: string; methods: Method[]; auth: 'user'; cors?: boolean; handle(ctx: UserContext): Promise<Result> }
-  | { name: string; methods: Method[]; auth: 'secret-key' | 'none'; cors?: boolean; handle(ctx: PublicContext): Promise<Result> };
+type Definition<R> =
+  | { name: string; methods: Method[]; auth: 'user'; cors?: boolean; handle(ctx: UserContext<R>): Promise<Result> }
+  | { name: string; methods: Method[]; auth: 'secret-key' | 'none'; cors?: boolean; handle(ctx: PublicContext<R>): Promise<Result> };
 
-export function defineFunction(def: Definition, runtime: () => Runtime): (req: Request) => Promise<Response> {
+export function defineFunction<R extends RuntimeWithAuth>(def: Definition<R>, runtime: () => R): (req: Request) => Promise<Response> {
   return async (req) => {
     const started = Date.now();
     const requestId = validRequestId(req.headers.get('x-request-id')) ?? crypto.randomUUID();
@@ -33,7 +38,7 @@ export function defineFunction(def: Definition, runtime: () => Runtime): (req: R
       if (!(def.methods as string[]).includes(req.method)) {
         throw new AppError({ code: 'method_not_allowed', status: 405, message: `Use ${def.methods.join(' or ')}` });
       }
-      const base: BaseContext = { req, url: new URL(req.url), requestId, log, runtime: runtime() };
+      const base: BaseContext<R> = { req, url: new URL(req.url), requestId, log, runtime: runtime() };
       let result: Result;
       if (def.auth === 'user') {
         const user = await base.runtime.auth.authenticateUser(req);

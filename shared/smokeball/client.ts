@@ -1,6 +1,6 @@
 // The typed Smokeball client: the operations the features need, grouped by resource. Every call goes
 // through request.ts (rate limit, RequestId, retry, validation) and returns `{ data, requestId }`; list
-// calls return async iterators or `{ data, requestIds }`. Paths and bodies follow reference §2–§5.
+// calls return async iterators or `{ data, requestIds }`. Paths and bodies follow docs/smokeball.md §2–§5.
 import { z } from 'zod';
 import { createMatterTypeCache, type MatterTypeCache } from './matter-type-cache.ts';
 import { collectPages, iterateItems, iteratePages, pageParams } from './pagination.ts';
@@ -8,7 +8,7 @@ import { createSmokeballRequest, type SmokeballDeps, type SmokeballResult } from
 import { CreatedLink } from './schemas/common.ts';
 import { Contact, PERSON_CONTACT_TYPE, type PersonInput } from './schemas/contact.ts';
 import { type FileCreateInput, MatterFile, UploadFileInfo } from './schemas/file.ts';
-import { Matter, type MatterCreateInput, type MatterListQuery, type MatterPatchInput } from './schemas/matter.ts';
+import { Matter, type MatterCreateInput, type MatterListQuery } from './schemas/matter.ts';
 import { MatterTypeInfo } from './schemas/matter-type.ts';
 import { MAX_PAGE_LIMIT, pagedCollection } from './schemas/paging.ts';
 import { type WebhookCreateInput, WebhookSubscription, WebhookTypes } from './schemas/webhook.ts';
@@ -24,16 +24,6 @@ export type SmokeballClientDeps = SmokeballDeps & {
    * it any http(s) URL is followed (tests that drive the client against the simulator directly).
    */
   uploadPolicy?: UploadUrlPolicy;
-};
-
-/** Per-call options of writes that create something (POST). */
-export type CreateOptions = {
-  /**
-   * Retry 5xx and network errors too. Off by default: such a failure may come after Smokeball accepted the
-   * write, and repeating it could create a duplicate (retry.ts `idempotent`). Turn on only when the caller
-   * has made the create safe to repeat. 429s are always retried.
-   */
-  retryUnsafe?: boolean;
 };
 
 /** Per-call options of reads. */
@@ -81,14 +71,13 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
     /** `POST /contacts` with a `person` (202 + id; the contact appears later). */
     createPerson(
       person: PersonInput,
-      options: CreateOptions & { externalSystemId?: string } = {},
+      options: { externalSystemId?: string } = {},
     ): Promise<SmokeballResult<CreatedLink>> {
       return request({
         method: 'POST',
         route: '/contacts',
         json: { person, ...(options.externalSystemId ? { externalSystemId: options.externalSystemId } : {}) },
         schema: CreatedLink,
-        idempotent: options.retryUnsafe ?? false,
       });
     },
 
@@ -99,8 +88,8 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
 
   const matters = {
     /** `POST /matters` (202 + id). Reconcile by externalSystemId before calling again after `maybeDelivered`. */
-    create(input: MatterCreateInput, options: CreateOptions = {}): Promise<SmokeballResult<CreatedLink>> {
-      return request({ method: 'POST', route: '/matters', json: input, schema: CreatedLink, idempotent: options.retryUnsafe ?? false });
+    create(input: MatterCreateInput): Promise<SmokeballResult<CreatedLink>> {
+      return request({ method: 'POST', route: '/matters', json: input, schema: CreatedLink });
     },
 
     get(id: string, options: ReadOptions = {}): Promise<SmokeballResult<Matter>> {
@@ -125,11 +114,6 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
     listPage(offset: number, limit: number): Promise<SmokeballResult<z.output<typeof MatterPage>>> {
       return request({ method: 'GET', route: '/matters', searchParams: pageParams(offset, limit), schema: MatterPage });
     },
-
-    /** `PATCH /matters/{id}` with a partial `MatterDto2` (202 + Link). Same body twice = same state. */
-    patch(id: string, changes: MatterPatchInput): Promise<SmokeballResult<CreatedLink>> {
-      return request({ method: 'PATCH', route: '/matters/{id}', ids: [id], json: changes, schema: CreatedLink });
-    },
   };
 
   /** Every non-deleted type of one location and `Type` (0 matter types, 1 lead types), page by page. */
@@ -153,7 +137,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
       return matterTypeCache.getOrLoad(key, async () => (await matterTypes.list(key.location)).data);
     },
 
-    /** Lead types (`Type=1`, reference §3 "Leads") of one location, deleted ones excluded. A matter cannot
+    /** Lead types (`Type=1`, docs/smokeball.md §3 "Leads") of one location, deleted ones excluded. A matter cannot
      * be created with one; they are listed for pickers only. */
     listLeadTypes(location: string): Promise<{ data: MatterTypeInfo[]; requestIds: string[] }> {
       return listTypes(location, '1');
@@ -171,15 +155,14 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
   };
 
   const files = {
-    /** Step 1 of an upload (reference §4): the file record; answers where to PUT the bytes. */
-    create(matterId: string, input: FileCreateInput, options: CreateOptions = {}): Promise<SmokeballResult<UploadFileInfo>> {
+    /** Step 1 of an upload (docs/smokeball.md §4): the file record; answers where to PUT the bytes. */
+    create(matterId: string, input: FileCreateInput): Promise<SmokeballResult<UploadFileInfo>> {
       return request({
         method: 'POST',
         route: '/matters/{id}/documents/files',
         ids: [matterId],
         json: input,
         schema: UploadFileInfo,
-        idempotent: options.retryUnsafe ?? false,
       });
     },
 
@@ -198,7 +181,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
       );
     },
 
-    /** A fresh upload URL for an existing file (reference §4: `GET …/files/{fileId}/upload`). */
+    /** A fresh upload URL for an existing file (docs/smokeball.md §4: `GET …/files/{fileId}/upload`). */
     uploadInfo(matterId: string, fileId: string): Promise<SmokeballResult<UploadFileInfo>> {
       return request({ method: 'GET', route: '/matters/{id}/documents/files/{id}/upload', ids: [matterId, fileId], schema: UploadFileInfo });
     },
@@ -234,9 +217,9 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
       );
     },
 
-    /** `POST /webhooks` (200 with the subscription). List first: one subscription per firm (reference §5). */
-    create(input: WebhookCreateInput, options: CreateOptions = {}): Promise<SmokeballResult<WebhookSubscription>> {
-      return request({ method: 'POST', route: '/webhooks', json: input, schema: WebhookSubscription, idempotent: options.retryUnsafe ?? false });
+    /** `POST /webhooks` (200 with the subscription). List first: one subscription per firm (docs/smokeball.md §5). */
+    create(input: WebhookCreateInput): Promise<SmokeballResult<WebhookSubscription>> {
+      return request({ method: 'POST', route: '/webhooks', json: input, schema: WebhookSubscription });
     },
 
     /** `DELETE /webhooks/{id}`; `existed: false` when it was gone already (404), e.g. after a retried delete. */

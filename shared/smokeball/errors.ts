@@ -1,4 +1,4 @@
-// The Smokeball client's typed errors: subclasses of the one AppError (STYLE §4). `status` is what our
+// The Smokeball client's typed errors: subclasses of the one AppError. `status` is what our
 // own HTTP layer answers (upstream failures are 502/503/504); Smokeball's status is `upstreamStatus`.
 // Messages are safe to show a firm admin: they name the endpoint and status, never a token or a raw body.
 import { AppError, type ErrorCode } from '../errors.ts';
@@ -98,7 +98,7 @@ export class SmokeballInvalidResponseError extends SmokeballError {
 
 /**
  * The token endpoint refused. `invalid_grant` (expired/revoked refresh token, used or expired code) sets
- * `needsReauth`: the connection must be authorised again (RFC 6749 §5.2; anchors §3).
+ * `needsReauth`: the connection must be authorised again (RFC 6749 §5.2).
  */
 export class SmokeballTokenError extends SmokeballError {
   readonly oauthError?: string;

@@ -1,4 +1,4 @@
-// Smokeball's API and auth hosts per region and environment (reference/smokeball-api.md §1 "Base URLs").
+// Smokeball's API and auth hosts per region and environment (docs/smokeball.md §1 "Base URLs").
 // Region and environment hosts must never be mixed [BASE], so both are chosen together here, once.
 import { z } from 'zod';
 

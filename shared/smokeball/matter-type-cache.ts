@@ -1,6 +1,6 @@
 // Matter types per account and location, cached in memory for the life of the process (an Edge Function
 // worker). Types are curated by Smokeball and change rarely (`mattertype.updated` is a system event,
-// reference §3/§5), while a sync needs them on every matter; the cache saves a rate-limited call per sync.
+// docs/smokeball.md §3/§5), while a sync needs them on every matter; the cache saves a rate-limited call per sync.
 import type { MatterTypeInfo } from './schemas/matter-type.ts';
 
 /** Ten minutes: a type Smokeball adds shows up within one, and a busy worker lists each location at most
@@ -8,7 +8,7 @@ import type { MatterTypeInfo } from './schemas/matter-type.ts';
 export const MATTER_TYPE_CACHE_TTL_MS = 10 * 60 * 1000;
 
 /**
- * `kind` 'lead' keeps lead types (`Type=1`, reference §3 "Leads") apart from matter types; absent means
+ * `kind` 'lead' keeps lead types (`Type=1`, docs/smokeball.md §3 "Leads") apart from matter types; absent means
  * matter types, so existing keys are unchanged.
  */
 export type MatterTypeKey = { accountId: string; location: string; kind?: 'matter' | 'lead' };

@@ -1,9 +1,9 @@
-// Smokeball's OAuth 2.0 endpoints on its Cognito authorization server (reference §1): the authorize URL,
+// Smokeball's OAuth 2.0 endpoints on its Cognito authorization server (docs/smokeball.md §1): the authorize URL,
 // the code exchange (PKCE S256) and the refresh. Token calls are form-encoded with HTTP Basic client auth
 // *and* client_id in the body, as the docs and the 3CX integration do [AUTH-CODE, AUTH-CC].
-// Not rate limited (the limit is the API's, reference §6) and not retried here: a code is single-use, so a
+// Not rate limited (the limit is the API's, docs/smokeball.md §6) and not retried here: a code is single-use, so a
 // repeated exchange after a lost answer would fail with invalid_grant anyway, and a failed refresh fails
-// the job, whose queue retry (with backoff) re-runs the refresh under the credentials lock (DESIGN §5).
+// the job, whose queue retry (with backoff) re-runs the refresh under the credentials lock (docs/architecture.md §5).
 import ky, { TimeoutError } from 'ky';
 import { SmokeballTokenError } from './errors.ts';
 import { parseValue } from './request.ts';
@@ -53,7 +53,7 @@ export function createSmokeballOAuth(deps: SmokeballOAuthDeps) {
       json = undefined;
     }
     if (!response.ok) {
-      // Cognito errors: 400 {"error":"invalid_grant"} and friends (reference §1 "Token endpoint errors").
+      // Cognito errors: 400 {"error":"invalid_grant"} and friends (docs/smokeball.md §1 "Token endpoint errors").
       const parsed = TokenErrorBody.safeParse(json);
       throw new SmokeballTokenError(grant, response.status, parsed.success ? parsed.data.error : undefined, {
         endpoint: 'POST /oauth2/token',
@@ -89,7 +89,7 @@ export function createSmokeballOAuth(deps: SmokeballOAuthDeps) {
     /**
      * A new access token. The answer usually has no refresh_token (Smokeball does not rotate): keep the old
      * one then. `SmokeballTokenError.needsReauth` (invalid_grant) means the connection must be authorised
-     * again; the caller marks it `needs_reauth` and stops (DESIGN §5 "Tokens").
+     * again; the caller marks it `needs_reauth` and stops (docs/architecture.md §5 "Tokens").
      */
     refresh(refreshToken: string): Promise<TokenResponse> {
       return requestToken('refresh_token', { refresh_token: refreshToken });

@@ -1,6 +1,6 @@
-// Walks Smokeball's offset paging (reference §2 "Pagination envelope"). We compute the next offset
+// Walks Smokeball's offset paging (docs/smokeball.md §2 "Pagination envelope"). We compute the next offset
 // ourselves instead of following `next.href`: hrefs are absolute URLs on the regional host (and carry an
-// account prefix for multi-account apps, reference §1), which would bypass the simulator override.
+// account prefix for multi-account apps, docs/smokeball.md §1), which would bypass the simulator override.
 import { SmokeballInvalidResponseError } from './errors.ts';
 import type { SmokeballResult } from './request.ts';
 import { MAX_PAGE_LIMIT, type PagedCollection } from './schemas/paging.ts';
@@ -46,7 +46,7 @@ export async function collectPages<Item>(
   return { data, requestIds };
 }
 
-/** `offset` and `limit` as the docs and `next` links spell them (lowercase; reference §2). */
+/** `offset` and `limit` as the docs and `next` links spell them (lowercase; docs/smokeball.md §2). */
 export function pageParams(offset: number, limit: number, base?: URLSearchParams): URLSearchParams {
   const params = new URLSearchParams(base);
   params.set('offset', String(offset));

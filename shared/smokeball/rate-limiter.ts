@@ -1,5 +1,5 @@
 // Client-side throttling for Smokeball's limit of 5 requests/s with a burst of 5 per client id and
-// endpoint, shared by every firm (reference §6; DESIGN §5 "Rate limit"). The production limiter is the
+// endpoint, shared by every firm (docs/smokeball.md §6; docs/architecture.md §5 "Rate limit"). The production limiter is the
 // Postgres GCRA in shared/db/rate-limit.ts, shared by every process; this file holds the interface, the
 // bucket naming, the GCRA parameters both limiters use, and in-memory limiters for tests and scripts.
 
@@ -13,7 +13,7 @@ export const noRateLimit: RateLimiter = { acquire: async () => {} };
 
 /**
  * The bucket of one request: `${clientId}:${METHOD} ${route template}`, ids as `{id}`, e.g.
- * `abc:GET /matters/{id}`. Smokeball limits per client id and endpoint (reference §6 [ISSUES]); the
+ * `abc:GET /matters/{id}`. Smokeball limits per client id and endpoint (docs/smokeball.md §6 [ISSUES]); the
  * simulator throttles by exactly this key.
  */
 export function rateLimitBucket(clientId: string, endpoint: string): string {

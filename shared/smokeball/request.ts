@@ -1,6 +1,6 @@
-// The single request path to Smokeball's API: limiter → ky → parse → retry loop (DESIGN §5 "Rate limit").
+// The single request path to Smokeball's API: limiter → ky → parse → retry loop (docs/architecture.md §5 "Rate limit").
 // Every attempt, retries included, takes a rate-limit slot first; every attempt carries a fresh RequestId
-// (echoed by Smokeball and carried into the webhooks it causes, reference §1 "Extra request headers") and
+// (echoed by Smokeball and carried into the webhooks it causes, docs/smokeball.md §1 "Extra request headers") and
 // is reported through `onRequest`, so the sync layer can count API calls and recognise its own echoes.
 import ky, { TimeoutError } from 'ky';
 import type { z } from 'zod';
@@ -17,7 +17,7 @@ import { parseSmokeballJson } from './schemas/common.ts';
 import { ProblemDetails } from './schemas/problem-details.ts';
 
 /** One attempt may take this long before it counts as a network failure. Smokeball answers writes with
- * 202 at once (work is async, reference §8), so 20 s is generous; it keeps a stuck socket from eating an
+ * 202 at once (work is async, docs/smokeball.md §8), so 20 s is generous; it keeps a stuck socket from eating an
  * Edge Function's 150 s. */
 export const ATTEMPT_TIMEOUT_MS = 20_000;
 
@@ -106,7 +106,7 @@ export function createSmokeballRequest(deps: SmokeballDeps): SmokeballRequest & 
   const api = ky.create({
     prefixUrl: deps.apiUrl,
     fetch: deps.fetch,
-    // Retries, timeouts and status handling are ours (one layer, STYLE §7), not ky's.
+    // Retries, timeouts and status handling are ours (one layer), not ky's.
     retry: 0,
     throwHttpErrors: false,
     timeout: ATTEMPT_TIMEOUT_MS,

@@ -1,6 +1,5 @@
-// The retry policy of every Smokeball call, as pure values (STYLE §4 "decisions are values", §7 "one retry
-// helper"). Model: Nango packages/shared/lib/services/proxy/retry.ts (`{ retry, reason, wait }`), with the
-// full jitter Nango lacks (anchors §5, AWS "Exponential Backoff And Jitter"). request.ts is the only loop
+// The retry policy of every Smokeball call, as pure values, and the one retry helper. Model: Nango packages/shared/lib/services/proxy/retry.ts (`{ retry, reason, wait }`), with the
+// full jitter Nango lacks (AWS "Exponential Backoff And Jitter"). request.ts is the only loop
 // that acts on these verdicts; retries happen at that layer only, because retries multiply across layers.
 import type { StopReason } from './errors.ts';
 
@@ -12,7 +11,7 @@ export const BACKOFF_CAP_MS = 20_000;
 
 /**
  * A 404 for an id Smokeball gave us moments ago is eventual consistency, not absence: writes are 202 and
- * the resource appears "a little later" (reference §8; WEDGE saw an immediate GET 404 after a 202). Reads
+ * the resource appears "a little later" (docs/smokeball.md §8; WEDGE saw an immediate GET 404 after a 202). Reads
  * marked `justCreated` retry 404s for this long after the call started, then the 404 is final.
  */
 export const JUST_CREATED_WINDOW_MS = 15_000;
@@ -51,8 +50,8 @@ export type RetryInput = {
    * False for a POST that creates something. A 5xx or network error may come after Smokeball accepted the
    * write, so repeating it risks a duplicate contact, matter or file; such a failure is final and the error
    * says `maybeDelivered`. The sync layer then reconciles (looks the resource up by email or
-   * externalSystemId) before creating again (DESIGN §5 "Sync a matter"). A 429 is still retried: the API
-   * gateway refused it before the application saw it (reference §6).
+   * externalSystemId) before creating again (docs/architecture.md §5 "Sync a matter"). A 429 is still retried: the API
+   * gateway refused it before the application saw it (docs/smokeball.md §6).
    */
   idempotent: boolean;
   /** The read is of an id we were just given by a 202 (see JUST_CREATED_WINDOW_MS). */
@@ -72,7 +71,7 @@ export function decideRetry(input: RetryInput): RetryVerdict {
   const { status } = outcome;
   if (status === 429) return bounded(input, 'rate_limited');
   if (status >= 500) return idempotent ? bounded(input, 'server_error') : stop('unsafe_to_retry');
-  // One refresh and one retry per call: a second 401 means the new token is refused too (DESIGN §5 "Tokens").
+  // One refresh and one retry per call: a second 401 means the new token is refused too (docs/architecture.md §5 "Tokens").
   if (status === 401) return input.refreshed ? stop('unauthorized_after_refresh') : bounded(input, 'refresh_token');
   // GetFiles documents 403 ("does not belong to the account") and no 404 for a matter it cannot see, so
   // for an id Smokeball gave us moments ago a 403 is "not visible yet" as much as a 404 is.
@@ -97,7 +96,7 @@ function bounded(input: RetryInput, reason: RetryReason): RetryVerdict {
 /**
  * Full-jitter exponential backoff: uniform in [0, min(cap, base·2^(attempt−1))) (AWS Architecture Blog,
  * "Exponential Backoff And Jitter", 2015). `attempt` is 1 before the first retry. Also used for queue
- * jobs' `run_after` with their own base and cap (STYLE §7).
+ * jobs' `run_after` with their own base and cap.
  */
 export function backoffMs(
   attempt: number,

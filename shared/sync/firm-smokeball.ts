@@ -1,15 +1,13 @@
 // A firm's Smokeball client for the features that read from Smokeball on a member's request (matter
 // types, the matters list), and the account the matter-type cache keys it by. The connection is read
 // first so a firm that cannot reach Smokeball gets a clear 409 (not_connected,
-// smokeball_reauth_required) before any call is made, as sync-matter does (DESIGN §5 "Tokens").
-import type { Sql } from '../db/connection.ts';
-import { readConnectionStatus } from '../db/connections.ts';
+// smokeball_reauth_required) before any call is made, as sync-matter does (docs/architecture.md §5 "Tokens").
+import type { Sql } from '../db/sql.ts';
 import type { SmokeballClient } from '../smokeball/client.ts';
 import type { SmokeballRegion } from '../smokeball/hosts.ts';
-import type { Runtime } from '../runtime.ts';
 import { AppError } from '../errors.ts';
 import { jurisdictionParts, type SmokeballJurisdiction } from '../smokeball/jurisdiction.ts';
-import { notConnected, reauthRequired } from './connection/refresh-token.ts';
+import { requireConnection } from './connection/require-connection.ts';
 
 export type FirmSmokeballDeps = {
   sql: Sql;
@@ -26,9 +24,7 @@ export type FirmSmokeball = {
 };
 
 export async function openFirmSmokeball(deps: FirmSmokeballDeps, firmId: string): Promise<FirmSmokeball> {
-  const connection = await readConnectionStatus(deps.sql, firmId);
-  if (!connection || connection.status === 'disconnected') throw notConnected();
-  if (connection.status === 'needs_reauth') throw reauthRequired();
+  const connection = await requireConnection(deps.sql, firmId);
   return { client: deps.clientFor({ firmId, region: connection.region }), accountId: connection.accountId };
 }
 
@@ -37,11 +33,6 @@ export async function openFirmSmokeball(deps: FirmSmokeballDeps, firmId: string)
  * firmId`), so a refresh here drops the entry a sync in the same process would read.
  */
 export const cacheAccountKey = (firmId: string, accountId: string | null): string => accountId ?? firmId;
-
-/** From a function instance's runtime: the client shares that instance's matter-type cache and limiter. */
-export function firmSmokeballDeps(runtime: Runtime): FirmSmokeballDeps {
-  return { sql: runtime.sql, clientFor: (firm) => runtime.smokeball.clientFor(firm) };
-}
 
 /** The firm's jurisdiction is the bare host code `WA` with nothing yet to say which one it is. */
 export function jurisdictionAmbiguous(): AppError {

@@ -1,6 +1,7 @@
-// smokeball-matters (issue 9): "pull a list of existing Smokeball matters to check what's already
+// smokeball-matters: "pull a list of existing Smokeball matters to check what's already
 // linked" — one page of the firm's Smokeball matters, each marked with the CaseHug matter it is linked to.
-import type { Sql } from '../db/connection.ts';
+import type { Sql } from '../db/sql.ts';
+import { listMatterLinks } from '../db/links.ts';
 import type { SmokeballClient } from '../smokeball/client.ts';
 
 export type SmokeballMatterRow = { id: string; number: string | null; title: string | null; status: string | null; linked: boolean; casehugMatterId: string | null };
@@ -12,9 +13,7 @@ export async function listSmokeballMatters(
 ): Promise<{ matters: SmokeballMatterRow[]; total: number; offset: number; limit: number }> {
   const { data } = await deps.client.matters.listPage(page.offset, page.limit);
   const ids = data.value.map((m) => m.id);
-  const links = ids.length === 0 ? [] : await deps.sql<{ id: string; smokeballMatterId: string }[]>`
-    select id, smokeball_matter_id as "smokeballMatterId" from public.matters
-    where firm_id = ${firmId} and smokeball_matter_id = any(${ids})`;
+  const links = await listMatterLinks(deps.sql, firmId, ids);
   const byId = new Map(links.map((l) => [l.smokeballMatterId, l.id]));
   return {
     matters: data.value.map((m) => ({

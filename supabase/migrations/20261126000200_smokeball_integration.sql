@@ -1,4 +1,4 @@
--- Smokeball integration tables (DESIGN §4, §5): smokeball_connections, case_type_mappings, sync_jobs,
+-- Smokeball integration tables (docs/architecture.md §4, §5): smokeball_connections, case_type_mappings, sync_jobs,
 -- sync_runs, webhook_subscriptions, webhook_events.
 --
 -- Why it exists: these hold the per-firm state of the integration (the connection, the firm's case type
@@ -37,7 +37,7 @@ create index smokeball_connections_connected_by_idx on public.smokeball_connecti
   where connected_by is not null;
 
 -- ---------------------------------------------------------------------------------------------------
--- case_type_mappings: a firm's override of the built-in mapping (DESIGN §6), by Smokeball matter type id
+-- case_type_mappings: a firm's override of the built-in mapping (docs/architecture.md §6), by Smokeball matter type id
 -- or by name (matched within the firm's jurisdiction) — exactly one of the two.
 -- ---------------------------------------------------------------------------------------------------
 create table public.case_type_mappings (
@@ -54,7 +54,7 @@ create table public.case_type_mappings (
 
 -- ---------------------------------------------------------------------------------------------------
 -- sync_jobs: the queue. A job is claimed with FOR UPDATE SKIP LOCKED and a lease (`locked_until`);
--- failures retry with backoff until `max_attempts`, then end `dead` with the error kept (STYLE §7).
+-- failures retry with backoff until `max_attempts`, then end `dead` with the error kept.
 -- ---------------------------------------------------------------------------------------------------
 create table public.sync_jobs (
   id uuid primary key default gen_random_uuid(),

@@ -1,4 +1,4 @@
--- Smokeball secrets (DESIGN §4): private.smokeball_credentials and private.oauth_states.
+-- Smokeball secrets (docs/architecture.md §4): private.smokeball_credentials and private.oauth_states.
 --
 -- Why it exists: the sealed OAuth tokens, the per-firm webhook key and the PKCE verifier of a pending
 -- authorization are the most sensitive data of the integration. They live in the unexposed `private`
@@ -22,8 +22,9 @@ create table private.smokeball_credentials (
 create trigger set_updated_at before update on private.smokeball_credentials
   for each row execute function private.smokeball_set_updated_at();
 
--- A pending authorization. Consumed in one statement (`delete … where state_hash = $1 and expires_at >
--- now() returning …`, STYLE §6), so a state works once and only within its 10 minutes.
+-- A pending authorization. Consumed in one statement (`update … set consumed_at = now() where
+-- state_hash = $1 and consumed_at is null returning …, expires_at > now() as fresh`), so a state works
+-- once and only within its 10 minutes.
 create table private.oauth_states (
   state_hash text primary key check (length(state_hash) between 32 and 128),
   firm_id uuid not null references public.firms (id) on delete cascade,

@@ -1,8 +1,8 @@
 -- Smokeball rate limiter: one GCRA "theoretical arrival time" per bucket, shared by every process.
 --
 -- Why: Smokeball allows 5 requests/s with a burst of 5 per client id and endpoint, and that budget is
--- shared by every firm and every concurrently running Edge Function (reference/smokeball-api.md §6;
--- DESIGN §5 "Rate limit"). A limiter inside one process would let N processes send N times the rate, so
+-- shared by every firm and every concurrently running Edge Function (docs/smokeball.md §6;
+-- docs/architecture.md §5 "Rate limit"). A limiter inside one process would let N processes send N times the rate, so
 -- the state lives here. GCRA needs one timestamp per bucket (bucket = '<client id>:<METHOD> <route>'), and
 -- one upsert both reads and advances it under the row lock, so concurrent callers from any process are
 -- served in lock order and never reserve the same slot. Time comes from the database clock

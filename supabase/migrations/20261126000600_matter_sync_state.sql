@@ -1,4 +1,4 @@
--- What a matter sync needs to be exactly-once across crashes and concurrent callers (DESIGN §5 "Sync a
+-- What a matter sync needs to be exactly-once across crashes and concurrent callers (docs/architecture.md §5 "Sync a
 -- matter"), without holding a transaction or a session across Smokeball calls:
 --   * `smokeball_create_started_at` on clients, matters and documents: set (and committed) just before
 --     the create is sent to Smokeball, cleared when the link id is stored. A row with the mark and no

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { FunctionProcess } from '../../dev/gateway/function-process.ts';
 import { publicJwks, type StackKeys } from '../../dev/keys.ts';
-import { SimControl, type RequestLogEntry } from '../../dev/smokeball-sim/control.ts';
+import { SimControl, type RequestLogEntry } from '../../dev/smokeball-sim/sim-client.ts';
 import { parseSealer, type Sealer } from '../../shared/crypto/seal.ts';
 import { callFunction } from './stack.ts';
 

@@ -1,5 +1,5 @@
 // Database helpers for tests: a superuser connection, "run this as that role with these claims" inside a
-// rolled-back transaction (STYLE §10, as PostgREST and @supabase/server do it), and builders that create
+// rolled-back transaction (as PostgREST and @supabase/server do it), and builders that create
 // firms, users, members, clients, matters and documents with fresh random ids so test files can run in
 // parallel against the one shared database.
 import { randomUUID } from 'node:crypto';

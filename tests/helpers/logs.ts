@@ -1,6 +1,6 @@
 // The functions' log lines, as the stack captured them (`inject('functionLogFile')`: one JSON line
 // `{ fn, line }` per line a function printed). Tests collect every secret they see (tokens, codes, states,
-// PKCE verifiers, keys) and assert that none of them ever reached a log (DESIGN §3, STYLE §9).
+// PKCE verifiers, keys) and assert that none of them ever reached a log (docs/architecture.md §3).
 import { readFile } from 'node:fs/promises';
 import { inject } from 'vitest';
 import { waitFor } from './wait.ts';

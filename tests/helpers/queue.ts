@@ -12,7 +12,7 @@ import { waitFor } from './wait.ts';
 
 export type JobRow = {
   id: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'dead' | 'cancelled';
+  status: 'queued' | 'running' | 'succeeded' | 'superseded' | 'dead';
   trigger: string;
   attempts: number;
   maxAttempts: number;
@@ -39,7 +39,7 @@ export async function runsOfMatter(sql: Sql, matterId: string) {
     from public.sync_runs where matter_id = ${matterId} order by started_at, id`;
 }
 
-const FINAL = new Set(['succeeded', 'failed', 'dead', 'cancelled']);
+const FINAL = new Set(['succeeded', 'superseded', 'dead']);
 
 /** Waits until every job of the matter has ended (and there is at least one); returns them. */
 export async function waitForMatterJobsToEnd(sql: Sql, matterId: string, timeoutMs = 20_000): Promise<JobRow[]> {

@@ -17,7 +17,7 @@ export function supabaseAs(accessToken?: string): SupabaseClient {
   return createClient(inject('gatewayUrl'), inject('publishableKey'), {
     ...(accessToken ? { accessToken: async () => accessToken } : {}),
     auth: { persistSession: false, autoRefreshToken: false },
-    // supabase-js refuses to construct on Node 20 without a WebSocket transport (DESIGN §3).
+    // supabase-js refuses to construct on Node 20 without a WebSocket transport (docs/architecture.md §3).
     realtime: { transport: WebSocket as never },
   });
 }

@@ -1,7 +1,7 @@
 // A connected test firm with its own simulator account, and the steps sync tests repeat.
 import { createHash, randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { SimControl, SimControlError, type FaultRuleInput, type RequestLogEntry } from '../../dev/smokeball-sim/control.ts';
+import { SimControl, SimControlError, type FaultRuleInput, type RequestLogEntry } from '../../dev/smokeball-sim/sim-client.ts';
 import { connectFirm } from './connect.ts';
 import { createFirm, createMember, type Sql } from './db.ts';
 import { callFunction, signToken } from './stack.ts';

@@ -1,4 +1,4 @@
-// Signed deliveries built the way Smokeball builds them (reference §5 "Delivery", "Signature"), with the
+// Signed deliveries built the way Smokeball builds them (docs/smokeball.md §5 "Delivery", "Signature"), with the
 // firm's own webhook key opened from private.smokeball_credentials: tests replay, reorder and forge
 // deliveries themselves instead of turning on the shared simulator's global duplicate/reorder knobs.
 import { randomUUID } from 'node:crypto';

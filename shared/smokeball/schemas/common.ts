@@ -1,4 +1,4 @@
-// Building blocks shared by the response schemas. Tolerant of the documented quirks (reference §8):
+// Building blocks shared by the response schemas. Tolerant of the documented quirks (docs/smokeball.md §8):
 // null properties are omitted, unset strings are often "", links carry `rel` on the wire but `relation`
 // in the OAS, and .NET ticks exceed 2^53.
 import { z } from 'zod';
@@ -8,7 +8,7 @@ export const OptionalText = z.string().nullish();
 
 /**
  * A reference to another resource: `{id, href, rel}` in API responses, `{id, rel}` in webhook payloads.
- * The OAS names the relation `relation`; the wire and the 3CX sample use `rel` (reference §2 "Pagination
+ * The OAS names the relation `relation`; the wire and the 3CX sample use `rel` (docs/smokeball.md §2 "Pagination
  * envelope"). Both are accepted and exposed as `rel`.
  */
 export const Link = z
@@ -21,12 +21,12 @@ export const Link = z
   .transform(({ relation, ...link }) => ({ ...link, rel: link.rel ?? relation ?? undefined }));
 export type Link = z.infer<typeof Link>;
 
-/** The body of a 202 Accepted write: `{ id, href }` (reference §2 "Create a person", §3 "Create"). */
+/** The body of a 202 Accepted write: `{ id, href }` (docs/smokeball.md §2 "Create a person", §3 "Create"). */
 export const CreatedLink = z.object({ id: z.string().min(1), href: OptionalText });
 export type CreatedLink = z.infer<typeof CreatedLink>;
 
 /**
- * .NET ticks (100 ns since 0001-01-01 UTC), e.g. `lastUpdated: 639074233716654000` (reference §8). Such
+ * .NET ticks (100 ns since 0001-01-01 UTC), e.g. `lastUpdated: 639074233716654000` (docs/smokeball.md §8). Such
  * values are above Number.MAX_SAFE_INTEGER, so `parseSmokeballJson` keeps them as digit strings and this
  * schema turns them into a bigint, exact for comparisons ("apply only if newer").
  */
@@ -34,7 +34,7 @@ export const DotNetTicks = z
   .union([z.string().regex(/^\d+$/), z.number().int().nonnegative()])
   .transform((ticks) => BigInt(ticks));
 
-/** Unix epoch in .NET ticks: (ticks − 621355968000000000) / 10000 = Unix ms (reference §8). */
+/** Unix epoch in .NET ticks: (ticks − 621355968000000000) / 10000 = Unix ms (docs/smokeball.md §8). */
 export const UNIX_EPOCH_TICKS = 621_355_968_000_000_000n;
 export const TICKS_PER_MS = 10_000n;
 

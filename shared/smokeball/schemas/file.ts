@@ -1,4 +1,4 @@
-// Matter files (reference §4).
+// Matter files (docs/smokeball.md §4).
 import { z } from 'zod';
 import { Link, OptionalText } from './common.ts';
 
@@ -32,7 +32,7 @@ export const MatterFile = z.looseObject({
 });
 export type MatterFile = z.infer<typeof MatterFile>;
 
-/** `AddFileDto` (reference §4 step 1): `fileName` with its extension, ≤256 characters. */
+/** `AddFileDto` (docs/smokeball.md §4 step 1): `fileName` with its extension, ≤256 characters. */
 export const FileCreateInput = z.object({
   fileName: z.string().min(1).max(256),
   folderId: z.string().nullable().optional(),

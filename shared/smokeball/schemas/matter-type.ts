@@ -1,4 +1,4 @@
-// Matter types (reference §3 "Matter types"). The docs example says `deleted`, the OAS `isDeleted`: both
+// Matter types (docs/smokeball.md §3 "Matter types"). The docs example says `deleted`, the OAS `isDeleted`: both
 // are read and exposed as `isDeleted`.
 import { z } from 'zod';
 import { OptionalText } from './common.ts';

@@ -1,4 +1,4 @@
-// Matters (reference §3). Loose objects: `items`, staff links and referral fields pass through unmodelled.
+// Matters (docs/smokeball.md §3). Loose objects: `items`, staff links and referral fields pass through unmodelled.
 import { z } from 'zod';
 import { DotNetTicks, Link, OptionalText } from './common.ts';
 
@@ -10,7 +10,7 @@ export const Matter = z.looseObject({
   id: z.string().min(1),
   href: OptionalText,
   externalSystemId: OptionalText,
-  // A numeric string such as "638138489289266248" (reference §3 "Get").
+  // A numeric string such as "638138489289266248" (docs/smokeball.md §3 "Get").
   versionId: OptionalText,
   lastUpdated: DotNetTicks.nullish(),
   number: OptionalText,
@@ -27,7 +27,7 @@ export const Matter = z.looseObject({
 });
 export type Matter = z.infer<typeof Matter>;
 
-/** `POST /matters` body (`MatterDto`). The OAS names are sent (`openedDate`, `otherSideIds`), reference §3. */
+/** `POST /matters` body (`MatterDto`). The OAS names are sent (`openedDate`, `otherSideIds`), docs/smokeball.md §3. */
 export const MatterCreateInput = z.object({
   matterTypeId: z.string().min(1),
   clientIds: z.array(z.string().min(1)).min(1),
@@ -42,11 +42,11 @@ export const MatterCreateInput = z.object({
 });
 export type MatterCreateInput = z.infer<typeof MatterCreateInput>;
 
-/** `PATCH /matters/{id}` body (`MatterDto2`, partial; reference §3 "Update"). */
+/** `PATCH /matters/{id}` body (`MatterDto2`, partial; docs/smokeball.md §3 "Update"). */
 export const MatterPatchInput = MatterCreateInput.partial().extend({ dateOpened: z.string().optional() });
 export type MatterPatchInput = z.infer<typeof MatterPatchInput>;
 
-/** Filters of `GET /matters` this project uses (reference §3 "List"). */
+/** Filters of `GET /matters` this project uses (docs/smokeball.md §3 "List"). */
 export const MatterListQuery = z.object({
   search: z.string().optional(),
   contactId: z.string().optional(),

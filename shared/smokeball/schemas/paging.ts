@@ -1,4 +1,4 @@
-// The paging envelope of every list endpoint (reference §2 "Pagination envelope"): `size` is the total
+// The paging envelope of every list endpoint (docs/smokeball.md §2 "Pagination envelope"): `size` is the total
 // count; `first`/`previous`/`next`/`last` are link objects that may be absent (a single page has no `next`).
 import { z } from 'zod';
 import { OptionalText } from './common.ts';
@@ -8,7 +8,7 @@ export const PageLink = z
   .transform(({ relation, ...link }) => ({ ...link, rel: link.rel ?? relation ?? undefined }));
 export type PageLink = z.infer<typeof PageLink>;
 
-/** Default and maximum `limit` of a list call (reference §2). */
+/** Default and maximum `limit` of a list call (docs/smokeball.md §2). */
 export const MAX_PAGE_LIMIT = 500;
 
 /** The envelope without its items. */

@@ -1,4 +1,4 @@
-// Error bodies (reference §7): RFC 7807 ProblemDetails from the application, with Smokeball's `errors`
+// Error bodies (docs/smokeball.md §7): RFC 7807 ProblemDetails from the application, with Smokeball's `errors`
 // extension as an array of objects whose element shape is undocumented; API-Gateway bodies
 // `{"message":"Unauthorized"}` for gateway-level 401/403/429.
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// Webhook subscriptions (reference §5 "Subscription management").
+// Webhook subscriptions (docs/smokeball.md §5 "Subscription management").
 import { z } from 'zod';
 import { DotNetTicks, OptionalText } from './common.ts';
 
@@ -10,12 +10,12 @@ export const WebhookSubscription = z.looseObject({
   accountId: OptionalText,
   name: OptionalText,
   eventTypes: z.array(z.string()).nullish(),
-  // The field is `eventNotificationUrl`, not `url` (reference §5).
+  // The field is `eventNotificationUrl`, not `url` (docs/smokeball.md §5).
   eventNotificationUrl: OptionalText,
   createdDateUtc: OptionalText,
   updatedDateUtc: OptionalText,
   lastUpdated: DotNetTicks.nullish(),
-  // Whether `key` is echoed is UNCONFIRMED (reference §5); never logged.
+  // Whether `key` is echoed is UNCONFIRMED (docs/smokeball.md §5); never logged.
   key: OptionalText,
 });
 export type WebhookSubscription = z.infer<typeof WebhookSubscription>;

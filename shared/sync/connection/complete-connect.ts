@@ -9,12 +9,12 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { Sealer } from '../../crypto/seal.ts';
 import { sha256Hex } from '../../crypto/hash.ts';
-import type { Sql, Tx } from '../../db/connection.ts';
-import { saveConnection } from '../../db/connections.ts';
+import type { Sql, Tx } from '../../db/sql.ts';
+import { readConnectionState, saveConnection } from '../../db/connections.ts';
 import { listFirmMemberships } from '../../db/firms.ts';
 import { deleteOAuthState, holdExchangedTokens, lockPendingCompletion, type PendingCompletionRow } from '../../db/oauth-states.ts';
 import { archiveAndClearLinks, readPreviousLinks, resumeAfterReconnect } from '../../db/reconnect.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { SmokeballOAuth } from '../../smokeball/oauth.ts';
@@ -115,9 +115,8 @@ export async function completeConnect(
     );
   }
   // Webhook registration learns the account id when the account check did not run (a first connect).
-  const [row] = await deps.sql<{ accountId: string | null }[]>`
-    select account_id as "accountId" from public.smokeball_connections where firm_id = ${outcome.firmId}`;
-  return { connected: true, accountId: row?.accountId ?? outcome.accountId, switchedAccount: outcome.switched, jobsResumed: outcome.resumed, jobsQueued: outcome.caughtUp };
+  const stored = await readConnectionState(deps.sql, outcome.firmId);
+  return { connected: true, accountId: stored?.accountId ?? outcome.accountId, switchedAccount: outcome.switched, jobsResumed: outcome.resumed, jobsQueued: outcome.caughtUp };
 }
 
 async function completeLocked(deps: CompleteConnectDeps, tx: Tx, handleHash: string, input: { userId: string } & CompleteConnectBody): Promise<Outcome> {

@@ -3,19 +3,23 @@
 // `disconnected` with its auto_sync choice and account id, queued jobs stay (parked with reason
 // `disconnected`) until a reconnect resumes them, and every link id on clients, matters and documents
 // stays. A second call finds nothing to disconnect and says so.
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { markDisconnected } from '../../db/connections.ts';
+import { listSubscriptions } from '../../db/webhooks.ts';
 import { parkJobsForDisconnect } from '../../db/reconnect.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
+import type { SmokeballRegion } from '../../smokeball/hosts.ts';
+import { within } from '../../within.ts';
+import { checkConnection } from './require-connection.ts';
 
 /** Smokeball answers a delete in well under a second; a hung call must not hold the admin's click. */
 export const WEBHOOK_CLEANUP_BUDGET_MS = 5_000;
 
 export type DisconnectDeps = {
   sql: Sql;
-  /** A client for the firm, or undefined when it cannot talk to Smokeball (e.g. needs re-auth). */
-  client?: SmokeballClient;
+  /** A client for the firm in its connection's region, or undefined when Smokeball is not configured. */
+  clientFor?(region: SmokeballRegion): SmokeballClient;
   log(event: string, fields?: LogFields): void;
 };
 
@@ -27,13 +31,13 @@ export type DisconnectResult = {
 };
 
 export async function disconnectSmokeball(deps: DisconnectDeps, firmId: string): Promise<DisconnectResult> {
-  const [connection] = await deps.sql<{ firmId: string }[]>`
-    select firm_id as "firmId" from public.smokeball_connections where firm_id = ${firmId} and status <> 'disconnected'`;
-  if (!connection) return { disconnected: false, webhooks: { deleted: 0, failed: 0 }, jobsParked: 0 };
+  // A firm that needs re-authorisation can still disconnect; its webhook deletes will fail and be counted.
+  const decision = await checkConnection(deps.sql, firmId, { allowNeedsReauth: true });
+  if (!decision.usable) return { disconnected: false, webhooks: { deleted: 0, failed: 0 }, jobsParked: 0 };
 
-  const subscriptions = await deps.sql<{ smokeballSubscriptionId: string }[]>`
-    select smokeball_subscription_id as "smokeballSubscriptionId" from public.webhook_subscriptions where firm_id = ${firmId}`;
-  const webhooks = await deleteSubscriptionsBestEffort(deps, firmId, subscriptions.map((s) => s.smokeballSubscriptionId));
+  const subscriptions = await listSubscriptions(deps.sql, firmId);
+  const client = deps.clientFor?.(decision.connection.region);
+  const webhooks = await deleteSubscriptionsBestEffort(client, deps, firmId, subscriptions.map((s) => s.smokeballSubscriptionId));
   const jobsParked = await deps.sql.begin(async (tx) => {
     await markDisconnected(tx, firmId);
     return parkJobsForDisconnect(tx, firmId);
@@ -42,15 +46,11 @@ export async function disconnectSmokeball(deps: DisconnectDeps, firmId: string):
   return { disconnected: true, webhooks, jobsParked };
 }
 
-async function deleteSubscriptionsBestEffort(deps: DisconnectDeps, firmId: string, ids: string[]) {
-  const client = deps.client;
+async function deleteSubscriptionsBestEffort(client: SmokeballClient | undefined, deps: DisconnectDeps, firmId: string, ids: string[]) {
   if (!client || ids.length === 0) return { deleted: 0, failed: ids.length };
   let deleted = 0;
   const work = Promise.allSettled(ids.map((id) => client.webhooks.delete(id).then(() => void deleted++)));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), WEBHOOK_CLEANUP_BUDGET_MS)));
-  const outcome = await Promise.race([work, timeout]);
-  clearTimeout(timer);
+  const outcome = await within(work, WEBHOOK_CLEANUP_BUDGET_MS, () => 'timeout' as const);
   if (outcome === 'timeout') deps.log('webhook_cleanup_timed_out', { firmId });
   return { deleted, failed: ids.length - deleted };
 }

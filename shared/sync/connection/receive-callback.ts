@@ -7,9 +7,9 @@
 import type { Sealer } from '../../crypto/seal.ts';
 import { sha256Hex } from '../../crypto/hash.ts';
 import { randomToken } from '../../crypto/random.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { consumeOAuthState, deleteOAuthState, savePendingCompletion } from '../../db/oauth-states.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 
 export type ReceiveCallbackDeps = {
   sql: Sql;

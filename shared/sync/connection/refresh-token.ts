@@ -1,4 +1,4 @@
-// Tokens for every feature (DESIGN §5 Tokens, STYLE §7): refresh ahead of expiry, one refresh at a time
+// Tokens for every feature (docs/architecture.md §5 Tokens): refresh ahead of expiry, one refresh at a time
 // per connection in two layers — an in-process map of in-flight refreshes, then a row lock on the
 // credentials; after the lock, re-read and use what another caller already refreshed (Nango's
 // refreshCredentialsIfNeeded, with a real database lock). Smokeball does not rotate refresh tokens, so
@@ -6,9 +6,9 @@
 // once, and every later call fails fast with 409 instead of asking Smokeball again.
 import { AppError } from '../../errors.ts';
 import type { Sealer } from '../../crypto/seal.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { lockCredentials, markNeedsReauth, readCredentials, saveRefreshedTokens, type CredentialsRow } from '../../db/connections.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import { SmokeballTokenError } from '../../smokeball/errors.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { SmokeballOAuth } from '../../smokeball/oauth.ts';
@@ -16,7 +16,7 @@ import type { TokenProvider } from '../../smokeball/request.ts';
 import { accessTokenContext, refreshTokenContext, webhookKeyContext } from './tokens.ts';
 
 /**
- * Refresh this long before expiry. Smokeball advises ~60 s (reference §1 "Lifetimes"); a sync that
+ * Refresh this long before expiry. Smokeball advises ~60 s (docs/smokeball.md §1 "Lifetimes"); a sync that
  * starts with a token minutes from expiry would otherwise meet a 401 half-way through its uploads.
  */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;

@@ -1,10 +1,10 @@
-// Connect, step 1 (DESIGN §5): a state of 32 random bytes (only its hash kept) bound to user, firm and
+// Connect, step 1 (docs/architecture.md §5): a state of 32 random bytes (only its hash kept) bound to user, firm and
 // region with a 10-minute expiry, and a sealed PKCE S256 verifier; answers the authorize URL.
 import { z } from 'zod';
 import { pkceChallenge, sha256Hex } from '../../crypto/hash.ts';
 import { randomToken } from '../../crypto/random.ts';
 import type { Sealer } from '../../crypto/seal.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { insertOAuthState } from '../../db/oauth-states.ts';
 import { SmokeballRegion } from '../../smokeball/hosts.ts';
 import { jurisdictionParts, type SmokeballJurisdiction } from '../../smokeball/jurisdiction.ts';

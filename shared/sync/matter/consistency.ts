@@ -1,8 +1,8 @@
-// Smokeball's writes are eventually consistent (reference §8): a resource accepted with 202 appears a
+// Smokeball's writes are eventually consistent (docs/smokeball.md §8): a resource accepted with 202 appears a
 // little later. When an earlier attempt may have created something (its create-started mark is set and
 // no link was stored), a lookup that finds nothing right away is repeated until the mark is older than
 // this window, and only then is the create sent again.
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { clearCreateStarted, restampCreateStarted } from '../../db/matter-sync.ts';
 import { SmokeballHttpError } from '../../smokeball/errors.ts';
 import { JUST_CREATED_WINDOW_MS } from '../../smokeball/retry.ts';

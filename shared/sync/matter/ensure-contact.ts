@@ -1,4 +1,4 @@
-// Contact (DESIGN §5): the stored link, else the contact with the same email (a client of the firm
+// Contact (docs/architecture.md §5): the stored link, else the contact with the same email (a client of the firm
 // already linked to it, or a search in Smokeball), else a new person.
 // Existing Smokeball contacts are linked, never duplicated; an attempt that died after its create was
 // accepted is found again by email (or by name + externalSystemId when the client has no email). One
@@ -117,7 +117,7 @@ function compareTicks(a?: bigint | null, b?: bigint | null): number {
 }
 
 /**
- * First and last name, email, phone (DESIGN §1): the writable `PersonDto` fields CaseHug has. The phone is
+ * First and last name, email, phone (docs/architecture.md §1): the writable `PersonDto` fields CaseHug has. The phone is
  * split by its own country, read in the firm's when it has no "+<code>" (phone-parts.ts).
  */
 export function personFrom(subject: SyncSubject['client'], phoneCountry: CountryCode): PersonInput {

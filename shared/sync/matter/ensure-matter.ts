@@ -1,4 +1,4 @@
-// Matter (DESIGN §5): the stored link, else the matter an interrupted attempt created (found by the
+// Matter (docs/architecture.md §5): the stored link, else the matter an interrupted attempt created (found by the
 // client contact and externalSystemId), else a new matter with clientIds, matterTypeId, status, number,
 // description (the title) and externalSystemId = casehug:<matter id>.
 import { markMatterCreateStarted, saveMatterLink, type SyncSubject } from '../../db/matter-sync.ts';

@@ -1,8 +1,8 @@
-// One sync of a matter at a time, manual and automatic alike (DESIGN §5): a lease row per matter
+// One sync of a matter at a time, manual and automatic alike (docs/architecture.md §5): a lease row per matter
 // (migration 20261126000600 says why a lease and not a session advisory lock), renewed while the work
 // runs and released at the end; a holder that dies lets it expire.
 import { AppError } from '../../errors.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { releaseMatterLease, renewMatterLease, tryAcquireMatterLease } from '../../db/matter-sync.ts';
 
 /** Long enough to ride out a slow statement; renewed every third of it while the sync runs. */

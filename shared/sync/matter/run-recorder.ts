@@ -1,6 +1,6 @@
 // What one sync attempt did, for its sync_runs row: steps, Smokeball API calls and every RequestId sent
 // (each attempt of a call has its own, and an `error` webhook or an echo of our own write names one).
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import type { RunStep } from '../../db/sync-runs.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';

@@ -1,4 +1,4 @@
-// Sync a matter (DESIGN §5, issue 7): under the matter's lease, resolve the matter type (before anything
+// Sync a matter (docs/architecture.md §5): under the matter's lease, resolve the matter type (before anything
 // is written, so an unmapped type creates nothing in Smokeball), then the contact, the matter and every
 // approved document — exactly once, whatever fails and whenever it is retried. Every attempt is a
 // sync_runs row with its steps, counts, API calls, RequestIds and an error a firm admin can act on.
@@ -8,24 +8,24 @@
 // progress in its run, which stays `running` with a `handoff` step, names the matter's queued job as the
 // one that continues it, and releases the lease. That job, when it runs, continues the same run.
 import { AppError, notFound } from '../../errors.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { listApprovedDocuments, loadSyncSubject, touchMatterSynced } from '../../db/matter-sync.ts';
 import { findQueuedMatterSyncJob } from '../../db/sync-jobs.ts';
 import {
   appendRunRequestId, checkpointRun, failAbandonedRuns, findHandedOffRun, finishRun, HANDOFF_STEP, recordRefusedRun, startRun, type RunTrigger,
 } from '../../db/sync-runs.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
-import { resolveMatterType, unmappedError } from '../case-types/resolve.ts';
-import { loadMappingContext } from '../matter-types/load-mapping-context.ts';
-import { notConnected, reauthRequired } from '../connection/refresh-token.ts';
+import { resolveMatterType, unmappedError } from '../mapping/resolve.ts';
+import { loadMappingContext } from '../mapping/load-mapping-context.ts';
+import { decideConnection, usableOrThrow } from '../connection/require-connection.ts';
 import { ensureContact, type ContactAction, phoneCountryOf } from './ensure-contact.ts';
 import { smokeballLocationOf } from '../firm-smokeball.ts';
 import { ensureMatter, type MatterAction } from './ensure-matter.ts';
 import { withMatterLease } from './matter-lease.ts';
-import type { OpenDocument } from './open-document.ts';
+import type { OpenDocument } from './storage-reader.ts';
 import { createRunRecorder } from './run-recorder.ts';
 import { describeDocumentFailures, uploadApprovedDocuments, type DocumentCounts } from './upload-documents.ts';
 
@@ -102,8 +102,8 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
     if (err instanceof AppError) return refuse(err, true);
     throw err;
   }
-  if (!before.connection) return refuse(notConnected(), true);
-  if (before.connection.status === 'needs_reauth') return refuse(reauthRequired(), true);
+  const connection = decideConnection(before.connection);
+  if (!connection.usable) return refuse(connection.error, true);
 
   return withMatterLease({ ...deps, stopWaiting: control?.stopWaiting }, firmId, matterId, async () => {
     if (control?.mayStart && !control.mayStart()) {
@@ -133,8 +133,8 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       if (shouldYield()) return await stop();
       // Re-read under the lease: a sync that held it before us may have stored links since.
       const subject = (await loadSyncSubject(deps.sql, firmId, matterId))!;
-      const connection = subject.connection;
-      if (!connection) throw notConnected();
+      // A re-authorisation needed since is the token layer's to report, with the run recorded.
+      const connection = usableOrThrow(decideConnection(subject.connection, { allowNeedsReauth: true }));
       // Writes' RequestIds are recorded at once, not only when the run ends: Smokeball echoes them in
       // webhooks that may arrive while the run is still going, and those echoes must cost no re-fetch.
       const client = deps.clientFor({ firmId, region: connection.region }, (call) => {

@@ -1,15 +1,15 @@
-// Documents (DESIGN §5): each approved document without a file id is created in the matter's files and
+// Documents (docs/architecture.md §5): each approved document without a file id is created in the matter's files and
 // its bytes streamed from Storage to the pre-signed URL with their Content-Length. Each file id is stored
 // as soon as its upload completes, so a retry uploads only what is missing; one failed document leaves
 // the others done. A document whose create-started mark is set may already be in Smokeball (the attempt
 // died before storing the id): it is looked up by the casehugDocumentId it was created with.
 import { AppError, type ErrorCode } from '../../errors.ts';
 import { markDocumentCreateStarted, saveFileLink, type DocumentToSync } from '../../db/matter-sync.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import { SmokeballHttpError } from '../../smokeball/errors.ts';
 import { lookupThroughConsistencyWindow, sendMarkedCreate } from './consistency.ts';
-import type { OpenDocument } from './open-document.ts';
+import type { OpenDocument } from './storage-reader.ts';
 import type { SyncStepDeps } from './run-recorder.ts';
 
 export type DocumentCounts = { uploaded: number; skipped: number; failed: number };
@@ -68,7 +68,7 @@ export async function uploadApprovedDocuments(
           try {
             return (await filesOfMatter()).get(doc.id);
           } catch (err) {
-            // A matter created moments ago answers 404 until it is visible (reference §8): nothing is
+            // A matter created moments ago answers 404 until it is visible (docs/smokeball.md §8): nothing is
             // found yet, so keep looking through the window rather than failing the document.
             if (err instanceof SmokeballHttpError && err.upstreamStatus === 404) return undefined;
             throw err;

@@ -1,13 +1,13 @@
-// Bulk sync (issue 8): one queued job per matter — the given ones, or every matter of the firm — under
+// Bulk sync: one queued job per matter — the given ones, or every matter of the firm — under
 // one batch id whose progress (done, failed, remaining) the firm reads from `sync_batches`. The jobs run
 // on the same queue as auto-sync, paced by the shared rate limiter.
 import { z } from 'zod';
 import { AppError, forbidden, notFound } from '../../errors.ts';
-import type { Sql } from '../../db/connection.ts';
+import { checkConnection } from '../connection/require-connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import type { FirmMembership } from '../../db/firms.ts';
 import { enqueueBulkSync, readBatchProgress } from '../../db/sync-jobs.ts';
 import { recordRefusedRun } from '../../db/sync-runs.ts';
-import { notConnected } from '../connection/refresh-token.ts';
 
 /** A request names at most this many matters; `{ all: true }` has no such limit. */
 export const MAX_BULK_MATTER_IDS = 500;
@@ -48,8 +48,8 @@ export async function startBulkSync(
     throw err;
   }
   // Re-authorisation needed is no refusal: the jobs are queued and wait (parked) for the reconnect.
-  const [connection] = await deps.sql<{ status: string }[]>`select status from public.smokeball_connections where firm_id = ${firm.firmId}`;
-  if (!connection || connection.status === 'disconnected') return refuse(notConnected());
+  const connection = await checkConnection(deps.sql, firm.firmId, { allowNeedsReauth: true });
+  if (!connection.usable) return refuse(connection.error);
   const batchId = crypto.randomUUID();
   const result = await enqueueBulkSync(deps.sql, { firmId: firm.firmId, batchId, requestedBy: userId, matterIds });
   if (result.unknown.length > 0 && result.queued + result.alreadyQueued === 0) return refuse(notFound('None of these matters was found'));

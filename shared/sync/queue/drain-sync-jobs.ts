@@ -1,10 +1,10 @@
-// The worker loop (issue 8): lanes that each claim the next due job and run it, within a wall-clock budget, each
+// The worker loop: lanes that each claim the next due job and run it, within a wall-clock budget, each
 // under a lease it renews while it works; finish every job through the queue's finish function, which
 // decides retry, dead or parked. Used by sync-worker (everything due), on-document-approved (one
 // matter, now) and the benchmarks.
 import { AppError } from '../../errors.ts';
-import { claimSyncJobs, finishSyncJob, renewSyncJobLease, type FinishedStatus, type SyncJob } from '../../db/sync-jobs.ts';
-import type { LogFields } from '../../http/log.ts';
+import { claimSyncJob, finishSyncJob, renewSyncJobLease, type FinishedStatus, type SyncJob } from '../../db/sync-jobs.ts';
+import type { LogFields } from '../../log.ts';
 import { syncMatter, type SyncMatterDeps } from '../matter/sync-matter.ts';
 import { finishWebhookEvent } from '../../db/webhooks.ts';
 import { processWebhookEvent } from '../webhooks/process-event.ts';
@@ -64,9 +64,8 @@ async function drain(deps: DrainDeps, options: DrainOptions): Promise<DrainSumma
   // Smokeball's consistency window) never holds back the jobs of other matters.
   const lane = async () => {
     do {
-      const [job] = await claimSyncJobs(deps.sql, {
+      const job = await claimSyncJob(deps.sql, {
         worker: options.worker,
-        limit: 1,
         leaseSeconds,
         firmId: options.firmId,
         subjectId: options.subjectId,
@@ -137,6 +136,6 @@ function count(summary: DrainSummary, status: FinishedStatus | 'parked'): void {
   else if (status === 'queued') summary.retried++;
   else if (status === 'dead') summary.dead++;
   else if (status === 'parked') summary.parked++;
-  else if (status === 'failed') summary.superseded++;
+  else if (status === 'superseded') summary.superseded++;
   else summary.lost++;
 }

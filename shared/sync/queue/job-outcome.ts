@@ -1,4 +1,4 @@
-// What a failed job attempt means for the queue — a decision as a value (STYLE §4), unit-tested:
+// What a failed job attempt means for the queue — a decision as a value, unit-tested:
 // retry later with backoff, end now (a permanent failure: retrying cannot help), or park (the firm must
 // reconnect Smokeball; the job waits without burning attempts and resumes after the reconnect).
 import { AppError } from '../../errors.ts';

@@ -1,13 +1,15 @@
-// Processing a stored delivery (issue 9), from the queue. The body is only a hint — it is not signed —
+// Processing a stored delivery, from the queue. The body is only a hint — it is not signed —
 // so the matter or contact is re-fetched with the firm's token and applied to the linked CaseHug row
 // only if Smokeball's version is newer than what CaseHug holds (stripe-sync-engine's
 // fetchOrUseWebhookData + timestamp-protected upsert). Echoes of our own writes (their RequestId is in a
 // sync run) cost no re-fetch. `error` events fail the run that sent the request.
 import { AppError } from '../../errors.ts';
+import { isContactLinked, isMatterLinked } from '../../db/links.ts';
+import { checkConnection, usableOrThrow } from '../connection/require-connection.ts';
 import { applyClientIfNewer, applyMatterIfNewer, hasRunningSync, recordAsyncFailure } from '../../db/apply-webhook.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { finishWebhookEvent, isOwnRequest, loadWebhookEvent } from '../../db/webhooks.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
@@ -44,22 +46,23 @@ async function decideAndApply(
   if (event.requestId && (await isOwnRequest(deps.sql, firmId, event.requestId))) return { status: 'ignored', reason: 'own_request' };
   if (!event.resourceId) return { status: 'ignored', reason: 'no_resource' };
 
-  const [connection] = await deps.sql<{ region: SmokeballRegion }[]>`select region from public.smokeball_connections where firm_id = ${firmId}`;
-  if (!connection) return { status: 'ignored', reason: 'not_connected' };
+  // A firm that needs re-authorisation keeps the delivery: the token layer parks it until the reconnect,
+  // and so does a disconnect (the refusal's error); a firm that never connected has nothing to apply to.
+  const decision = await checkConnection(deps.sql, firmId, { allowNeedsReauth: true });
+  if (!decision.usable && decision.state === 'none') return { status: 'ignored', reason: 'not_connected' };
+  const connection = usableOrThrow(decision);
   const client = deps.clientFor({ firmId, region: connection.region }, () => undefined);
   const [resource] = event.eventType.split('.');
 
   if (resource === 'matter') {
-    const linked = await deps.sql`select 1 from public.matters where firm_id = ${firmId} and smokeball_matter_id = ${event.resourceId}`;
-    if (linked.length === 0) return { status: 'ignored', reason: 'not_linked' };
+    if (!(await isMatterLinked(deps.sql, firmId, event.resourceId))) return { status: 'ignored', reason: 'not_linked' };
     const fetched = await fetchOrMissing(() => client.matters.get(event.resourceId!));
     if (!fetched) return { status: 'ignored', reason: 'gone_in_smokeball' };
     const applied = await applyMatterIfNewer(deps.sql, firmId, event.resourceId, matterFields(fetched));
     return { status: applied === 'applied' ? 'processed' : 'ignored', reason: applied };
   }
   if (resource === 'contact') {
-    const linked = await deps.sql`select 1 from public.clients where firm_id = ${firmId} and smokeball_contact_id = ${event.resourceId}`;
-    if (linked.length === 0) return { status: 'ignored', reason: 'not_linked' };
+    if (!(await isContactLinked(deps.sql, firmId, event.resourceId))) return { status: 'ignored', reason: 'not_linked' };
     const fetched = await fetchOrMissing(() => client.contacts.get(event.resourceId!));
     if (!fetched || fetched.isDeleted) return { status: 'ignored', reason: 'gone_in_smokeball' };
     const applied = await applyClientIfNewer(deps.sql, firmId, event.resourceId, contactFields(fetched));
@@ -69,8 +72,9 @@ async function decideAndApply(
 }
 
 /**
- * `error`: the run whose RequestId it carries failed. A run records its RequestIds when it ends, so an error
- * for a request of a run still going is retried shortly rather than lost. The body is not signed: a link is
+ * `error`: the run whose RequestId it carries failed. A run records each RequestId as it sends it, but an
+ * error may still arrive before that write lands, so an error for an unknown request while a run of the
+ * firm is still going is retried shortly rather than lost. The body is not signed: a link is
  * cleared only when Smokeball confirms it does not hold the resource (re-fetch → 404).
  */
 async function applyAsyncFailure(
@@ -92,8 +96,9 @@ async function applyAsyncFailure(
   // is shared more widely, so Smokeball must confirm it is absent.
   let clearLinkTo: string | null = resource === 'file' && resourceId ? resourceId : null;
   if (resourceId && (resource === 'matter' || resource === 'contact')) {
-    const [connection] = await deps.sql<{ region: SmokeballRegion }[]>`select region from public.smokeball_connections where firm_id = ${firmId}`;
-    if (connection) {
+    const decision = await checkConnection(deps.sql, firmId, { allowNeedsReauth: true });
+    if (decision.usable) {
+      const connection = decision.connection;
       const client = deps.clientFor({ firmId, region: connection.region }, () => undefined);
       const held = await fetchOrMissing<unknown>(() => (resource === 'matter' ? client.matters.get(resourceId) : client.contacts.get(resourceId)));
       if (!held) clearLinkTo = resourceId;
@@ -116,7 +121,7 @@ async function fetchOrMissing<T>(get: () => Promise<{ data: T }>): Promise<T | u
   }
 }
 
-/** Smokeball's versionId is a numeric string of ticks; lastUpdated is ticks too (reference §3). */
+/** Smokeball's versionId is a numeric string of ticks; lastUpdated is ticks too (docs/smokeball.md §3). */
 function matterFields(m: Matter) {
   const version = /^\d+$/.test(m.versionId ?? '') ? BigInt(m.versionId!) : (m.lastUpdated ?? 0n);
   return {

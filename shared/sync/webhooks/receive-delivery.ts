@@ -1,4 +1,4 @@
-// The webhook receiver (DESIGN §5 "Webhooks in", issue 9): fast and strict. Body size, JSON, headers,
+// The webhook receiver (docs/architecture.md §5 "Webhooks in"): fast and strict. Body size, JSON, headers,
 // timestamp window, the subscription of a connected firm, the signature with that firm's key (constant
 // time), the account — then the delivery is stored once under its fingerprint with its processing job,
 // and acknowledged. Processing (a re-fetch from Smokeball) happens after the answer, from the queue.
@@ -9,10 +9,10 @@ import { AppError } from '../../errors.ts';
 import { importHmacKey, sha256Hex } from '../../crypto/hash.ts';
 import { randomToken } from '../../crypto/random.ts';
 import type { Sealer } from '../../crypto/seal.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import { findDeliveryTarget, storeWebhookEvent, type DeliveryTarget } from '../../db/webhooks.ts';
-import type { LogFields } from '../../http/log.ts';
-import { readTextBody } from '../../http/parse.ts';
+import type { LogFields } from '../../log.ts';
+import { readTextBody } from '../../read-body.ts';
 import { parseSmokeballJson } from '../../smokeball/schemas/common.ts';
 import { webhookKeyContext } from '../connection/tokens.ts';
 import { isSignatureValid, isTimestampFresh, readDeliveryHeaders } from './verify-delivery.ts';
@@ -24,11 +24,11 @@ const TARGET_CACHE_TTL_MS = 10_000;
 /** Bounds the cache: forged deliveries name random subscriptions, and each would otherwise stay cached. */
 const TARGET_CACHE_MAX_ENTRIES = 1_000;
 
-/** Event types this integration acts on; others are acknowledged and ignored (STYLE §4). */
+/** Event types this integration acts on; others are acknowledged and ignored. */
 export const HANDLED_EVENT = /^(matter|contact)\.[a-z]+$|^error$/;
 
 /**
- * Smokeball's ids are GUIDs (reference §5 "Delivery"); anything else is not a notification. The subscription
+ * Smokeball's ids are GUIDs (docs/smokeball.md §5 "Delivery"); anything else is not a notification. The subscription
  * id reaches Postgres before the delivery is verified, so it must be text Postgres accepts (no NUL).
  */
 const SmokeballId = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/);
@@ -54,8 +54,10 @@ export type ReceiveDeps = {
   sealer: Sealer;
   clientId: string;
   now(): number;
-  log(event: string, fields?: LogFields): void;
 };
+
+/** The request's own logger: the receiver lives as long as the instance, a logger only for one request. */
+export type ReceiveLog = (event: string, fields?: LogFields) => void;
 
 export type ReceivedDelivery =
   | { stored: true; duplicate: boolean; eventId: string | null; firmId: string; type: string }
@@ -79,7 +81,7 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
     return target;
   }
 
-  return async function receiveDelivery(req: Request): Promise<ReceivedDelivery> {
+  return async function receiveDelivery(req: Request, log: ReceiveLog): Promise<ReceivedDelivery> {
     const text = await readTextBody(req, MAX_WEBHOOK_BODY_BYTES);
     // jsonb cannot hold U+0000; such a body is no Smokeball notification (and would fail the insert).
     if (text.includes('\\u0000')) throw new AppError({ code: 'invalid_webhook', status: 400, message: 'The webhook body is not a Smokeball notification' });
@@ -102,7 +104,7 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
     if (!target || !valid || (target.accountId !== null && target.accountId !== body.accountId)) throw unverified();
 
     if (!HANDLED_EVENT.test(body.type)) {
-      deps.log('webhook_ignored', { firmId: target.firmId, type: body.type.slice(0, 50) });
+      log('webhook_ignored', { firmId: target.firmId, type: body.type.slice(0, 50) });
       return { stored: false, ignored: body.type === 'noop' ? 'noop' : 'unhandled_type' };
     }
     const resourceId = resourceIdOf(body.payload);

@@ -1,11 +1,11 @@
-// register-webhooks (issue 9): one subscription per firm for matter.*, contact.* and error (reference §5:
+// register-webhooks: one subscription per firm for matter.*, contact.* and error (docs/smokeball.md §5:
 // keep one per firm, list before creating), signed with a random per-firm key kept sealed. Idempotent:
 // a subscription we recorded and Smokeball still has is kept; one Smokeball lost (it deletes them when a
 // refresh token expires or access is revoked) is created again; one at our URL that we did not record
 // (an interrupted earlier attempt — its key unknown to us) is replaced. Runs after every reconnect too.
 import { randomToken } from '../../crypto/random.ts';
 import type { Sealer } from '../../crypto/seal.ts';
-import type { Sql } from '../../db/connection.ts';
+import type { Sql } from '../../db/sql.ts';
 import {
   deleteSubscriptionRows,
   insertSubscription,
@@ -15,9 +15,10 @@ import {
   saveSealedWebhookKey,
   subscriptionsOfOtherFirms,
 } from '../../db/webhooks.ts';
-import type { LogFields } from '../../http/log.ts';
+import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
-import { notConnected, reauthRequired } from '../connection/refresh-token.ts';
+import type { SmokeballRegion } from '../../smokeball/hosts.ts';
+import { requireConnection } from '../connection/require-connection.ts';
 import { webhookKeyContext } from '../connection/tokens.ts';
 import { HANDLED_EVENT } from './receive-delivery.ts';
 
@@ -28,18 +29,23 @@ export const FALLBACK_EVENT_TYPES = [
 ];
 const SUBSCRIPTION_NAME = 'CaseHug';
 
-export type RegisterDeps = { sql: Sql; sealer: Sealer; client: SmokeballClient; webhookUrl: string; log(event: string, fields?: LogFields): void };
+export type RegisterDeps = {
+  sql: Sql;
+  sealer: Sealer;
+  /** A client for the firm in its connection's region. */
+  clientFor(region: SmokeballRegion): SmokeballClient;
+  webhookUrl: string;
+  log(event: string, fields?: LogFields): void };
 
 export type RegisterResult = { subscriptionId: string; created: boolean; removed: number; eventTypes: string[] };
 
 export async function registerWebhooks(deps: RegisterDeps, firmId: string): Promise<RegisterResult> {
-  const [connection] = await deps.sql<{ status: string }[]>`select status from public.smokeball_connections where firm_id = ${firmId}`;
-  if (!connection || connection.status === 'disconnected') throw notConnected();
-  if (connection.status !== 'connected') throw reauthRequired();
+  const { region } = await requireConnection(deps.sql, firmId);
+  const client = deps.clientFor(region);
 
-  const eventTypes = await wantedEventTypes(deps.client);
+  const eventTypes = await wantedEventTypes(client);
   const recorded = await listSubscriptions(deps.sql, firmId);
-  const atSmokeball = (await deps.client.webhooks.list()).data.filter((s) => s.eventNotificationUrl === deps.webhookUrl);
+  const atSmokeball = (await client.webhooks.list()).data.filter((s) => s.eventNotificationUrl === deps.webhookUrl);
   const recordedIds = new Set(recorded.map((r) => r.smokeballSubscriptionId));
 
   const keep = atSmokeball.find((s) => recordedIds.has(s.id) && eventTypes.every((t) => s.eventTypes?.includes(t)));
@@ -47,7 +53,7 @@ export async function registerWebhooks(deps: RegisterDeps, firmId: string): Prom
   // is recorded under that firm and is not ours to delete.
   const othersIds = await subscriptionsOfOtherFirms(deps.sql, firmId, atSmokeball.map((s) => s.id));
   const stale = atSmokeball.filter((s) => s !== keep && !othersIds.has(s.id));
-  for (const s of stale) await deps.client.webhooks.delete(s.id);
+  for (const s of stale) await client.webhooks.delete(s.id);
   await deleteSubscriptionRows(deps.sql, firmId, recorded.map((r) => r.smokeballSubscriptionId).filter((id) => id !== keep?.id));
   if (keep) {
     if (keep.accountId) await saveAccountId(deps.sql, firmId, keep.accountId);
@@ -55,7 +61,7 @@ export async function registerWebhooks(deps: RegisterDeps, firmId: string): Prom
   }
 
   const key = await webhookKey(deps, firmId);
-  const { data: created } = await deps.client.webhooks.create({ name: SUBSCRIPTION_NAME, eventTypes, eventNotificationUrl: deps.webhookUrl, key });
+  const { data: created } = await client.webhooks.create({ name: SUBSCRIPTION_NAME, eventTypes, eventNotificationUrl: deps.webhookUrl, key });
   await insertSubscription(deps.sql, { firmId, smokeballSubscriptionId: created.id, eventTypes, url: deps.webhookUrl });
   if (created.accountId) await saveAccountId(deps.sql, firmId, created.accountId);
   deps.log('webhooks_registered', { firmId, removed: stale.length, eventTypes: eventTypes.length });

@@ -1,4 +1,4 @@
-// Smokeball's webhook signature (reference §5): lowercase hex HMAC-SHA256, with the subscription's key,
+// Smokeball's webhook signature (docs/smokeball.md §5): lowercase hex HMAC-SHA256, with the subscription's key,
 // of `Timestamp|RequestId|ClientId` — the body is NOT signed. Pure checks, unit-tested.
 import { equalBytes } from '../../crypto/constant-time.ts';
 import { utf8 } from '../../crypto/encoding.ts';

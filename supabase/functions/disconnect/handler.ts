@@ -1,8 +1,8 @@
 // POST /functions/v1/disconnect (admin JWT) → { disconnected, webhooks: { deleted, failed }, jobsParked }.
-import { readConnectionRegion } from '../../../shared/db/connections.ts';
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
+import type { SmokeballRegion } from '../../../shared/smokeball/hosts.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { disconnectSmokeball } from '../../../shared/sync/connection/disconnect.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
@@ -15,11 +15,10 @@ export default defineFunction(
     cors: true,
     async handle({ url, user, runtime, log }) {
       const firm = await authorizeFirm(runtime.sql, user, url, 'admin');
-      const region = await readConnectionRegion(runtime.sql, firm.firmId);
-      const client = region && runtime.smokeball.configured
-        ? runtime.smokeball.clientFor({ firmId: firm.firmId, region })
+      const clientFor = runtime.smokeball.configured
+        ? (region: SmokeballRegion) => runtime.smokeball.clientFor({ firmId: firm.firmId, region })
         : undefined;
-      return { body: await disconnectSmokeball({ sql: runtime.sql, client, log: log.info }, firm.firmId) };
+      return { body: await disconnectSmokeball({ sql: runtime.sql, clientFor, log: log.info }, firm.firmId) };
     },
   },
   runtime,

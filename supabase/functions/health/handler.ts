@@ -1,7 +1,7 @@
 // GET /functions/v1/health (JWT required): what operators poll. 503 when the database does not answer.
 import { checkDatabase } from '../../../shared/db/health.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 

@@ -2,7 +2,7 @@
 // Every outcome is a 302 to the app; the code is exchanged later by oauth-complete, in the app session
 // of the admin who started the flow (shared/sync/connection/receive-callback.ts).
 import { defineFunction } from '../../../shared/http/define-function.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { receiveOAuthCallback } from '../../../shared/sync/connection/receive-callback.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());

@@ -3,9 +3,9 @@
 // callback put in its URL; see shared/sync/connection/complete-connect.ts.
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { CompleteConnectBody, completeConnect } from '../../../shared/sync/connection/complete-connect.ts';
-import { registerWebhooksForFirm, webhookUrlFor } from '../../../shared/sync/webhooks/register-for-firm.ts';
+import { registerWebhooksForFirm, webhookUrlFor } from '../../../shared/runtime/register-webhooks-for-firm.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 

@@ -2,7 +2,7 @@
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { StartConnectBody, startConnect } from '../../../shared/sync/connection/start-connect.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());

@@ -4,9 +4,9 @@
 import { z } from 'zod';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
-import { runApprovedDocumentSync } from '../../../shared/sync/queue/on-document-approved.ts';
-import { drainDeps, newWorkerId } from '../../../shared/sync/queue/worker-deps.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
+import { runApprovedDocumentSync } from '../../../shared/sync/queue/approval-wake-up.ts';
+import { drainDeps, newWorkerId } from '../../../shared/runtime/worker-deps.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 

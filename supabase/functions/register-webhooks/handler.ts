@@ -1,8 +1,8 @@
 // POST /functions/v1/register-webhooks (admin JWT) → { subscriptionId, created, removed, eventTypes }.
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
-import { registerWebhooksForFirm } from '../../../shared/sync/webhooks/register-for-firm.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
+import { registerWebhooksForFirm } from '../../../shared/runtime/register-webhooks-for-firm.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 

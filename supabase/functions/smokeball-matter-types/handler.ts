@@ -1,4 +1,4 @@
-// GET /functions/v1/smokeball-matter-types (member JWT; issue 11, Settings → Integrations → Smokeball →
+// GET /functions/v1/smokeball-matter-types (member JWT; Settings → Integrations → Smokeball →
 // Case Type Mappings). Query keys are strict: anything else, or a bad value, is 400 invalid_query.
 //
 //   ?type=matter|lead (default matter) &category=<practice area> → the picker:
@@ -25,14 +25,15 @@ import { z } from 'zod';
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith } from '../../../shared/http/parse.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
-import { listFirmMatterTypes, MatterTypeKind } from '../../../shared/sync/matter-types/list-matter-types.ts';
-import { firmSmokeballDeps, smokeballLocationOf } from '../../../shared/sync/firm-smokeball.ts';
-import { previewFirmMappings } from '../../../shared/sync/matter-types/preview-mappings.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
+import { listFirmMatterTypes, MatterTypeKind } from '../../../shared/sync/mapping/list-matter-types.ts';
+import { firmSmokeballDeps } from '../../../shared/runtime/firm-smokeball-deps.ts';
+import { previewFirmMappings } from '../../../shared/sync/mapping/preview-for-firm.ts';
+import { smokeballLocationOf } from '../../../shared/sync/firm-smokeball.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 
-/** A query flag: `1`/`true` or `0`/`false`, parsed by the schema (STYLE §5). */
+/** A query flag: `1`/`true` or `0`/`false`, parsed by the schema. */
 const Flag = z.enum(['1', 'true', '0', 'false']).transform((value) => value === '1' || value === 'true');
 
 const Query = z

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith } from '../../../shared/http/parse.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
-import { firmSmokeballDeps, openFirmSmokeball } from '../../../shared/sync/firm-smokeball.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
+import { firmSmokeballDeps } from '../../../shared/runtime/firm-smokeball-deps.ts';
+import { openFirmSmokeball } from '../../../shared/sync/firm-smokeball.ts';
 import { listSmokeballMatters } from '../../../shared/sync/smokeball-matters.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
@@ -13,7 +14,7 @@ export const runtime = lazyRuntime(() => Deno.env.toObject());
 const Query = z
   .object({
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-    // Smokeball pages are at most 500 (reference §2); the app shows fewer.
+    // Smokeball pages are at most 500 (docs/smokeball.md §2); the app shows fewer.
     limit: z.coerce.number().int().min(1).max(500).default(50),
     firmId: z.uuid().optional(),
   })

@@ -3,14 +3,16 @@
 // headers / not a notification, 401 unverified (signature, timestamp, subscription or account — never
 // saying which). The stored event is processed after the answer, and again by the sweep if that fails.
 import { defineFunction } from '../../../shared/http/define-function.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { coalesced } from '../../../shared/sync/queue/coalesce.ts';
 import { drainSyncJobs } from '../../../shared/sync/queue/drain-sync-jobs.ts';
-import { drainDeps, newWorkerId } from '../../../shared/sync/queue/worker-deps.ts';
+import { drainDeps, newWorkerId } from '../../../shared/runtime/worker-deps.ts';
 import { createWebhookReceiver } from '../../../shared/sync/webhooks/receive-delivery.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 
+// Per instance: the receiver (its cache of subscription keys) and the coalesced drain. Neither keeps a
+// request's logger: the receiver is given each request's, the drain (it spans requests) the instance's.
 let receiver: ReturnType<typeof createWebhookReceiver> | undefined;
 let processPending: (() => Promise<void>) | undefined;
 
@@ -31,13 +33,12 @@ export default defineFunction(
         sealer: runtime.sealer,
         clientId: runtime.config.smokeball.configured ? runtime.config.smokeball.clientId : '',
         now: runtime.now,
-        log: log.info,
       });
       // The answer costs one insert; processing (a re-fetch from Smokeball) runs after it, as one
       // coalesced drain of the inbox's jobs per instance. The queue keeps every job if the instance goes
       // away first, and the periodic sweep then runs it.
       processPending ??= coalesced(() =>
-        drainSyncJobs(drainDeps(runtime, log.info), {
+        drainSyncJobs(drainDeps(runtime, runtime.log.info), {
           budgetMs: PROCESS_BUDGET_MS,
           worker: newWorkerId('smokeball-webhook'),
           leaseSeconds: runtime.config.syncLeaseSeconds,
@@ -45,7 +46,7 @@ export default defineFunction(
           concurrency: PROCESS_CONCURRENCY,
         }),
       );
-      const delivery = await receiver(req);
+      const delivery = await receiver(req, log.info);
       if (delivery.stored && delivery.eventId) {
         (globalThis as unknown as { EdgeRuntime?: { waitUntil(p: Promise<unknown>): void } }).EdgeRuntime?.waitUntil(processPending());
       }

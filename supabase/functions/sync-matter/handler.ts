@@ -11,11 +11,11 @@ import { z } from 'zod';
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
-import { syncMatterDeps } from '../../../shared/sync/matter/sync-deps.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
+import { syncMatterDeps } from '../../../shared/runtime/sync-deps.ts';
 import { syncMatterWithin } from '../../../shared/sync/matter/sync-within.ts';
 import { readBulkSync, startBulkSync, SyncRequestBody } from '../../../shared/sync/queue/bulk-sync.ts';
-import { keepInstanceAlive } from '../../../shared/sync/queue/worker-deps.ts';
+import { keepInstanceAlive } from '../../../shared/runtime/worker-deps.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 

@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
-import { lazyRuntime } from '../../../shared/runtime.ts';
+import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { drainSyncJobs, WORKER_BUDGET_MS } from '../../../shared/sync/queue/drain-sync-jobs.ts';
-import { drainDeps, newWorkerId } from '../../../shared/sync/queue/worker-deps.ts';
+import { drainDeps, newWorkerId } from '../../../shared/runtime/worker-deps.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 

@@ -1,4 +1,4 @@
-// oauth-start (DESIGN §5 Connect): who may start a connect, what a bad request gets, what is stored (a
+// oauth-start (docs/architecture.md §5 Connect): who may start a connect, what a bad request gets, what is stored (a
 // state hash bound to user, firm and region with a 10-minute expiry, a sealed PKCE verifier) and the
 // 503 of a deployment without Smokeball credentials.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';

@@ -1,4 +1,4 @@
-// The token provider every feature uses (DESIGN §5 Tokens, STYLE §7), at the library level with real
+// The token provider every feature uses (docs/architecture.md §5 Tokens), at the library level with real
 // Postgres and the real simulator: two refresher instances stand for two function processes (each with its
 // own in-process single-flight map), and the row lock between them must leave exactly one refresh call at
 // the simulator. The simulator is shared with other test files, so its clock and config are left alone:
@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { parseSealer, type Sealer } from '../../../shared/crypto/seal.ts';
-import { createSql, type Sql as SharedSql } from '../../../shared/db/connection.ts';
+import { createSql, type Sql as SharedSql } from '../../../shared/db/sql.ts';
 import { saveConnection } from '../../../shared/db/connections.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { createSmokeballOAuth } from '../../../shared/smokeball/oauth.ts';

@@ -1,6 +1,6 @@
-// The write path of custom mappings: admins write them through PostgREST under RLS (issue 11), members
+// The write path of custom mappings: admins write them through PostgREST under RLS, members
 // only read them, and nobody reaches another firm's. SQL as `authenticated` with request.jwt.claims in a
-// rolled-back transaction (STYLE §10), asserting exact row sets.
+// rolled-back transaction, asserting exact row sets.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { asActor, attempt, connectAsSuperuser, createFirm, createMember, type Sql, type Tx } from '../../helpers/db.ts';
 

@@ -1,4 +1,4 @@
-// Without Smokeball credentials the function answers 503 smokeball_not_configured (DESIGN §5), for the
+// Without Smokeball credentials the function answers 503 smokeball_not_configured (docs/architecture.md §5), for the
 // picker and the preview alike, after authorizing the caller.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startUnconfiguredFunction } from '../../helpers/connect.ts';

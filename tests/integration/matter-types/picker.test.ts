@@ -44,7 +44,7 @@ describe('smokeball-matter-types picker', () => {
     expect(data.categories.map((g: { category: string }) => g.category)).toEqual([
       'Estate Planning', 'Family Law', 'Immigration', 'Litigation', 'Personal Injury', 'Real Estate',
     ]);
-    // Every one of DESIGN §6's IL target types is offered; the deleted IL type is not.
+    // Every one of docs/architecture.md §6's IL target types is offered; the deleted IL type is not.
     const names = data.categories.flatMap((g: { matterTypes: { name: string }[] }) => g.matterTypes.map((t) => t.name));
     expect(names).toContain('Nursing Home Negligence');
     expect(names).not.toContain('Family Law - Legacy');

@@ -1,4 +1,4 @@
-// Issue 11's promise: the preview can never disagree with a sync. For jurisdictions with gaps (CA, FL) and a
+// The mappings preview's promise: the preview can never disagree with a sync. For jurisdictions with gaps (CA, FL) and a
 // firm with custom mappings, one matter per built-in case type plus each custom-mapped one is synced
 // through POST sync-matter, and the matter type each created matter has in the simulator is compared
 // with what the preview said. Unmapped ones must fail with 422 matter_type_unmapped — the preview's reason

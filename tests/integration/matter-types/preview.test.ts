@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectAsSuperuser, createMember, type Sql } from '../../helpers/db.ts';
 import { createConnectedFirm } from '../../helpers/sync.ts';
-import { BUILT_IN_CASE_TYPES } from '../../../shared/sync/case-types/catalog.ts';
-import { generalNameIn, STATES } from '../../unit/sync/case-types/sim-catalog.ts';
+import { BUILT_IN_CASE_TYPES } from '../../../shared/sync/mapping/catalog.ts';
+import { generalNameIn, STATES } from '../../unit/sync/mapping/sim-catalog.ts';
 import { catalogType, getMatterTypes, saveMappingAs } from './helpers.ts';
 
 type Entry = { caseType: string; how: string; matterType: { id: string; name: string; category: string } | null; reason: string };
@@ -64,7 +64,7 @@ describe('smokeball-matter-types?preview=1', () => {
     const before = await preview(firm.memberToken);
     expect(before.mappings.find((m) => m.caseType === 'nursing_home_abuse')?.how).toBe('general-fallback');
 
-    // By name, spelled the way an admin might type it: matched as names are (DESIGN §6).
+    // By name, spelled the way an admin might type it: matched as names are (docs/architecture.md §6).
     await saveMappingAs(sql, admin.id, firm.id, 'nursing_home_abuse', { name: 'wrongful  death' });
     await saveMappingAs(sql, admin.id, firm.id, 'trust_administration', { name: 'Trust Settlement Services' });
     await saveMappingAs(sql, admin.id, firm.id, 'daca', { id: catalogType('CA', 'Asylum').id.toUpperCase() });

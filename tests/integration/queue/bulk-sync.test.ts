@@ -1,4 +1,4 @@
-// Bulk sync (issue 8): `sync-matter` with `{ all: true }` (admin) or `{ matterIds }` queues one job per
+// Bulk sync: `sync-matter` with `{ all: true }` (admin) or `{ matterIds }` queues one job per
 // matter under a batch id; the queue runs them through the shared rate limiter, so 100 matters of 3
 // firms reach Smokeball with no 429; `GET sync-matter?batchId=` shows the progress to the firm only.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => sql.end());
 
-type Progress = { batchId: string; total: number; done: number; failed: number; remaining: number };
+type Progress = { batchId: string; total: number; done: number; failed: number; superseded: number; remaining: number };
 
 const postSync = (token: string, body: unknown) =>
   callFunction('sync-matter', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -61,7 +61,7 @@ describe('bulk sync', () => {
 
     const finals = await Promise.all(firms.map((f, i) => waitForBatch(f.memberToken, batches[i], 220_000)));
     const wallMs = Date.now() - started;
-    finals.forEach((p, i) => expect(p).toEqual({ batchId: batches[i], total: counts[i], done: counts[i], failed: 0, remaining: 0 }));
+    finals.forEach((p, i) => expect(p).toEqual({ batchId: batches[i], total: counts[i], done: counts[i], failed: 0, superseded: 0, remaining: 0 }));
 
     const accounts = new Set(firms.map((f) => f.accountId));
     const ours = (await sim().requests()).filter((r) => r.accountId !== null && accounts.has(r.accountId));

@@ -1,4 +1,4 @@
-// Schema-wide invariants of issue 4, checked on the catalog so they hold for tables added later: RLS on
+// Schema-wide tenant-isolation invariants, checked on the catalog so they hold for tables added later: RLS on
 // every exposed table, nothing for anon, policies through wrapped security-definer helpers, safe
 // search_path, indexes under every policy column and foreign key, a check on every status-like column,
 // `updated_at` maintained by a trigger. Plus the two queue/history indexes features rely on.

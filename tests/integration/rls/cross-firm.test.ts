@@ -1,4 +1,4 @@
-// Issue 4, acceptance 3: a member of firm A cannot attach firm B's rows to firm A's, nor move a row to
+// A member of firm A cannot attach firm B's rows to firm A's, nor move a row to
 // firm B — on insert and on update. Policies' WITH CHECK stop writes into a firm the user is not in;
 // composite foreign keys `(firm_id, parent_id)` stop cross-firm links for every role, the service role
 // and users who belong to both firms included; column grants keep `firm_id` immutable for users.

@@ -1,4 +1,4 @@
-// Issue 4, acceptance 2: `anon` and `authenticated` get "permission denied" on everything in `private`,
+// `anon` and `authenticated` get "permission denied" on everything in `private`,
 // including through any function they can execute, and nothing in an exposed schema returns a token, key
 // or state. Everything here is found by introspection, so a new table or function is covered on arrival.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

@@ -1,4 +1,4 @@
-// The tenant-isolation matrix (issue 4, acceptance 1): firms A and B × every actor × every table in the
+// The tenant-isolation matrix: firms A and B × every actor × every table in the
 // public and private schemas × select / insert / update / delete (plus the column-level cases: link
 // columns, firm moves, connection settings). Every cell comes from the one table `MATRIX` below and asserts
 // its exact outcome. A table that exists in `public` or `private` but is missing from `MATRIX` fails, so a
@@ -213,7 +213,7 @@ const MATRIX: TableSpec[] = [
       select: { kind: 'select', expect: MEMBERS_READ },
       // A fresh subject: the fixture's queued job already holds the matter's one queued slot.
       insert: { kind: 'insert', row: (f) => ({ firm_id: f.id, kind: 'sync_matter', subject_id: newId(), trigger: 'manual' }), expect: ALL_DENIED_BUT_SERVICE },
-      update: { kind: 'update', set: () => ({ status: 'cancelled' }), expect: ALL_DENIED_BUT_SERVICE },
+      update: { kind: 'update', set: () => ({ status: 'dead' }), expect: ALL_DENIED_BUT_SERVICE },
       delete: { kind: 'delete', expect: ALL_DENIED_BUT_SERVICE },
     },
   },

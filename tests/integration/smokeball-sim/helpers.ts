@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SimControl } from '../../../dev/smokeball-sim/control.ts';
+import { SimControl } from '../../../dev/smokeball-sim/sim-client.ts';
 import type { SimOptionsPatch } from '../../../dev/smokeball-sim/options.ts';
 import { startSmokeballSim, type SmokeballSim } from '../../../dev/smokeball-sim/server.ts';
 

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => t.sim.close());
 
 const TARGETS = Object.values(TARGET_TYPES).flat();
-/** The normaliser DESIGN §6 describes: case, punctuation (as space), &/and and extra spaces ignored. */
+/** The normaliser docs/architecture.md §6 describes: case, punctuation (as space), &/and and extra spaces ignored. */
 const normalise = (name: string) =>
   name.toLowerCase().replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, ' ').replace(/\band\b/g, ' ').replace(/\s+/g, ' ').trim();
 
@@ -22,7 +22,7 @@ const typesOf = async (query: string) => {
 };
 
 describe('GET /mattertypes', () => {
-  it('has all 30 DESIGN §6 target names exactly in IL', async () => {
+  it('has all 30 docs/architecture.md §6 target names exactly in IL', async () => {
     const names = (await typesOf('Location=IL&Type=0')).map((m) => m.name);
     expect(TARGETS).toHaveLength(30);
     for (const target of TARGETS) expect(names).toContain(target);

@@ -3,7 +3,7 @@ import { ticksOf, unixMsOfTicks } from '../../../dev/smokeball-sim/clock.ts';
 import { signWebhook } from '../../../dev/smokeball-sim/signature.ts';
 
 describe('signWebhook()', () => {
-  it('reproduces the documented test vector (reference §5 "Signature")', () => {
+  it('reproduces the documented test vector (docs/smokeball.md §5 "Signature")', () => {
     expect(signWebhook('ei7641529ue420n8b9aa', '637558795239278688', '38583489-09c4-49ef-b58c-ef1b34208cca', 'lou1qnn0llav95')).toBe(
       'feb4b838a272884f6d2c2580b2c7ebb0b2f725b90e8baa6f9b5e1a17a9faec2d',
     );

@@ -2,7 +2,7 @@
 // caller's flood cannot push every firm's next slot minutes ahead (migration 20261126000500).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createPostgresRateLimiter } from '../../../shared/db/rate-limit.ts';
+import { createPostgresRateLimiter } from '../../../shared/smokeball/postgres-rate-limiter.ts';
 import { connectAsSuperuser, type Sql } from '../../helpers/db.ts';
 
 let sql: Sql;

@@ -1,4 +1,4 @@
-// Issue 5 acceptance: the Postgres GCRA limiter is shared across OS processes. Six Node processes, each
+// The Postgres GCRA limiter is shared across OS processes. Six Node processes, each
 // with its own pool, limiter and client (an Edge Function instance each), fire 50 mixed calls at once
 // against a dedicated simulator that throttles like Smokeball (5 rps, burst 5 per client id and endpoint,
 // 30–80 ms latency); not one request may be answered 429. The run itself lives in

@@ -4,9 +4,9 @@
 // stack's database, Storage and simulator; the job row is held under a long lease by a worker id of the
 // test's own, so the stack's job pump leaves it alone.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createRuntime, type Runtime } from '../../../shared/runtime.ts';
+import { createRuntime, type Runtime } from '../../../shared/runtime/runtime.ts';
 import { syncMatter } from '../../../shared/sync/matter/sync-matter.ts';
-import { drainDeps } from '../../../shared/sync/queue/worker-deps.ts';
+import { drainDeps } from '../../../shared/runtime/worker-deps.ts';
 import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
 import { functionEnv, runsOfMatter, waitForSimFiles } from '../../helpers/queue.ts';
 import { accountRequests, bookmark, createConnectedFirm, putDocumentObject, type ConnectedFirm } from '../../helpers/sync.ts';

@@ -1,4 +1,4 @@
-// sync-matter's documents (DESIGN §5): bytes arrive exactly as stored, streamed (a 5 MB document too), one
+// sync-matter's documents (docs/architecture.md §5): bytes arrive exactly as stored, streamed (a 5 MB document too), one
 // document that cannot be read leaves the others done and the run `partial` with a message a firm admin
 // can act on, and a re-sync sends only what is missing. The sync history row says what happened.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

@@ -1,4 +1,4 @@
-// sync-matter creates each contact, matter and file in Smokeball exactly once (DESIGN §5): when an attempt
+// sync-matter creates each contact, matter and file in Smokeball exactly once (docs/architecture.md §5): when an attempt
 // dies after Smokeball accepted a create but before the link was stored, when Smokeball answers a create
 // with a 5xx, and when two syncs run at once. Failures are injected in the database (a trigger that makes
 // storing one row's link fail) and in the simulator (fault rules scoped to this file's own accounts).

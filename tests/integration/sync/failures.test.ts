@@ -1,4 +1,4 @@
-// sync-matter when Smokeball or the connection is not fine (DESIGN §5 "Rate limit", "Tokens"): a 429
+// sync-matter when Smokeball or the connection is not fine (docs/architecture.md §5 "Rate limit", "Tokens"): a 429
 // storm is absorbed by retries, a firm that is not connected or must re-authorise gets a clear 409 and
 // nothing is sent, and a grant revoked in Smokeball turns into smokeball_reauth_required on the first call.
 // Faults are rules scoped to this file's own simulator accounts and removed afterwards.

@@ -1,11 +1,11 @@
-// sync-matter picks the Smokeball matter type (DESIGN §5, §6) against the simulator's catalog: each of the
+// sync-matter picks the Smokeball matter type (docs/architecture.md §5, §6) against the simulator's catalog: each of the
 // 30 built-in case types in IL, the practice area's general type where a state lacks one, a firm's
 // overrides by id and by name, and a type nobody mapped — which creates nothing.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CATALOG } from '../../../dev/smokeball-sim/catalog.ts';
 import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
 import { accountRequests, bookmark, createConnectedFirm, isWrite, requestSync, settledSimAccount, type ConnectedFirm } from '../../helpers/sync.ts';
-import { DESIGN_TABLE } from '../../unit/sync/case-types/design-table.ts';
+import { DESIGN_TABLE } from '../../unit/sync/mapping/design-table.ts';
 
 let sql: Sql;
 beforeAll(() => {
@@ -42,7 +42,7 @@ async function addOverride(firmId: string, caseType: string, target: { id?: stri
 }
 
 describe('sync-matter matter types', () => {
-  test('each of the 30 built-in case types creates its matter in IL with the IL type DESIGN §6 names', { timeout: 60_000 }, async () => {
+  test('each of the 30 built-in case types creates its matter in IL with the IL type docs/architecture.md §6 names', { timeout: 60_000 }, async () => {
     expect(DESIGN_TABLE).toHaveLength(30);
     const firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
     const client = await createClient(sql, firm.id);

@@ -1,4 +1,4 @@
-// Issue 9: `error` events fail the run that sent the request and clear a link that will never resolve;
+// `error` events fail the run that sent the request and clear a link that will never resolve;
 // echoes of our own requests are recognised by RequestId and cost no re-fetch; `noop` and unknown event
 // types are acknowledged and ignored.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

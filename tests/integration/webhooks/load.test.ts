@@ -1,4 +1,4 @@
-// Issue 9 acceptance 4: 1,000 deliveries from 50 concurrent senders are all acknowledged (200), each well
+// 1,000 deliveries from 50 concurrent senders are all acknowledged (200), each well
 // inside Smokeball's 10 s, with exactly-once effects: one webhook_events row and one processing job per
 // distinct delivery, duplicates stored and queued nothing. Most deliveries are echoes of our own syncs'
 // requests (their processing costs no Smokeball call, so the test does not spend the shared 5 rps budget);

@@ -1,4 +1,4 @@
-// Issue 9 acceptance 2: every delivery that is not a verified notification for a connected firm is
+// Every delivery that is not a verified notification for a connected firm is
 // refused with the right status, says nothing about which check failed, and writes no row — table-driven
 // for each case, then 1,000 random malformed or forged deliveries (fast-check).
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Issue 9 acceptance 3: redeliveries are applied once, an older update never overwrites a newer one, and
+// Redeliveries are applied once, an older update never overwrites a newer one, and
 // a replayed valid header set with a forged body leaves CaseHug equal to what Smokeball holds. The
 // simulator's duplicate/reorder knobs are global, so this file replays deliveries itself: it deletes the
 // firm's subscription at the simulator (our record stays, so the receiver still accepts the firm's

@@ -1,4 +1,4 @@
-// smokeball-matters (issue 9): one page of the firm's Smokeball matters, each marked with the CaseHug
+// smokeball-matters: one page of the firm's Smokeball matters, each marked with the CaseHug
 // matter it is linked to; members may read, others not.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectAsSuperuser, createClient, createFirm, createMatter, createMember, type Sql } from '../../helpers/db.ts';

@@ -1,4 +1,4 @@
-// Issue 9 acceptance 5 and register-webhooks: one subscription per firm at Smokeball, whatever happens —
+// register-webhooks: one subscription per firm at Smokeball, whatever happens —
 // disconnect removes it, reconnect and re-registration create no duplicate, a subscription Smokeball lost
 // is created again; only a connected firm's admin may register.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

@@ -4,7 +4,7 @@ import { equalStrings } from '../../../shared/crypto/constant-time.ts';
 import { hmacSha256Hex, pkceChallenge } from '../../../shared/crypto/hash.ts';
 
 describe('crypto helpers', () => {
-  test("Smokeball's documented webhook signature vector (reference §5)", async () => {
+  test("Smokeball's documented webhook signature vector (docs/smokeball.md §5)", async () => {
     expect(await hmacSha256Hex('ei7641529ue420n8b9aa', '637558795239278688|38583489-09c4-49ef-b58c-ef1b34208cca|lou1qnn0llav95'))
       .toBe('feb4b838a272884f6d2c2580b2c7ebb0b2f725b90e8baa6f9b5e1a17a9faec2d');
   });

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi, type MockInstance } from 'vitest';
 import { AppError } from '../../../shared/errors.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
-import type { Runtime } from '../../../shared/runtime.ts';
+import type { Runtime } from '../../../shared/runtime/runtime.ts';
 import { helpFor } from '../../../shared/error-help.ts';
 
 const runtime = () => ({}) as Runtime;

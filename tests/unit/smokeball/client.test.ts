@@ -39,6 +39,7 @@ describe('createSmokeballClient()', () => {
     });
   });
 
+
   test('matters.list() pages with offset/limit until there is no next link', async () => {
     const { fetch, requests } = scriptedFetch(
       json(200, page([{ id: 'm1' }, { id: 'm2' }], 0, 3, true)),
@@ -68,13 +69,6 @@ describe('createSmokeballClient()', () => {
     expect(second.limiter.buckets).toEqual(['client-1:GET /matters/{id}', 'client-1:GET /matters/{id}']);
   });
 
-  test('matters.patch() sends PATCH with the partial body', async () => {
-    const { fetch, requests } = scriptedFetch(json(202, { id: 'm-1' }));
-    const { deps } = fakeDeps(fetch);
-    await createSmokeballClient(deps).matters.patch('m-1', { description: 'new' });
-    expect(requests[0].request.method).toBe('PATCH');
-    expect(JSON.parse(requests[0].body)).toEqual({ description: 'new' });
-  });
 
   test('matterTypes.listCached() lists a location once per TTL and drops deleted types', async () => {
     const { fetch, requests } = scriptedFetch(json(200, readFixture('matter-types-page.json')));

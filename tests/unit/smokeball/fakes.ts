@@ -1,5 +1,5 @@
 // Test doubles for unit tests of pure client logic: a fake clock whose sleep advances it, and a fake fetch
-// that answers from a script of Responses and records each Request (STYLE §10: time comes from deps).
+// that answers from a script of Responses and records each Request (time comes from deps).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RateLimiter } from '../../../shared/smokeball/rate-limiter.ts';

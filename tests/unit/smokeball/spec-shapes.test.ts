@@ -11,9 +11,9 @@ import { MatterFile } from '../../../shared/smokeball/schemas/file.ts';
 import { MatterTypeInfo } from '../../../shared/smokeball/schemas/matter-type.ts';
 import { pagedCollection } from '../../../shared/smokeball/schemas/paging.ts';
 import { ProblemDetails } from '../../../shared/smokeball/schemas/problem-details.ts';
-import { findGeneralType } from '../../../shared/sync/case-types/general-type.ts';
-import { findMatterTypeByName } from '../../../shared/sync/case-types/match-name.ts';
-import { groupMatterTypes } from '../../../shared/sync/matter-types/list-matter-types.ts';
+import { findGeneralType } from '../../../shared/sync/mapping/general-type.ts';
+import { findMatterTypeByName } from '../../../shared/sync/mapping/match-name.ts';
+import { groupMatterTypes } from '../../../shared/sync/mapping/list-matter-types.ts';
 import { readAsyncFailure } from '../../../shared/sync/webhooks/error-payload.ts';
 import { fakeDeps, json, readFixture, readFixtureText, scriptedFetch } from './fakes.ts';
 

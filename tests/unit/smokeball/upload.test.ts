@@ -60,7 +60,7 @@ describe('uploadToPresignedUrl()', () => {
     expect(request.url).toBe('/bucket/key?Signature=abc');
     expect(request.headers['content-length']).toBe(String(total));
     expect(request.headers['transfer-encoding']).toBeUndefined();
-    // Present, and empty (reference §4).
+    // Present, and empty (docs/smokeball.md §4).
     expect(request.headers['content-type']).toBe('');
     expect(request.bytes).toBe(total);
     expect(request.sha256).toBe(body.sha256());

@@ -1,4 +1,4 @@
-// The pure checks of a delivery (reference §5 "Signature"): the documented vector, ticks, the ±5 minute
+// The pure checks of a delivery (docs/smokeball.md §5 "Signature"): the documented vector, ticks, the ±5 minute
 // window at its edges, header parsing.
 import { describe, expect, test } from 'vitest';
 import {
@@ -11,7 +11,7 @@ import {
   unixMsToTicks,
 } from '../../../../shared/sync/webhooks/verify-delivery.ts';
 
-// Smokeball's documented example (reference §5, recomputed with Python hmac).
+// Smokeball's documented example (docs/smokeball.md §5, recomputed with Python hmac).
 const VECTOR = {
   key: 'ei7641529ue420n8b9aa',
   timestamp: '637558795239278688',
