@@ -1,9 +1,10 @@
-// The production RateLimiter: a slot from the Postgres GCRA shared by every process (migration
-// 20261126000500_smokeball_rate_limiter.sql), then a sleep until that slot. Rate and burst come from
+// The production RateLimiter: a slot from the Postgres GCRA shared by every process (migrations
+// 20261126000500_smokeball_rate_limiter.sql and, for the priority classes and the fair share between
+// firms, 20261201180200_rate_limit_classes.sql), then a sleep until that slot. Rate and burst come from
 // config (SMOKEBALL_RATE_LIMIT_RPS, SMOKEBALL_RATE_LIMIT_BURST), parsed elsewhere.
 import type { Sql } from 'postgres';
 import { AppError } from '../errors.ts';
-import { gcraParameters, type RateLimit, type RateLimiter } from '../smokeball/rate-limiter.ts';
+import { gcraParameters, INTERACTIVE, type RateLimit, type RateLimiter } from '../smokeball/rate-limiter.ts';
 
 /**
  * A slot we reached this much after it was due is given up for a fresh one: a request sent late lands
@@ -40,18 +41,28 @@ export function createPostgresRateLimiter(
   const { intervalMs, toleranceMs } = gcraParameters(limit);
   const now = limit.now ?? (() => Date.now());
   return {
-    async acquire(bucket) {
-      for (let reservation = 1; ; reservation++) {
-        const [row] = await sql<{ wait_ms: number }[]>`
-          select private.smokeball_rate_limit_reserve(${bucket}, ${intervalMs}, ${toleranceMs}, ${limit.maxWaitMs ?? MAX_SLOT_WAIT_MS}) as wait_ms
+    async acquire(bucket, claim = INTERACTIVE) {
+      const horizonMs = limit.maxWaitMs ?? MAX_SLOT_WAIT_MS;
+      // A background caller is told to ask again while others go first; it gives up (503, the queue
+      // retries the job later) once it has waited as long as an interactive call may.
+      const giveUpAt = now() + horizonMs;
+      for (let reservation = 1; ; ) {
+        const [row] = await sql<{ wait_ms: number | null; retry_ms: number | null }[]>`
+          select wait_ms, retry_ms from private.smokeball_rate_limit_acquire(
+            ${bucket}, ${intervalMs}, ${toleranceMs}, ${horizonMs}, ${claim.priority}, ${claim.firmId ?? null})
         `;
-        // float8 arrives as a number; -1: no slot within the horizon (none was reserved).
-        if (Number(row.wait_ms) < 0) throw rateLimitedLocally();
+        if (row.wait_ms === null) {
+          // Nothing reserved: beyond the horizon (interactive), or not this class's turn yet.
+          if (row.retry_ms === null || now() + Number(row.retry_ms) > giveUpAt) throw rateLimitedLocally();
+          await limit.sleep(Math.ceil(Number(row.retry_ms)));
+          continue;
+        }
         // The slot is ours from here, so the only thing left is to wait for it.
         const waitMs = Math.ceil(Number(row.wait_ms));
         const dueAt = now() + waitMs;
         if (waitMs > 0) await limit.sleep(waitMs);
         if (now() - dueAt <= LATE_SLOT_TOLERANCE_MS || reservation >= MAX_RESERVATIONS) return;
+        reservation++;
       }
     },
   };

@@ -17,6 +17,7 @@ import {
 import type { LogFields } from '../../http/log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
+import { priorityOfTrigger, type RequestPriority } from '../../smokeball/rate-limiter.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
 import { resolveMatterType, unmappedError } from '../case-types/resolve.ts';
 import { loadMappingContext } from '../matter-types/load-mapping-context.ts';
@@ -30,7 +31,8 @@ import { describeDocumentFailures, uploadApprovedDocuments, type DocumentCounts 
 
 export type SyncMatterDeps = {
   sql: Sql;
-  clientFor(firm: { firmId: string; region: SmokeballRegion }, onRequest: (call: ApiCallRecord) => void): SmokeballClient;
+  /** `priority`: the limiter class of the client's requests, from what started the sync. */
+  clientFor(firm: { firmId: string; region: SmokeballRegion; priority?: RequestPriority }, onRequest: (call: ApiCallRecord) => void): SmokeballClient;
   openDocument: OpenDocument;
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -117,7 +119,9 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       if (!connection) throw notConnected();
       // Writes' RequestIds are recorded at once, not only when the run ends: Smokeball echoes them in
       // webhooks that may arrive while the run is still going, and those echoes must cost no re-fetch.
-      const client = deps.clientFor({ firmId, region: connection.region }, (call) => {
+      // Every request of the run takes its limiter slot in the class of what started it (a member's
+      // manual sync is interactive; webhook, auto and bulk runs are background).
+      const client = deps.clientFor({ firmId, region: connection.region, priority: priorityOfTrigger(input.trigger) }, (call) => {
         recorder.onRequest(call);
         if (call.method !== 'GET') appendRunRequestId(deps.sql, firmId, runId, call.requestId).catch(() => undefined);
       });

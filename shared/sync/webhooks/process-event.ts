@@ -12,12 +12,13 @@ import type { LogFields } from '../../http/log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
+import type { RequestPriority } from '../../smokeball/rate-limiter.ts';
 import type { Contact } from '../../smokeball/schemas/contact.ts';
 import type { Matter } from '../../smokeball/schemas/matter.ts';
 
 export type ProcessEventDeps = {
   sql: Sql;
-  clientFor(firm: { firmId: string; region: SmokeballRegion }, onRequest: (call: ApiCallRecord) => void): SmokeballClient;
+  clientFor(firm: { firmId: string; region: SmokeballRegion; priority?: RequestPriority }, onRequest: (call: ApiCallRecord) => void): SmokeballClient;
   log(event: string, fields?: LogFields): void;
 };
 
@@ -48,7 +49,7 @@ async function decideAndApply(
 
   const [connection] = await deps.sql<{ region: SmokeballRegion }[]>`select region from public.smokeball_connections where firm_id = ${firmId}`;
   if (!connection) return { status: 'ignored', reason: 'not_connected' };
-  const client = deps.clientFor({ firmId, region: connection.region }, () => undefined);
+  const client = deps.clientFor({ firmId, region: connection.region, priority: 'webhook' }, () => undefined);
   const [resource] = event.eventType.split('.');
 
   if (resource === 'matter') {
@@ -96,7 +97,7 @@ async function applyAsyncFailure(
   if (resourceId && (resourceName === 'Matter' || resourceName === 'Contact')) {
     const [connection] = await deps.sql<{ region: SmokeballRegion }[]>`select region from public.smokeball_connections where firm_id = ${firmId}`;
     if (connection) {
-      const client = deps.clientFor({ firmId, region: connection.region }, () => undefined);
+      const client = deps.clientFor({ firmId, region: connection.region, priority: 'webhook' }, () => undefined);
       const held = await fetchOrMissing<unknown>(() => (resourceName === 'Matter' ? client.matters.get(resourceId) : client.contacts.get(resourceId)));
       if (!held) clearLinkTo = resourceId;
     }
