@@ -8,10 +8,13 @@
 -- because every slot granted, whatever its class, advances that one timestamp):
 --
 -- * Interactive calls reserve at once, as before: the next free slot, up to the caller's horizon (30 s).
--- * A background class may only reserve a slot that is close: at most its horizon away (webhook 800 ms,
---   auto 600 ms, bulk 400 ms). A slot further away is not reserved; the caller is told when to ask again.
---   So background work never holds more than a fraction of a second of future slots, and an interactive
---   call waits at most that (plus one interval) behind it: the rest of every second stays available.
+-- * A background class may only reserve a slot it can use (almost) at once: one whose wait is at most
+--   its horizon (webhook 200 ms, auto 100 ms, bulk 0 — a slot within the burst tolerance, sent now). A
+--   slot further away is not reserved; the caller is told when to ask again. So background work never
+--   holds future slots beyond the burst tolerance plus its horizon, and each request of an interactive
+--   call waits at most that, about one interval, behind it: the rest of every second stays available.
+--   A sync makes several requests one after another, so per-request waits must stay this short for the
+--   whole click to wait about a second at most.
 -- * A background caller also steps aside while a higher class is waiting, and while another firm of its
 --   own class that has waited since its last slot is owed one (the firm served longest ago goes first).
 --   Waiting is recorded in private.smokeball_rate_limit_waiters: each deferred caller notes when it will
@@ -99,7 +102,7 @@ begin
       return;
     end if;
   else
-    v_horizon := case v_rank when 1 then 800 when 2 then 600 else 400 end;
+    v_horizon := case v_rank when 1 then 200 when 2 then 100 else 0 end;
     select w.last_granted_at into v_last_granted
     from private.smokeball_rate_limit_waiters w
     where w.bucket = p_bucket and w.class_rank = v_rank and w.firm_id = v_firm;
