@@ -159,7 +159,14 @@ export async function runFairnessScenario(ctx: BenchContext): Promise<FairnessRe
     wallMs = Date.now() - startedAtMs;
     done = true;
     await Promise.all(workers);
-    await waitForUploadedFiles(ctx, firmA.username, docsA, 30_000);
+    const outcomes = await ctx.sql<{ status: string; code: string | null; n: number }[]>`
+      select status, last_error_code as code, count(*)::int as n from public.sync_jobs where firm_id = ${firmA.id} group by 1, 2`;
+    const runs = await ctx.sql<{ status: string; code: string | null; n: number }[]>`
+      select status, error_code as code, count(*)::int as n from public.sync_runs where firm_id = ${firmA.id} group by 1, 2`;
+    ctx.log(`fairness: A's jobs ${JSON.stringify(outcomes)}, runs ${JSON.stringify(runs)}`);
+    await waitForUploadedFiles(ctx, firmA.username, docsA, 30_000).catch((error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; A's jobs ${JSON.stringify(outcomes)}, runs ${JSON.stringify(runs)}`);
+    });
 
     const endedAtMs = startedAtMs + wallMs;
     const accounts = new Set([firmA.accountId, firmB.accountId, firmC.accountId]);
