@@ -1,13 +1,14 @@
-// `npm run bench [-- --quick] [-- --only <name>]`: the performance scenarios on the local stack
+// `npm run bench [-- --quick] [-- --only <name>] [-- --merge]`: the performance scenarios on the local stack
 // and the Smokeball simulator (5/s burst 5 per endpoint, 30–80 ms per request), in sequence, on ONE
 // stack started on free ports in a temp folder. Prints a table and writes bench/results/latest.json (full
 // run) or bench/results/quick.json (quick, git-ignored) as { machine, startedAt, scenarios: [...] }.
 // Exits non-zero when a scenario did not complete or a correctness check failed (every file uploaded
 // with its sha256, webhook effects exactly once); the aims (efficiency, 429s, RSS, latency) are reported,
-// not asserted.
+// not asserted. `--only <name> --merge` (full runs) replaces those scenarios' entries in latest.json and
+// keeps the others, so one scenario can be measured again without rerunning the rest.
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,13 +21,14 @@ import { round, waitForQueueIdle, type BenchContext } from './lib/bench-stack.ts
 import { formatTable } from './lib/report.ts';
 import { runAutoSyncLatencyScenario } from './scenarios/auto-sync-latency.ts';
 import { runBulkSyncScenario } from './scenarios/bulk-sync.ts';
+import { runFairnessScenario } from './scenarios/fairness.ts';
 import { runLargeDocumentScenario } from './scenarios/large-document.ts';
 import { runRateLimiterScenario } from './scenarios/rate-limiter.ts';
 import { runWebhookIntakeScenario } from './scenarios/webhook-intake.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
-const SCENARIO_NAMES = ['bulk-sync', 'rate-limiter', 'large-document', 'webhook-intake', 'auto-sync-latency'] as const;
+const SCENARIO_NAMES = ['bulk-sync', 'rate-limiter', 'large-document', 'webhook-intake', 'auto-sync-latency', 'fairness'] as const;
 type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** The simulator as the bench sets it: Smokeball's limit, 30–80 ms per request, consent auto-approved. */
@@ -35,7 +37,7 @@ const SIM_OPTIONS = { rateLimit: { enabled: true, rps: 5, burst: 5 }, latencyMs:
 export type ScenarioReport = { name: ScenarioName; ok: boolean; error?: string; durationMs: number; loadAverage: { start: number[]; end: number[] } } & Record<string, unknown>;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true }, merge: { type: 'boolean', default: false } } });
   const quick = values.quick ?? false;
   const only = values.only ?? [];
   for (const name of only) if (!SCENARIO_NAMES.includes(name as ScenarioName)) throw new Error(`unknown scenario ${name}; one of ${SCENARIO_NAMES.join(', ')}`);
@@ -96,8 +98,17 @@ async function main(): Promise<void> {
   const durationMs = Date.now() - runStartedMs;
   const result = { machine, startedAt, mode: quick ? 'quick' : 'full', durationMs, scenarios: reports };
   await mkdir(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, quick ? 'quick.json' : only.length > 0 ? 'partial.json' : 'latest.json');
-  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  const merge = (values.merge ?? false) && !quick && only.length > 0;
+  const file = join(RESULTS_DIR, quick ? 'quick.json' : only.length > 0 && !merge ? 'partial.json' : 'latest.json');
+  if (merge) {
+    // The other scenarios' entries stay as last measured; each keeps its own loadAverage and duration.
+    const previous = JSON.parse(await readFile(file, 'utf8').catch(() => '{"scenarios":[]}')) as { scenarios: ScenarioReport[] } & Record<string, unknown>;
+    const kept = previous.scenarios.filter((r) => !selected.includes(r.name));
+    const scenarios = SCENARIO_NAMES.flatMap((name) => [...kept, ...reports].filter((r) => r.name === name));
+    await writeFile(file, `${JSON.stringify({ ...previous, scenarios, merged: [...new Set([...((previous.merged as string[] | undefined) ?? []), ...selected])], mergedAt: startedAt, mergedMachine: machine }, null, 2)}\n`);
+  } else {
+    await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  }
   console.log(formatTable(result));
   console.log(`\n${quick ? 'quick' : 'full'} run in ${(durationMs / 1000).toFixed(1)} s → ${file.slice(ROOT.length)}`);
   const failed = reports.filter((r) => !r.ok);
@@ -120,6 +131,9 @@ async function runScenario(name: ScenarioName, ctx: BenchContext): Promise<Recor
       return withPump(ctx, { listen: false }, () => runWebhookIntakeScenario(ctx));
     case 'auto-sync-latency':
       return withPump(ctx, { listen: true }, () => runAutoSyncLatencyScenario(ctx));
+    case 'fairness':
+      // Starts the pump itself (LISTEN wake-ups, production's sweep) once the idle measurements are done.
+      return runFairnessScenario(ctx);
   }
 }
 

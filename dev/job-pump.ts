@@ -28,14 +28,18 @@ export type JobPump = { stop(): Promise<void> };
 
 export async function startJobPump(options: JobPumpOptions): Promise<JobPump> {
   const log = options.log ?? (() => undefined);
+  // Stopping aborts the calls in flight: a sweep during a bulk sync runs for many seconds, and the
+  // stack must not wait for it (sync-worker's jobs survive: their leases expire and are claimed again).
+  const stopping = new AbortController();
   const callSyncWorker = () =>
     fetch(`${options.functionsUrl}/sync-worker`, {
       method: 'POST',
       headers: { apikey: options.secretKey, 'content-type': 'application/json' },
       body: '{}',
+      signal: stopping.signal,
     })
       .then((res) => res.body?.cancel())
-      .catch((err) => log(`[pump] sync-worker failed: ${err instanceof Error ? err.message : String(err)}`));
+      .catch((err) => stopping.signal.aborted || log(`[pump] sync-worker failed: ${err instanceof Error ? err.message : String(err)}`));
 
   const sql = postgres(options.dbUrl, { max: 1, onnotice: () => undefined });
   let listener: { unlisten(): Promise<void> } | undefined;
@@ -60,9 +64,10 @@ export async function startJobPump(options: JobPumpOptions): Promise<JobPump> {
   return {
     async stop() {
       clearInterval(timer);
-      await listener?.unlisten().catch(() => undefined);
+      stopping.abort();
+      await Promise.race([listener?.unlisten().catch(() => undefined), new Promise((r) => setTimeout(r, 1_000))]);
       await Promise.all([...sweeps, ...wakes]);
-      await sql.end({ timeout: 2 });
+      await sql.end({ timeout: 1 });
     },
   };
 }

@@ -155,8 +155,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       functions,
       storage: createStorageHandler({ root: storageRoot, secretKeys: [keys.secretKey], signingSecret: keys.secretKey }),
     });
-    cleanups.push(() => new Promise<void>((r) => gateway.close(() => r())));
-    gateway.closeAllConnections?.();
+    cleanups.push(async () => {
+      // close() alone waits for every keep-alive and in-flight connection (a bulk sync's, a load run's);
+      // the stack is going away, so they are cut.
+      const closed = new Promise<void>((r) => gateway.close(() => r()));
+      gateway.closeAllConnections();
+      await closed;
+    });
 
     // "Everything answers": every function has started and listens. The first one starts alone: on a
     // machine (or an edge stack) whose Deno cache is empty it fetches the npm packages once, instead of
@@ -188,6 +193,9 @@ function pick(env: NodeJS.ProcessEnv, pattern: RegExp): Record<string, string> {
 }
 
 
+/** The longest a signalled stack takes to stop (each part is bounded well below it). */
+const SHUTDOWN_WITHIN_MS = 10_000;
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const started = Date.now();
@@ -207,6 +215,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log('stopping…');
+    // Every step of stop() is bounded; this bounds them all, whatever is in flight.
+    setTimeout(() => {
+      console.error(`stack did not stop within ${SHUTDOWN_WITHIN_MS} ms; exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_WITHIN_MS).unref();
     await stack.stop();
     process.exit(0);
   };

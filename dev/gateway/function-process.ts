@@ -88,11 +88,17 @@ export class FunctionProcess {
   async stop(): Promise<void> {
     this.stopped = true;
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    // A process a signal ended (a terminal's Ctrl-C reaches the whole process group) has a null exitCode
+    // but a signalCode; its 'exit' has already fired and would never fire again.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      const timers = [
+        setTimeout(() => child.kill('SIGKILL'), 3_000),
+        // Never wait forever: a process that died between the check and the kill sends no second 'exit'.
+        setTimeout(resolve, 4_000),
+      ];
       child.once('exit', () => {
-        clearTimeout(timer);
+        for (const t of timers) clearTimeout(t);
         resolve();
       });
       child.kill('SIGTERM');

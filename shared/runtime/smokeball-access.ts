@@ -10,6 +10,7 @@ import { createSmokeballClient, type SmokeballClient } from '../smokeball/client
 import { resolveSmokeballHosts, type SmokeballRegion } from '../smokeball/hosts.ts';
 import { createMatterTypeCache } from '../smokeball/matter-type-cache.ts';
 import { createSmokeballOAuth, type SmokeballOAuth } from '../smokeball/oauth.ts';
+import type { RequestPriority } from '../smokeball/rate-limiter.ts';
 import type { ApiCallRecord } from '../smokeball/request.ts';
 import { createTokenRefresher } from '../sync/connection/refresh-token.ts';
 
@@ -22,6 +23,9 @@ export type SmokeballAccessDeps = {
   sleep(ms: number): Promise<void>;
   log(event: string, fields?: LogFields): void;
 };
+
+/** The firm a client acts for, and the limiter class of its requests (default interactive). */
+export type FirmClientScope = { firmId: string; region: SmokeballRegion; priority?: RequestPriority };
 
 export const notConfigured = () =>
   new AppError({ code: 'smokeball_not_configured', status: 503, message: 'Smokeball integration is not configured' });
@@ -68,8 +72,11 @@ export function createSmokeballAccess(deps: SmokeballAccessDeps) {
         log: (event, fields) => deps.log(event, pickLoggable(fields)),
       });
     },
-    /** A client acting for one firm; `onRequest` sees every API call (for the sync history). */
-    clientFor(firm: { firmId: string; region: SmokeballRegion }, onRequest?: (call: ApiCallRecord) => void): SmokeballClient {
+    /**
+     * A client acting for one firm; `onRequest` sees every API call (for the sync history). Its requests
+     * take the limiter's slots in `firm.priority`'s class (default interactive: a member is waiting).
+     */
+    clientFor(firm: FirmClientScope, onRequest?: (call: ApiCallRecord) => void): SmokeballClient {
       const c = credentials();
       return createSmokeballClient({
         apiUrl: hosts(firm.region).apiUrl,
@@ -77,6 +84,7 @@ export function createSmokeballAccess(deps: SmokeballAccessDeps) {
         clientId: c.clientId,
         tokens: refresher.tokensFor(firm.firmId),
         limiter,
+        slotClaim: { priority: firm.priority ?? 'interactive', firmId: firm.firmId },
         now: deps.now,
         random: deps.random,
         sleep: deps.sleep,

@@ -3,6 +3,7 @@
 import type { LogFields } from '../log.ts';
 import type { Runtime } from './runtime.ts';
 import type { SmokeballRegion } from '../smokeball/hosts.ts';
+import type { RequestPriority } from '../smokeball/rate-limiter.ts';
 import type { ApiCallRecord } from '../smokeball/request.ts';
 import { createStorageReader } from '../sync/matter/storage-reader.ts';
 import type { SyncMatterDeps } from '../sync/matter/sync-matter.ts';
@@ -11,7 +12,7 @@ export function syncMatterDeps(runtime: Runtime, log: (event: string, fields?: L
   const secretKey = runtime.config.storageKey ?? '';
   return {
     sql: runtime.sql,
-    clientFor: (firm: { firmId: string; region: SmokeballRegion }, onRequest: (call: ApiCallRecord) => void) =>
+    clientFor: (firm: { firmId: string; region: SmokeballRegion; priority?: RequestPriority }, onRequest: (call: ApiCallRecord) => void) =>
       runtime.smokeball.clientFor(firm, onRequest),
     openDocument: createStorageReader({
       supabaseUrl: runtime.config.supabaseUrl,

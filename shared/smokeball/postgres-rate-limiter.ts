@@ -1,10 +1,11 @@
-// The production RateLimiter: a slot from the Postgres GCRA shared by every process (migration
-// 20261126000500_smokeball_rate_limiter.sql), then a sleep until that slot. Rate and burst come from
+// The production RateLimiter: a slot from the Postgres GCRA shared by every process (shared/db/rate-limit.ts:
+// one bucket per client id and endpoint, priority classes, a fair share between firms), then a sleep until
+// that slot. Rate and burst come from
 // config (SMOKEBALL_RATE_LIMIT_RPS, SMOKEBALL_RATE_LIMIT_BURST), parsed elsewhere.
 import type { Sql } from 'postgres';
-import { reserveRateLimitSlot } from '../db/rate-limit.ts';
+import { acquireRateLimitSlot } from '../db/rate-limit.ts';
 import { AppError } from '../errors.ts';
-import { gcraParameters, type RateLimit, type RateLimiter } from './rate-limiter.ts';
+import { gcraParameters, INTERACTIVE, type RateLimit, type RateLimiter } from './rate-limiter.ts';
 
 /**
  * A slot we reached this much after it was due is given up for a fresh one: a request sent late lands
@@ -41,16 +42,25 @@ export function createPostgresRateLimiter(
   const { intervalMs, toleranceMs } = gcraParameters(limit);
   const now = limit.now ?? (() => Date.now());
   return {
-    async acquire(bucket) {
-      for (let reservation = 1; ; reservation++) {
-        const reserved = await reserveRateLimitSlot(sql, { bucket, intervalMs, toleranceMs, maxWaitMs: limit.maxWaitMs ?? MAX_SLOT_WAIT_MS });
-        // -1: no slot within the horizon (none was reserved).
-        if (reserved < 0) throw rateLimitedLocally();
+    async acquire(bucket, claim = INTERACTIVE) {
+      const horizonMs = limit.maxWaitMs ?? MAX_SLOT_WAIT_MS;
+      // A background caller is told to ask again while others go first; it gives up (503, the queue
+      // retries the job later) once it has waited as long as an interactive call may.
+      const giveUpAt = now() + horizonMs;
+      for (let reservation = 1; ; ) {
+        const slot = await acquireRateLimitSlot(sql, { bucket, intervalMs, toleranceMs, horizonMs, priority: claim.priority, firmId: claim.firmId ?? null });
+        if (slot.waitMs === null) {
+          // Nothing reserved: beyond the horizon (interactive), or not this class's turn yet.
+          if (slot.retryMs === null || now() + slot.retryMs > giveUpAt) throw rateLimitedLocally();
+          await limit.sleep(Math.ceil(slot.retryMs));
+          continue;
+        }
         // The slot is ours from here, so the only thing left is to wait for it.
-        const waitMs = Math.ceil(reserved);
+        const waitMs = Math.ceil(slot.waitMs);
         const dueAt = now() + waitMs;
         if (waitMs > 0) await limit.sleep(waitMs);
         if (now() - dueAt <= LATE_SLOT_TOLERANCE_MS || reservation >= MAX_RESERVATIONS) return;
+        reservation++;
       }
     },
   };

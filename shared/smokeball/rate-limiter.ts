@@ -3,9 +3,28 @@
 // Postgres GCRA in shared/db/rate-limit.ts, shared by every process; this file holds the interface, the
 // bucket naming, the GCRA parameters both limiters use, and in-memory limiters for tests and scripts.
 
+/**
+ * Who is asking for a slot, most urgent first: a member waiting on a click (sync-matter for one matter,
+ * smokeball-matters, smokeball-matter-types, connect), webhook processing, auto-sync, then bulk syncs and
+ * reconciliation. The shared limiter serves classes in that order, keeps a share of every second for
+ * interactive calls, and shares a class fairly between firms (migration 20261201180200_rate_limit_classes.sql).
+ */
+export const REQUEST_PRIORITIES = ['interactive', 'webhook', 'auto', 'bulk'] as const;
+export type RequestPriority = (typeof REQUEST_PRIORITIES)[number];
+
+/** The class and firm a request is made for; without one, a request is interactive and of no firm. */
+export type SlotClaim = { priority: RequestPriority; firmId?: string | null };
+
+export const INTERACTIVE: SlotClaim = { priority: 'interactive' };
+
+/** The class of a sync by what started it: a member's manual sync is interactive, the rest background. */
+export function priorityOfTrigger(trigger: 'manual' | 'auto' | 'bulk' | 'webhook'): RequestPriority {
+  return trigger === 'manual' ? 'interactive' : trigger;
+}
+
 export type RateLimiter = {
   /** Resolves when a request for `bucket` may be sent; the slot is reserved before it resolves. */
-  acquire(bucket: string): Promise<void>;
+  acquire(bucket: string, claim?: SlotClaim): Promise<void>;
 };
 
 /** For unit tests of logic that does not involve throttling. */

@@ -5,7 +5,7 @@
 import ky, { TimeoutError } from 'ky';
 import type { z } from 'zod';
 import { SmokeballHttpError, SmokeballInvalidResponseError, SmokeballNetworkError } from './errors.ts';
-import { rateLimitBucket, type RateLimiter } from './rate-limiter.ts';
+import { INTERACTIVE, rateLimitBucket, type RateLimiter, type SlotClaim } from './rate-limiter.ts';
 import {
   type AttemptOutcome,
   DEFAULT_RETRY_POLICY,
@@ -51,6 +51,8 @@ export type SmokeballDeps = {
   clientId: string;
   tokens: TokenProvider;
   limiter: RateLimiter;
+  /** The class and firm every request of this client is made for (rate-limiter.ts); default interactive. */
+  slotClaim?: SlotClaim;
   fetch?: typeof fetch;
   now(): number;
   random(): number;
@@ -124,7 +126,7 @@ export function createSmokeballRequest(deps: SmokeballDeps): SmokeballRequest & 
       // The token first (it may read the database or refresh), then the slot: the request must leave as
       // soon as its slot is due, or it arrives bunched with the next one (rate-limiter.ts).
       const accessToken = refreshedToken ?? (await deps.tokens.getAccessToken());
-      await deps.limiter.acquire(bucket);
+      await deps.limiter.acquire(bucket, deps.slotClaim ?? INTERACTIVE);
       const requestId = newRequestId();
       const attemptStartMs = deps.now();
       let response: Response | undefined;

@@ -17,6 +17,7 @@ import {
 import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
+import { priorityOfTrigger, type RequestPriority } from '../../smokeball/rate-limiter.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
 import { resolveMatterType, unmappedError } from '../mapping/resolve.ts';
 import { loadMappingContext } from '../mapping/load-mapping-context.ts';
@@ -31,7 +32,8 @@ import { describeDocumentFailures, uploadApprovedDocuments, type DocumentCounts 
 
 export type SyncMatterDeps = {
   sql: Sql;
-  clientFor(firm: { firmId: string; region: SmokeballRegion }, onRequest: (call: ApiCallRecord) => void): SmokeballClient;
+  /** `priority`: the limiter class of the client's requests, from what started the sync. */
+  clientFor(firm: { firmId: string; region: SmokeballRegion; priority?: RequestPriority }, onRequest: (call: ApiCallRecord) => void): SmokeballClient;
   openDocument: OpenDocument;
   /** Throws smokeball_not_configured when the installation has no Smokeball credentials. */
   assertConfigured?(): void;
@@ -137,7 +139,9 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       const connection = usableOrThrow(decideConnection(subject.connection, { allowNeedsReauth: true }));
       // Writes' RequestIds are recorded at once, not only when the run ends: Smokeball echoes them in
       // webhooks that may arrive while the run is still going, and those echoes must cost no re-fetch.
-      const client = deps.clientFor({ firmId, region: connection.region }, (call) => {
+      // Every request of the run takes its limiter slot in the class of what started it (a member's
+      // manual sync is interactive; webhook, auto and bulk runs are background).
+      const client = deps.clientFor({ firmId, region: connection.region, priority: priorityOfTrigger(input.trigger) }, (call) => {
         recorder.onRequest(call);
         if (call.method !== 'GET') appendRunRequestId(deps.sql, firmId, runId, call.requestId).catch(() => undefined);
       });

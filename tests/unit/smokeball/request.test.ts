@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
 import { SmokeballHttpError, SmokeballNetworkError } from '../../../shared/smokeball/errors.ts';
+import { priorityOfTrigger } from '../../../shared/smokeball/rate-limiter.ts';
 import { createSmokeballRequest, fillRoute } from '../../../shared/smokeball/request.ts';
 import { JUST_CREATED_WINDOW_MS } from '../../../shared/smokeball/retry.ts';
 import { CreatedLink } from '../../../shared/smokeball/schemas/common.ts';
@@ -49,6 +50,20 @@ describe('every request', () => {
     const { deps, limiter } = fakeDeps(fetch);
     await createSmokeballRequest(deps)(getContact);
     expect(limiter.buckets).toEqual(['client-1:GET /contacts/{id}', 'client-1:GET /contacts/{id}', 'client-1:GET /contacts/{id}']);
+  });
+
+  test("asks the limiter in the client's class and firm; interactive when none is given", async () => {
+    const claims: unknown[] = [];
+    const limiter = { acquire: async (_bucket: string, claim?: unknown) => void claims.push(claim) };
+    const bulk = fakeDeps(scriptedFetch(json(200, contact)).fetch, { limiter, slotClaim: { priority: 'bulk', firmId: 'firm-a' } });
+    await createSmokeballRequest(bulk.deps)(getContact);
+    const plain = fakeDeps(scriptedFetch(json(200, contact)).fetch, { limiter });
+    await createSmokeballRequest(plain.deps)(getContact);
+    expect(claims).toEqual([{ priority: 'bulk', firmId: 'firm-a' }, { priority: 'interactive' }]);
+  });
+
+  test("a sync's class follows what started it: a member's manual sync is interactive", () => {
+    expect(['manual', 'webhook', 'auto', 'bulk'].map((t) => priorityOfTrigger(t as 'manual'))).toEqual(['interactive', 'webhook', 'auto', 'bulk']);
   });
 
   test('fills {id} placeholders in order and encodes them', () => {
