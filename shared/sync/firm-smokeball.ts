@@ -11,7 +11,7 @@ import { notConnected, reauthRequired } from './connection/refresh-token.ts';
 
 export type FirmSmokeballDeps = {
   sql: Sql;
-  clientFor(firm: { firmId: string; region: SmokeballRegion }): SmokeballClient;
+  clientFor(firm: { firmId: string; region: SmokeballRegion }): Promise<SmokeballClient>;
 };
 
 /** A firm as the caller authorized it: its id and jurisdiction (`firms.jurisdiction`, e.g. `IL`). */
@@ -27,7 +27,7 @@ export async function openFirmSmokeball(deps: FirmSmokeballDeps, firmId: string)
   const connection = await readConnectionStatus(deps.sql, firmId);
   if (!connection || connection.status === 'disconnected') throw notConnected();
   if (connection.status === 'needs_reauth') throw reauthRequired();
-  return { client: deps.clientFor({ firmId, region: connection.region }), accountId: connection.accountId };
+  return { client: await deps.clientFor({ firmId, region: connection.region }), accountId: connection.accountId };
 }
 
 /**

@@ -30,7 +30,8 @@ import { describeDocumentFailures, uploadApprovedDocuments, type DocumentCounts 
 
 export type SyncMatterDeps = {
   sql: Sql;
-  clientFor(firm: { firmId: string; region: SmokeballRegion }, onRequest: (call: ApiCallRecord) => void): SmokeballClient;
+  /** Rejects with smokeball_not_configured when the firm has no app (recorded in the run). */
+  clientFor(firm: { firmId: string; region: SmokeballRegion }, onRequest: (call: ApiCallRecord) => void): Promise<SmokeballClient>;
   openDocument: OpenDocument;
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -117,7 +118,7 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       if (!connection) throw notConnected();
       // Writes' RequestIds are recorded at once, not only when the run ends: Smokeball echoes them in
       // webhooks that may arrive while the run is still going, and those echoes must cost no re-fetch.
-      const client = deps.clientFor({ firmId, region: connection.region }, (call) => {
+      const client = await deps.clientFor({ firmId, region: connection.region }, (call) => {
         recorder.onRequest(call);
         if (call.method !== 'GET') appendRunRequestId(deps.sql, firmId, runId, call.requestId).catch(() => undefined);
       });

@@ -17,7 +17,7 @@ import type { Matter } from '../../smokeball/schemas/matter.ts';
 
 export type ProcessEventDeps = {
   sql: Sql;
-  clientFor(firm: { firmId: string; region: SmokeballRegion }, onRequest: (call: ApiCallRecord) => void): SmokeballClient;
+  clientFor(firm: { firmId: string; region: SmokeballRegion }, onRequest: (call: ApiCallRecord) => void): Promise<SmokeballClient>;
   log(event: string, fields?: LogFields): void;
 };
 
@@ -48,7 +48,7 @@ async function decideAndApply(
 
   const [connection] = await deps.sql<{ region: SmokeballRegion }[]>`select region from public.smokeball_connections where firm_id = ${firmId}`;
   if (!connection) return { status: 'ignored', reason: 'not_connected' };
-  const client = deps.clientFor({ firmId, region: connection.region }, () => undefined);
+  const client = await deps.clientFor({ firmId, region: connection.region }, () => undefined);
   const [resource] = event.eventType.split('.');
 
   if (resource === 'matter') {
@@ -96,7 +96,7 @@ async function applyAsyncFailure(
   if (resourceId && (resourceName === 'Matter' || resourceName === 'Contact')) {
     const [connection] = await deps.sql<{ region: SmokeballRegion }[]>`select region from public.smokeball_connections where firm_id = ${firmId}`;
     if (connection) {
-      const client = deps.clientFor({ firmId, region: connection.region }, () => undefined);
+      const client = await deps.clientFor({ firmId, region: connection.region }, () => undefined);
       const held = await fetchOrMissing<unknown>(() => (resourceName === 'Matter' ? client.matters.get(resourceId) : client.contacts.get(resourceId)));
       if (!held) clearLinkTo = resourceId;
     }

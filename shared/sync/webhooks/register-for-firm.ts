@@ -12,7 +12,7 @@ export async function registerWebhooksForFirm(runtime: Runtime, firmId: string, 
   const region = await readConnectionRegion(runtime.sql, firmId);
   if (!region) throw notConnected();
   return registerWebhooks(
-    { sql: runtime.sql, sealer: runtime.sealer, client: runtime.smokeball.clientFor({ firmId, region }), webhookUrl: webhookUrlFor(runtime), log },
+    { sql: runtime.sql, sealer: runtime.sealer, client: await runtime.smokeball.clientFor({ firmId, region }), webhookUrl: webhookUrlFor(runtime), log },
     firmId,
   );
 }

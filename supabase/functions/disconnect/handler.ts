@@ -16,8 +16,9 @@ export default defineFunction(
     async handle({ url, user, runtime, log }) {
       const firm = await authorizeFirm(runtime.sql, user, url, 'admin');
       const region = await readConnectionRegion(runtime.sql, firm.firmId);
-      const client = region && runtime.smokeball.configured
-        ? runtime.smokeball.clientFor({ firmId: firm.firmId, region })
+      // Without an app (none of its own, no default) the subscriptions cannot be deleted; disconnect anyway.
+      const client = region && (await runtime.smokeball.findAppFor(firm.firmId))
+        ? await runtime.smokeball.clientFor({ firmId: firm.firmId, region })
         : undefined;
       return { body: await disconnectSmokeball({ sql: runtime.sql, client, log: log.info }, firm.firmId) };
     },

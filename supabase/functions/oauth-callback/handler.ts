@@ -14,7 +14,7 @@ export default defineFunction(
     auth: 'none',
     async handle({ url, runtime, log }) {
       const { location } = await receiveOAuthCallback(
-        { sql: runtime.sql, sealer: runtime.sealer, appUrl: runtime.config.appUrl, smokeballConfigured: runtime.smokeball.configured, log: log.info },
+        { sql: runtime.sql, sealer: runtime.sealer, appUrl: runtime.config.appUrl, isConfiguredFor: async (firmId) => (await runtime.smokeball.findAppFor(firmId)) !== undefined, log: log.info },
         url.searchParams,
       );
       // no-store: the URL carried a code; no-referrer: the app page must not leak the handle onwards

@@ -34,12 +34,14 @@ export default defineFunction(
         return { body: await readBulkSync(runtime, firm.firmId, query.batchId) };
       }
       const body = parseWith(SyncRequestBody, await readJsonBody(req), 'invalid_body');
-      runtime.smokeball.assertConfigured();
+      // One matter: a firm without a Smokeball app gets a failed run in its history saying what to do (and
+      // 503 smokeball_not_configured). Bulk: refused before anything is queued.
       if ('matterId' in body) {
         const deps = { ...syncMatterDeps(runtime, log.info), leaseMs: runtime.config.syncLeaseSeconds * 1000, keepAlive: keepInstanceAlive };
         const input = { firmId: firm.firmId, matterId: body.matterId, requestedBy: user.userId };
         return await syncMatterWithin(deps, input, runtime.config.syncMatterAnswerWithinMs);
       }
+      await runtime.smokeball.assertConfiguredFor(firm.firmId);
       return { status: 202, body: await startBulkSync(runtime, firm, user.userId, body) };
     },
   },
