@@ -182,6 +182,17 @@ describe('per-firm Smokeball apps', () => {
     expect([...ownCalls, ...defaultCalls].every((e) => e.status !== 403)).toBe(true);
   }, 60_000);
 
+  test("an expired token is refreshed with the firm's own app", async () => {
+    const accountId = await accountIdOf(ownUsername);
+    const mark = (await sim().requests({ endpoint: 'POST /oauth2/token' })).reduce((max, e) => Math.max(max, e.seq), 0);
+    await sql`update private.smokeball_credentials set access_token_expires_at = now() where firm_id = ${ownFirm.firm.id}`;
+    expect((await callFunction('smokeball-matters', { token: ownFirm.token })).status).toBe(200);
+    const refreshes = (await sim().requests({ since: mark, endpoint: 'POST /oauth2/token' })).filter(
+      (e) => e.grantType === 'refresh_token' && e.accountId === accountId,
+    );
+    expect(refreshes.map((e) => e.clientId)).toEqual([own.clientId]);
+  }, 30_000);
+
   test("a webhook is verified with the firm's app's client id: the default app's is refused", async () => {
     const signer = await signerFor(sql, { id: ownFirm.firm.id, username: ownUsername, accountId: await accountIdOf(ownUsername) });
     const wrongApp = resign(signedDelivery(signer), signer.key, SIM_APP.clientId);
