@@ -69,7 +69,7 @@ const SIM_CREDENTIALS = {
 };
 
 /** Variables of the project's own that functions receive from `.env` or the environment. */
-const PROJECT_VARIABLES = /^(SMOKEBALL_|SYNC_|TOKEN_ENCRYPTION_KEYS$|APP_URL$|LOG_)/;
+const PROJECT_VARIABLES = /^(SMOKEBALL_|SYNC_|TOKEN_ENCRYPTION_KEYS$|APP_URL$|SUPPORT_EMAIL$|LOG_)/;
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? (() => undefined);

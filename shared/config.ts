@@ -49,11 +49,15 @@ const EnvSchema = z.object({
   SUPABASE_PUBLISHABLE_KEY: optionalString,
   SUPABASE_PUBLISHABLE_KEYS: optionalString,
   SUPABASE_ANON_KEY: optionalString,
-  /** Smokeball app credentials from the Developer Console; all three or the integration is "not configured". */
+  /**
+   * The deployment's default Smokeball app (Developer Console credentials), used by firms without an app
+   * of their own (private.smokeball_apps, set with `npm run smokeball:app`); all three or there is no
+   * default, and a firm without its own app is "not configured".
+   */
   SMOKEBALL_CLIENT_ID: optionalString,
   SMOKEBALL_CLIENT_SECRET: optionalString,
   SMOKEBALL_API_KEY: optionalString,
-  /** Which Smokeball environment the app is registered in. */
+  /** Which Smokeball environment the default app is registered in (a firm's own app names its own). */
   SMOKEBALL_ENVIRONMENT: z.enum(['production', 'staging']).default('production'),
   /** Overrides of the regional hosts (the local simulator). */
   SMOKEBALL_API_URL: z.url().optional(),
@@ -66,6 +70,8 @@ const EnvSchema = z.object({
    * all open, so keys can rotate.
    */
   TOKEN_ENCRYPTION_KEYS: z.string().min(1),
+  /** Where firms are told to write when Smokeball is not configured for them. */
+  SUPPORT_EMAIL: z.email().default('support@calmintake.com'),
   /** The CaseHug app origin that OAuth redirects return to. */
   APP_URL: z.url(),
   /**
@@ -131,6 +137,7 @@ export function parseConfig(env: Env) {
     storageKey: pickStorageKey(e.SUPABASE_SECRET_KEY, e.SUPABASE_SECRET_KEYS, e.SUPABASE_SERVICE_ROLE_KEY),
     smokeball: smokeballConfig(e.SMOKEBALL_CLIENT_ID, e.SMOKEBALL_CLIENT_SECRET, e.SMOKEBALL_API_KEY),
     smokeballEnvironment: e.SMOKEBALL_ENVIRONMENT,
+    supportEmail: e.SUPPORT_EMAIL,
     smokeballApiUrl: e.SMOKEBALL_API_URL,
     smokeballAuthUrl: e.SMOKEBALL_AUTH_URL,
     rateLimit: { rps: e.SMOKEBALL_RATE_LIMIT_RPS, burst: e.SMOKEBALL_RATE_LIMIT_BURST },

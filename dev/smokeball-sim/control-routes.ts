@@ -13,15 +13,16 @@ import { emitEvent } from './webhook-delivery.ts';
 import { emptyStats, type World } from './world.ts';
 
 const positiveInt = z.number().int().positive();
+const ClientInput = z
+  .object({ clientId: z.string().min(1), clientSecret: z.string().min(1).nullable(), apiKey: z.string().min(1), redirectUris: z.array(z.string()) })
+  .strict();
 const ConfigPatch = z
   .object({
     clientId: z.string().min(1),
     clientSecret: z.string().min(1),
     apiKey: z.string().min(1),
     redirectUris: z.array(z.string().min(1)),
-    additionalClients: z.array(
-      z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1).nullable(), apiKey: z.string().min(1), redirectUris: z.array(z.string()) }).strict(),
-    ),
+    additionalClients: z.array(ClientInput),
     autoApprove: z.boolean(),
     requirePkce: z.boolean(),
     accessTokenTtlS: positiveInt,
@@ -194,6 +195,15 @@ export async function handleControl(world: World, req: IncomingMessage, url: URL
       const parsed = await parse(req, ConfigPatch);
       if (!parsed.ok) return parsed.reply;
       return json(200, applyOptionsPatch(world.options, parsed.value));
+    }
+    case 'POST clients': {
+      // Registers one more app (or replaces the one with its client id) and leaves the others alone, so
+      // tests sharing a simulator each add their own firm's app without undoing another's.
+      const parsed = await parse(req, ClientInput);
+      if (!parsed.ok) return parsed.reply;
+      if (parsed.value.clientId === world.options.clientId) return controlError(409, 'conflict', 'That is the default app\'s client id.');
+      world.options.additionalClients = [...world.options.additionalClients.filter((c) => c.clientId !== parsed.value.clientId), parsed.value];
+      return json(201, { clientId: parsed.value.clientId, clients: world.options.additionalClients.length + 1 });
     }
     case 'GET faults':
       return json(200, world.faults.list());

@@ -1,6 +1,6 @@
 // A typed client for the `/__sim/` controls, so other tests and tools drive the simulator over HTTP.
 import type { FaultRule, FaultRuleInput } from './faults.ts';
-import type { SimOptions, SimOptionsPatch } from './options.ts';
+import type { SimClient, SimOptions, SimOptionsPatch } from './options.ts';
 import type { DeliveryLogEntry, RequestLogEntry, Stats } from './world.ts';
 
 export type { FaultRule, FaultRuleInput } from './faults.ts';
@@ -55,6 +55,8 @@ export class SimControl {
   reset = () => this.call<{ ok: true }>('POST', 'reset');
   getConfig = () => this.call<SimOptions>('GET', 'config');
   config = (patch: SimOptionsPatch) => this.call<SimOptions>('POST', 'config', patch);
+  /** Registers one more app beside the others (replacing one with the same client id). */
+  addClient = (client: SimClient) => this.call<{ clientId: string; clients: number }>('POST', 'clients', client);
   faults = () => this.call<FaultRule[]>('GET', 'faults');
   addFault = (fault: FaultRuleInput) => this.call<FaultRule>('POST', 'faults', fault);
   clearFaults = () => this.call<{ ok: true }>('DELETE', 'faults');

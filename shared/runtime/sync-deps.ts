@@ -20,7 +20,7 @@ export function syncMatterDeps(runtime: Runtime, log: (event: string, fields?: L
       maxDocumentBytes: runtime.config.maxDocumentBytes,
       buckets: runtime.config.documentBuckets,
     }),
-    assertConfigured: runtime.smokeball.assertConfigured,
+    assertConfigured: (firmId: string) => runtime.smokeball.assertConfiguredFor(firmId),
     now: runtime.now,
     sleep: runtime.sleep,
     log,

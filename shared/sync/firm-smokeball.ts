@@ -11,7 +11,7 @@ import { requireConnection } from './connection/require-connection.ts';
 
 export type FirmSmokeballDeps = {
   sql: Sql;
-  clientFor(firm: { firmId: string; region: SmokeballRegion }): SmokeballClient;
+  clientFor(firm: { firmId: string; region: SmokeballRegion }): Promise<SmokeballClient>;
 };
 
 /** A firm as the caller authorized it: its id and Smokeball location (`IL`, `NSW`; see smokeballLocationOf). */
@@ -25,7 +25,7 @@ export type FirmSmokeball = {
 
 export async function openFirmSmokeball(deps: FirmSmokeballDeps, firmId: string): Promise<FirmSmokeball> {
   const connection = await requireConnection(deps.sql, firmId);
-  return { client: deps.clientFor({ firmId, region: connection.region }), accountId: connection.accountId };
+  return { client: await deps.clientFor({ firmId, region: connection.region }), accountId: connection.accountId };
 }
 
 /**

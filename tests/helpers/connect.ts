@@ -149,9 +149,13 @@ export async function simAccountId(username: string): Promise<string> {
 /**
  * One function in its own Deno process with the stack's environment minus the Smokeball credentials
  * (the shared stack's functions are configured). The global setup does not hand tests the functions'
- * environment, so it is rebuilt here from what it does provide.
+ * environment, so it is rebuilt here from what it does provide. `extraEnv` adds to it (e.g. the simulator's
+ * URLs, so firms with an app of their own still reach it).
  */
-export async function startUnconfiguredFunction(name: string): Promise<{ url: string; lines: string[]; stop(): Promise<void> }> {
+export async function startUnconfiguredFunction(
+  name: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ url: string; lines: string[]; stop(): Promise<void> }> {
   const keys = await stackKeys();
   const gatewayUrl = inject('gatewayUrl');
   const env: Record<string, string> = {
@@ -164,6 +168,7 @@ export async function startUnconfiguredFunction(name: string): Promise<{ url: st
     SUPABASE_SECRET_KEY: inject('secretKey'),
     TOKEN_ENCRYPTION_KEYS: keys.tokenEncryptionKeys,
     APP_URL: `${gatewayUrl}/app`,
+    ...extraEnv,
   };
   const lines: string[] = [];
   const fn = new FunctionProcess({ name, root: fileURLToPath(new URL('../..', import.meta.url)), env, onLine: (_fn, line) => lines.push(line) });

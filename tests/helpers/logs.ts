@@ -8,11 +8,25 @@ import { waitFor } from './wait.ts';
 /** A value that must never be logged, with a label that names it (never the value) in a failure. */
 export type Secret = { label: string; value: string };
 
-/** Secrets collected while a test file runs; `add` ignores empty values. */
+/**
+ * The stack's default Smokeball app (dev/stack.ts gives the functions the simulator's default app): its
+ * client secret and API key are in every function's hands and must never reach a log either.
+ */
+export const DEFAULT_APP_SECRETS: readonly Secret[] = [
+  { label: 'default app client secret', value: 'casehug-local-secret' },
+  { label: 'default app API key', value: 'casehug-local-api-key' },
+];
+
+/** Secrets collected while a test file runs (the default app's from the start); `add` ignores empty values. */
 export class SecretCollector {
-  readonly secrets: Secret[] = [];
+  readonly secrets: Secret[] = [...DEFAULT_APP_SECRETS];
   add(label: string, value: string | null | undefined): void {
     if (value) this.secrets.push({ label, value });
+  }
+  /** A firm's own Smokeball app: its client secret and API key. */
+  addApp(app: { clientId: string; clientSecret: string; apiKey: string }): void {
+    this.add(`client secret of app ${app.clientId}`, app.clientSecret);
+    this.add(`API key of app ${app.clientId}`, app.apiKey);
   }
 }
 

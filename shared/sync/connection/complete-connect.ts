@@ -34,9 +34,10 @@ export type CompleteConnectBody = z.infer<typeof CompleteConnectBody>;
 export type CompleteConnectDeps = {
   sql: Sql;
   sealer: Sealer;
-  oauthFor(region: SmokeballRegion): SmokeballOAuth;
+  /** The OAuth client of the firm's app (the one the authorization was started with). */
+  oauthFor(firmId: string, region: SmokeballRegion): Promise<SmokeballOAuth>;
   /** A client acting with the just-exchanged access token (to learn the approving account). */
-  clientForAccessToken(region: SmokeballRegion, accessToken: string): SmokeballClient;
+  clientForAccessToken(firmId: string, region: SmokeballRegion, accessToken: string): Promise<SmokeballClient>;
   redirectUri: string;
   /** Where the firm's webhook subscription points (used by the account check's probe). */
   webhookUrl: string;
@@ -152,7 +153,7 @@ async function completeLocked(deps: CompleteConnectDeps, tx: Tx, handleHash: str
   // its account from the webhook registration that follows.
   if (!approving && previous.accountId && previous.hasLinks) {
     try {
-      approving = await identifySmokeballAccount(deps.clientForAccessToken(pending.region, tokens.accessToken), deps.webhookUrl);
+      approving = await identifySmokeballAccount(await deps.clientForAccessToken(pending.firmId, pending.region, tokens.accessToken), deps.webhookUrl);
     } catch (err) {
       await deleteOAuthState(tx, pending.stateHash);
       return { kind: 'account_check_failed', cause: err };
@@ -190,10 +191,13 @@ async function tokensOf(deps: CompleteConnectDeps, pending: PendingCompletionRow
     return HeldTokens.parse(JSON.parse(await deps.sealer.open(pending.sealedTokens, heldTokensContext(pending.stateHash))));
   }
   if (!pending.sealedCode) return undefined;
+  // The firm's app, resolved before the exchange: a firm left without one gets 503 smokeball_not_configured
+  // (and keeps its handle), not a failed exchange.
+  const oauth = await deps.oauthFor(pending.firmId, pending.region);
   try {
     const code = await deps.sealer.open(pending.sealedCode, authorizationCodeContext(pending.stateHash));
     const codeVerifier = await deps.sealer.open(pending.sealedCodeVerifier, codeVerifierContext(pending.stateHash));
-    const answer = await deps.oauthFor(pending.region).exchangeCode({ code, redirectUri: deps.redirectUri, codeVerifier });
+    const answer = await oauth.exchangeCode({ code, redirectUri: deps.redirectUri, codeVerifier });
     if (!answer.refresh_token) {
       deps.log('oauth_code_exchange_failed', { firmId: pending.firmId, reason: 'no_refresh_token' });
       return undefined;

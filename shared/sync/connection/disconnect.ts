@@ -19,7 +19,7 @@ export const WEBHOOK_CLEANUP_BUDGET_MS = 5_000;
 export type DisconnectDeps = {
   sql: Sql;
   /** A client for the firm in its connection's region, or undefined when Smokeball is not configured. */
-  clientFor?(region: SmokeballRegion): SmokeballClient;
+  clientFor?(region: SmokeballRegion): Promise<SmokeballClient>;
   log(event: string, fields?: LogFields): void;
 };
 
@@ -36,7 +36,7 @@ export async function disconnectSmokeball(deps: DisconnectDeps, firmId: string):
   if (!decision.usable) return { disconnected: false, webhooks: { deleted: 0, failed: 0 }, jobsParked: 0 };
 
   const subscriptions = await listSubscriptions(deps.sql, firmId);
-  const client = deps.clientFor?.(decision.connection.region);
+  const client = await deps.clientFor?.(decision.connection.region);
   const webhooks = await deleteSubscriptionsBestEffort(client, deps, firmId, subscriptions.map((s) => s.smokeballSubscriptionId));
   const jobsParked = await deps.sql.begin(async (tx) => {
     await markDisconnected(tx, firmId);

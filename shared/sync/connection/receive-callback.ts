@@ -15,8 +15,8 @@ export type ReceiveCallbackDeps = {
   sql: Sql;
   sealer: Sealer;
   appUrl: string;
-  /** Whether Smokeball credentials are set: without them the flow cannot be completed, so say so now. */
-  smokeballConfigured: boolean;
+  /** Whether the firm has a Smokeball app (its own or the default): without one the flow cannot be completed, so say so now. */
+  isConfiguredFor(firmId: string): Promise<boolean>;
   log(event: string, fields?: LogFields): void;
 };
 
@@ -61,7 +61,7 @@ async function receiveOrThrow(
     return redirect(deps.appUrl, pending.returnPath, { error: code });
   };
 
-  if (!deps.smokeballConfigured) return fail('smokeball_not_configured');
+  if (!(await deps.isConfiguredFor(pending.firmId))) return fail('smokeball_not_configured');
   const error = query.get('error');
   if (error) {
     const code = AUTHORIZE_ERRORS.has(error) ? error : 'authorization_failed';

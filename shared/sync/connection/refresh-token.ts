@@ -24,7 +24,8 @@ export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 export type TokenDeps = {
   sql: Sql;
   sealer: Sealer;
-  oauthFor(region: SmokeballRegion): SmokeballOAuth;
+  /** The firm's app's OAuth client (throws smokeball_not_configured when the firm has none). */
+  oauthFor(firmId: string, region: SmokeballRegion): Promise<SmokeballOAuth>;
   now(): number;
   log(event: string, fields?: LogFields): void;
 };
@@ -71,7 +72,7 @@ export function createTokenRefresher(deps: TokenDeps) {
       const refreshToken = await deps.sealer.open(row.sealedRefreshToken, refreshTokenContext(firmId));
       deps.log('smokeball_token_refresh', { firmId, reason: decision.reason });
       try {
-        const answer = await deps.oauthFor(row.region).refresh(refreshToken);
+        const answer = await (await deps.oauthFor(firmId, row.region)).refresh(refreshToken);
         const sealed = await deps.sealer.seal(answer.access_token, accessTokenContext(firmId));
         await saveRefreshedTokens(tx, firmId, {
           sealedAccessToken: sealed,

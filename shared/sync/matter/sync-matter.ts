@@ -32,11 +32,15 @@ import { describeDocumentFailures, uploadApprovedDocuments, type DocumentCounts 
 
 export type SyncMatterDeps = {
   sql: Sql;
-  /** `priority`: the limiter class of the client's requests, from what started the sync. */
-  clientFor(firm: { firmId: string; region: SmokeballRegion; priority?: RequestPriority }, onRequest: (call: ApiCallRecord) => void): SmokeballClient;
+  /**
+   * `priority`: the limiter class of the client's requests, from what started the sync. Rejects with
+   * smokeball_not_configured when the firm has no app (recorded in the run).
+   */
+  clientFor(firm: { firmId: string; region: SmokeballRegion; priority?: RequestPriority }, onRequest: (call: ApiCallRecord) => void): Promise<SmokeballClient>;
   openDocument: OpenDocument;
   /** Throws smokeball_not_configured when the installation has no Smokeball credentials. */
-  assertConfigured?(): void;
+  /** Rejects with smokeball_not_configured when the firm has no Smokeball app (its own or the default). */
+  assertConfigured?(firmId: string): Promise<void>;
   now(): number;
   sleep(ms: number): Promise<void>;
   log(event: string, fields?: LogFields): void;
@@ -99,7 +103,7 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
   const before = await loadSyncSubject(deps.sql, firmId, matterId);
   if (!before) return refuse(notFound('Matter not found'), false);
   try {
-    deps.assertConfigured?.();
+    await deps.assertConfigured?.(firmId);
   } catch (err) {
     if (err instanceof AppError) return refuse(err, true);
     throw err;
@@ -141,7 +145,7 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       // webhooks that may arrive while the run is still going, and those echoes must cost no re-fetch.
       // Every request of the run takes its limiter slot in the class of what started it (a member's
       // manual sync is interactive; webhook, auto and bulk runs are background).
-      const client = deps.clientFor({ firmId, region: connection.region, priority: priorityOfTrigger(input.trigger) }, (call) => {
+      const client = await deps.clientFor({ firmId, region: connection.region, priority: priorityOfTrigger(input.trigger) }, (call) => {
         recorder.onRequest(call);
         if (call.method !== 'GET') appendRunRequestId(deps.sql, firmId, runId, call.requestId).catch(() => undefined);
       });

@@ -25,7 +25,7 @@ export const SyncRequestBody = z.union([
 export type SyncRequestBody = z.infer<typeof SyncRequestBody>;
 
 export async function startBulkSync(
-  deps: { sql: Sql; assertConfigured?(): void },
+  deps: { sql: Sql; assertConfigured?(): Promise<void> },
   firm: FirmMembership,
   userId: string,
   body: { matterIds: string[] } | { all: true },
@@ -42,7 +42,7 @@ export async function startBulkSync(
     return refuse(forbidden(`Only a firm admin can sync more than ${MAX_MEMBER_BULK_MATTER_IDS} matters at once`));
   }
   try {
-    deps.assertConfigured?.();
+    await deps.assertConfigured?.();
   } catch (err) {
     if (err instanceof AppError) return refuse(err);
     throw err;

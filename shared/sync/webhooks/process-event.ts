@@ -20,7 +20,7 @@ import { readAsyncFailure } from './error-payload.ts';
 
 export type ProcessEventDeps = {
   sql: Sql;
-  clientFor(firm: { firmId: string; region: SmokeballRegion; priority?: RequestPriority }, onRequest: (call: ApiCallRecord) => void): SmokeballClient;
+  clientFor(firm: { firmId: string; region: SmokeballRegion; priority?: RequestPriority }, onRequest: (call: ApiCallRecord) => void): Promise<SmokeballClient>;
   log(event: string, fields?: LogFields): void;
 };
 
@@ -52,7 +52,7 @@ async function decideAndApply(
   const decision = await checkConnection(deps.sql, firmId, { allowNeedsReauth: true });
   if (!decision.usable && decision.state === 'none') return { status: 'ignored', reason: 'not_connected' };
   const connection = usableOrThrow(decision);
-  const client = deps.clientFor({ firmId, region: connection.region, priority: 'webhook' }, () => undefined);
+  const client = await deps.clientFor({ firmId, region: connection.region, priority: 'webhook' }, () => undefined);
   const [resource] = event.eventType.split('.');
 
   if (resource === 'matter') {
@@ -100,7 +100,7 @@ async function applyAsyncFailure(
     const decision = await checkConnection(deps.sql, firmId, { allowNeedsReauth: true });
     if (decision.usable) {
       const connection = decision.connection;
-      const client = deps.clientFor({ firmId, region: connection.region, priority: 'webhook' }, () => undefined);
+      const client = await deps.clientFor({ firmId, region: connection.region, priority: 'webhook' }, () => undefined);
       const held = await fetchOrMissing<unknown>(() => (resource === 'matter' ? client.matters.get(resourceId) : client.contacts.get(resourceId)));
       if (!held) clearLinkTo = resourceId;
     }

@@ -52,7 +52,11 @@ function resourceIdOf(payload: Record<string, unknown>): string | null {
 export type ReceiveDeps = {
   sql: Sql;
   sealer: Sealer;
-  clientId: string;
+  /**
+   * The client id of the firm's Smokeball app (its own, else the default): Smokeball signs it into every
+   * delivery of the subscriptions that app created. Undefined: the firm has no app, nothing verifies.
+   */
+  appClientIdFor(firmId: string): Promise<string | undefined>;
   now(): number;
 };
 
@@ -66,7 +70,7 @@ export type ReceivedDelivery =
 const unverified = () => new AppError({ code: 'webhook_unverified', status: 401, message: 'The webhook delivery could not be verified' });
 
 export function createWebhookReceiver(deps: ReceiveDeps) {
-  const targets = new Map<string, { target: (DeliveryTarget & { key: CryptoKey }) | undefined; until: number }>();
+  const targets = new Map<string, { target: (DeliveryTarget & { key: CryptoKey; clientId: string }) | undefined; until: number }>();
   // Signs deliveries for unknown subscriptions, so they cost the same time as a wrong signature.
   const decoyKey = importHmacKey(randomToken(24));
 
@@ -75,7 +79,8 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
     if (cached && cached.until > deps.now()) return cached.target;
     const row = await findDeliveryTarget(deps.sql, subscriptionId);
     const key = row?.sealedWebhookKey ? await deps.sealer.open(row.sealedWebhookKey, webhookKeyContext(row.firmId)).catch(() => undefined) : undefined;
-    const target = row && key ? { ...row, key: await importHmacKey(key) } : undefined;
+    const clientId = row && key ? await deps.appClientIdFor(row.firmId) : undefined;
+    const target = row && key && clientId !== undefined ? { ...row, key: await importHmacKey(key), clientId } : undefined;
     if (targets.size >= TARGET_CACHE_MAX_ENTRIES) targets.delete(targets.keys().next().value!);
     targets.set(subscriptionId, { target, until: deps.now() + TARGET_CACHE_TTL_MS });
     return target;
@@ -100,7 +105,7 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
 
     const target = await targetFor(body.subscriptionId);
     // Compute a signature either way, so an unknown subscription costs the same time as a wrong one.
-    const valid = await isSignatureValid(target?.key ?? (await decoyKey), headers, deps.clientId);
+    const valid = await isSignatureValid(target?.key ?? (await decoyKey), headers, target?.clientId ?? '');
     if (!target || !valid || (target.accountId !== null && target.accountId !== body.accountId)) throw unverified();
 
     if (!HANDLED_EVENT.test(body.type)) {

@@ -33,7 +33,7 @@ export type RegisterDeps = {
   sql: Sql;
   sealer: Sealer;
   /** A client for the firm in its connection's region. */
-  clientFor(region: SmokeballRegion): SmokeballClient;
+  clientFor(region: SmokeballRegion): Promise<SmokeballClient>;
   webhookUrl: string;
   log(event: string, fields?: LogFields): void };
 
@@ -41,7 +41,7 @@ export type RegisterResult = { subscriptionId: string; created: boolean; removed
 
 export async function registerWebhooks(deps: RegisterDeps, firmId: string): Promise<RegisterResult> {
   const { region } = await requireConnection(deps.sql, firmId);
-  const client = deps.clientFor(region);
+  const client = await deps.clientFor(region);
 
   const eventTypes = await wantedEventTypes(client);
   const recorded = await listSubscriptions(deps.sql, firmId);

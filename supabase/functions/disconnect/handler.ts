@@ -15,7 +15,8 @@ export default defineFunction(
     cors: true,
     async handle({ url, user, runtime, log }) {
       const firm = await authorizeFirm(runtime.sql, user, url, 'admin');
-      const clientFor = runtime.smokeball.configured
+      // Without an app (none of its own, no default) the subscriptions cannot be deleted; disconnect anyway.
+      const clientFor = (await runtime.smokeball.findAppFor(firm.firmId))
         ? (region: SmokeballRegion) => runtime.smokeball.clientFor({ firmId: firm.firmId, region })
         : undefined;
       return { body: await disconnectSmokeball({ sql: runtime.sql, clientFor, log: log.info }, firm.firmId) };

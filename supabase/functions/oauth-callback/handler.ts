@@ -4,6 +4,7 @@
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { receiveOAuthCallback } from '../../../shared/sync/connection/receive-callback.ts';
+import { findFirmAppClientId } from '../../../shared/sync/smokeball-app.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 
@@ -14,7 +15,7 @@ export default defineFunction(
     auth: 'none',
     async handle({ url, runtime, log }) {
       const { location } = await receiveOAuthCallback(
-        { sql: runtime.sql, sealer: runtime.sealer, appUrl: runtime.config.appUrl, smokeballConfigured: runtime.smokeball.configured, log: log.info },
+        { sql: runtime.sql, sealer: runtime.sealer, appUrl: runtime.config.appUrl, isConfiguredFor: async (firmId) => (await findFirmAppClientId(runtime, firmId)) !== undefined, log: log.info },
         url.searchParams,
       );
       // no-store: the URL carried a code; no-referrer: the app page must not leak the handle onwards

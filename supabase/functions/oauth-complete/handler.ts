@@ -16,7 +16,6 @@ export default defineFunction(
     auth: 'user',
     cors: true,
     async handle({ req, user, runtime, log }) {
-      runtime.smokeball.assertConfigured();
       const body = parseWith(CompleteConnectBody, await readJsonBody(req), 'invalid_body');
       const result = await completeConnect(
         {

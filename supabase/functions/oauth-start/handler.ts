@@ -4,6 +4,7 @@ import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { StartConnectBody, startConnect } from '../../../shared/sync/connection/start-connect.ts';
+import { connectRegionFor } from '../../../shared/sync/smokeball-app.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 
@@ -14,12 +15,13 @@ export default defineFunction(
     auth: 'user',
     cors: true,
     async handle({ req, url, user, runtime }) {
-      runtime.smokeball.assertConfigured();
       const firm = await authorizeFirm(runtime.sql, user, url, 'admin');
       const body = parseWith(StartConnectBody, await readJsonBody(req, { emptyAs: {} }), 'invalid_body');
+      // The firm's own app, else the default; neither → 503 smokeball_not_configured, nothing stored.
+      const app = await runtime.smokeball.appFor(firm.firmId);
       const result = await startConnect(
-        { sql: runtime.sql, sealer: runtime.sealer, oauthFor: runtime.smokeball.oauthFor, redirectUri: runtime.config.redirectUri },
-        { firmId: firm.firmId, userId: user.userId, jurisdiction: firm.jurisdiction, ...body },
+        { sql: runtime.sql, sealer: runtime.sealer, oauthFor: (region) => runtime.smokeball.oauthWith(app, region), redirectUri: runtime.config.redirectUri },
+        { firmId: firm.firmId, userId: user.userId, jurisdiction: firm.jurisdiction, ...body, region: connectRegionFor(app, body.region) },
       );
       return { body: result };
     },

@@ -13,8 +13,8 @@ export default defineFunction(
     auth: 'user',
     cors: true,
     async handle({ url, user, runtime, log }) {
-      runtime.smokeball.assertConfigured();
       const firm = await authorizeFirm(runtime.sql, user, url, 'admin');
+      await runtime.smokeball.assertConfiguredFor(firm.firmId);
       return { body: await registerWebhooksForFirm(runtime, firm.firmId, log.info) };
     },
   },

@@ -61,7 +61,7 @@ export default defineFunction(
       const query = parseWith(Query, Object.fromEntries(url.searchParams), 'invalid_query');
       const refresh = query.refresh ?? false;
       const firm = await authorizeFirm(runtime.sql, user, url, refresh ? 'admin' : 'member');
-      runtime.smokeball.assertConfigured();
+      await runtime.smokeball.assertConfiguredFor(firm.firmId);
       const deps = firmSmokeballDeps(runtime);
       const scope = { firmId: firm.firmId, jurisdiction: smokeballLocationOf(firm.jurisdiction), refresh };
       if (query.preview) return { body: await previewFirmMappings(deps, scope) };

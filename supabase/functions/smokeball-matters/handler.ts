@@ -28,8 +28,8 @@ export default defineFunction(
     cors: true,
     async handle({ url, user, runtime }) {
       const query = parseWith(Query, Object.fromEntries(url.searchParams), 'invalid_query');
-      runtime.smokeball.assertConfigured();
       const firm = await authorizeFirm(runtime.sql, user, url, 'member');
+      await runtime.smokeball.assertConfiguredFor(firm.firmId);
       const { client } = await openFirmSmokeball(firmSmokeballDeps(runtime), firm.firmId);
       return { body: await listSmokeballMatters({ sql: runtime.sql, client }, firm.firmId, query) };
     },

@@ -7,6 +7,7 @@ import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { coalesced } from '../../../shared/sync/queue/coalesce.ts';
 import { drainSyncJobs } from '../../../shared/sync/queue/drain-sync-jobs.ts';
 import { drainDeps, newWorkerId } from '../../../shared/runtime/worker-deps.ts';
+import { findFirmAppClientId } from '../../../shared/sync/smokeball-app.ts';
 import { createWebhookReceiver } from '../../../shared/sync/webhooks/receive-delivery.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
@@ -27,11 +28,11 @@ export default defineFunction(
     methods: ['POST'],
     auth: 'none',
     async handle({ runtime, req, log }) {
-      runtime.smokeball.assertConfigured();
       receiver ??= createWebhookReceiver({
         sql: runtime.sql,
         sealer: runtime.sealer,
-        clientId: runtime.config.smokeball.configured ? runtime.config.smokeball.clientId : '',
+        // Signatures are checked with the client id of the subscribing firm's app (its own or the default).
+        appClientIdFor: (firmId) => findFirmAppClientId(runtime, firmId),
         now: runtime.now,
       });
       // The answer costs one insert; processing (a re-fetch from Smokeball) runs after it, as one

@@ -40,7 +40,10 @@ export default defineFunction(
         const input = { firmId: firm.firmId, matterId: body.matterId, requestedBy: user.userId };
         return await syncMatterWithin(deps, input, runtime.config.syncMatterAnswerWithinMs);
       }
-      return { status: 202, body: await startBulkSync({ sql: runtime.sql, assertConfigured: runtime.smokeball.assertConfigured }, firm, user.userId, body) };
+      return {
+        status: 202,
+        body: await startBulkSync({ sql: runtime.sql, assertConfigured: () => runtime.smokeball.assertConfiguredFor(firm.firmId) }, firm, user.userId, body),
+      };
     },
   },
   runtime,

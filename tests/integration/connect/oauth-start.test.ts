@@ -161,7 +161,8 @@ describe('oauth-start without Smokeball credentials', () => {
       body: '{}',
     });
     const { error } = await expectError(res, 503, 'smokeball_not_configured');
-    expect(error.message).toBe('Smokeball integration is not configured');
+    expect(error.message).toContain('Smokeball integration is not configured');
+    expect(error.message).toContain('support@calmintake.com');
     const states = await sql`select 1 from private.oauth_states where firm_id = ${firm.id}`;
     expect(states).toHaveLength(0);
   }, 60_000);

@@ -65,7 +65,7 @@ function functionProcess(tag: string) {
   const refresher: TokenRefresher = createTokenRefresher({
     sql: pool,
     sealer,
-    oauthFor: () => createSmokeballOAuth({ authUrl: inject('simUrl'), clientId: 'casehug-local', clientSecret: 'casehug-local-secret', fetch: taggedFetch }),
+    oauthFor: async () => createSmokeballOAuth({ authUrl: inject('simUrl'), clientId: 'casehug-local', clientSecret: 'casehug-local-secret', fetch: taggedFetch }),
     now: Date.now,
     log: () => undefined,
   });
@@ -194,7 +194,7 @@ describe('key rotation', () => {
     const refresher = createTokenRefresher({
       sql: pool,
       sealer: rotated,
-      oauthFor: () => createSmokeballOAuth({ authUrl: inject('simUrl'), clientId: 'casehug-local', clientSecret: 'casehug-local-secret' }),
+      oauthFor: async () => createSmokeballOAuth({ authUrl: inject('simUrl'), clientId: 'casehug-local', clientSecret: 'casehug-local-secret' }),
       now: Date.now,
       log: () => undefined,
     });

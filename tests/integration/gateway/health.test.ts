@@ -12,13 +12,13 @@ describe('health', () => {
     const res = await callFunction('health', { token: await signToken(user) });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toMatch(/[0-9a-f-]{36}/);
-    expect(await res.json()).toEqual({ ok: true, database: 'ok', smokeball: { configured: true } });
+    expect(await res.json()).toEqual({ ok: true, database: 'ok', smokeball: { configured: true, firms: [] } });
   });
 
   test('is callable through supabase-js functions.invoke as the frontend does', async () => {
     const { data, error } = await supabaseAs(await signToken(user)).functions.invoke('health', { method: 'GET' });
     expect(error).toBeNull();
-    expect(data).toEqual({ ok: true, database: 'ok', smokeball: { configured: true } });
+    expect(data).toEqual({ ok: true, database: 'ok', smokeball: { configured: true, firms: [] } });
   });
 
   test('without a token the function itself answers 401 invalid_jwt (no gateway check in front of it)', async () => {

@@ -35,6 +35,30 @@ describe('/__sim/ controls', () => {
     expect(log).not.toContain(account.accessToken);
   });
 
+  it('registers apps one by one (POST /__sim/clients), each served with its own API key beside the others', async () => {
+    const first = { clientId: uniqueName('app-a'), clientSecret: 'a-secret', apiKey: uniqueName('a-key'), redirectUris: [] };
+    const second = { clientId: uniqueName('app-b'), clientSecret: 'b-secret', apiKey: uniqueName('b-key'), redirectUris: [] };
+    await t.control.addClient(first);
+    await t.control.addClient(second);
+    // Registering again replaces that app only.
+    await t.control.addClient({ ...first, apiKey: `${first.apiKey}-2` });
+    const ids = (await t.control.getConfig()).additionalClients.map((c) => c.clientId);
+    expect(ids.filter((id) => id === first.clientId || id === second.clientId).sort()).toEqual([first.clientId, second.clientId].sort());
+    const a = await t.control.createAccount(uniqueName('firm-a'), first.clientId);
+    const b = await t.control.createAccount(uniqueName('firm-b'), second.clientId);
+    const call = (token: string, apiKey: string) => fetch(`${t.url}/contacts`, { headers: { authorization: `Bearer ${token}`, 'x-api-key': apiKey } });
+    expect((await call(a.accessToken, `${first.apiKey}-2`)).status).toBe(200);
+    expect((await call(a.accessToken, first.apiKey)).status).toBe(403);
+    expect((await call(b.accessToken, second.apiKey)).status).toBe(200);
+    expect((await call(b.accessToken, `${first.apiKey}-2`)).status).toBe(403);
+    const refused = await fetch(`${t.url}/__sim/clients`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: 'casehug-local', clientSecret: 'x', apiKey: 'y', redirectUris: [] }),
+    });
+    expect(refused.status).toBe(409);
+  });
+
   it('counts requests by status and endpoint', async () => {
     const account = await t.control.createAccount(uniqueName('stats'));
     const before = await t.control.stats();
