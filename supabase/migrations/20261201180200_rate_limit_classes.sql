@@ -32,6 +32,8 @@ create table if not exists private.smokeball_rate_limit_waiters (
   last_granted_at timestamptz null,
   primary key (bucket, class_rank, firm_id)
 );
+-- Leads with firm_id like every firm-scoped row, so deleting or scanning a firm's rows is an index lookup.
+create index if not exists smokeball_rate_limit_waiters_firm_id_idx on private.smokeball_rate_limit_waiters (firm_id);
 alter table private.smokeball_rate_limit_waiters enable row level security;
 revoke all on table private.smokeball_rate_limit_waiters from public, anon, authenticated;
 

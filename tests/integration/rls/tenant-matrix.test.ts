@@ -352,6 +352,41 @@ const MATRIX: TableSpec[] = [
     },
   },
   {
+    // A firm's own Smokeball app (20261201190100): the service role reads it; every write goes through the
+    // operator's security-definer functions, so no API role writes the table itself.
+    table: 'private.smokeball_apps',
+    key: ['firm_id'],
+    firmColumn: 'firm_id',
+    rows: (f) => [{ firm_id: f.id }],
+    target: (f) => ({ firm_id: f.id }),
+    ops: {
+      select: { kind: 'select', expect: ALL_DENIED_BUT_SERVICE },
+      insert: {
+        kind: 'insert',
+        setup: (tx, f) => tx`delete from private.smokeball_apps where firm_id = ${f.id}`,
+        row: (f) => ({ firm_id: f.id, client_id: 'matrix-app', sealed_client_secret: SEALED, sealed_api_key: SEALED, key_id: 'k1', region: 'US' }),
+        expect: NOBODY,
+      },
+      update: { kind: 'update', set: () => ({ client_id: 'matrix-app-2' }), expect: NOBODY },
+      delete: { kind: 'delete', expect: NOBODY },
+    },
+  },
+  {
+    // The limiter's waiting callers per class and firm (20261201180200): no tenant's to read, and no table
+    // privilege for any API role; only private.smokeball_rate_limit_acquire() touches it.
+    table: 'private.smokeball_rate_limit_waiters',
+    key: ['bucket', 'class_rank', 'firm_id'],
+    firmColumn: null,
+    rows: (f) => [{ bucket: f.bucket, class_rank: '3', firm_id: f.id }],
+    target: (f) => ({ bucket: f.bucket, class_rank: '3', firm_id: f.id }),
+    ops: {
+      select: { kind: 'select', expect: NOBODY },
+      insert: { kind: 'insert', row: (f) => ({ bucket: `matrix:${newId()}`, class_rank: 3, firm_id: f.id, waiting_until: new Date() }), expect: NOBODY },
+      update: { kind: 'update', set: () => ({ waiting_until: new Date() }), expect: NOBODY },
+      delete: { kind: 'delete', expect: NOBODY },
+    },
+  },
+  {
     // Owned by the rate-limiter migration (20261126000500): no tenant, and no table privilege for any API
     // role — not even service_role, which goes through private.smokeball_rate_limit_reserve().
     table: 'private.smokeball_rate_limits',
@@ -409,6 +444,9 @@ type FirmFixture = {
 };
 type Fixture = { A: FirmFixture; B: FirmFixture; outsider: string; spare: string };
 
+/** A value of the sealed format the app table's checks require (never opened here). */
+const SEALED = 'v1.k1.aXY.Y2lwaGVydGV4dA';
+
 async function createFirmFixture(sql: Sql, key: FirmKey): Promise<FirmFixture> {
   const firm = await createFirm(sql, { name: `Matrix firm ${key}` });
   const admin = await createMember(sql, firm.id, 'admin');
@@ -452,6 +490,12 @@ async function createFirmFixture(sql: Sql, key: FirmKey): Promise<FirmFixture> {
     values (${matter.id}, ${firm.id}, 'matrix', now() + interval '1 minute')`;
   const bucket = `matrix:${key}:${newId()}`;
   await sql`insert into private.smokeball_rate_limits (bucket, tat) values (${bucket}, now())`;
+  await sql`
+    insert into private.smokeball_apps (firm_id, client_id, sealed_client_secret, sealed_api_key, key_id, region)
+    values (${firm.id}, ${`matrix-app-${key}`}, ${SEALED}, ${SEALED}, 'k1', 'US')`;
+  await sql`
+    insert into private.smokeball_rate_limit_waiters (bucket, class_rank, firm_id, waiting_until)
+    values (${bucket}, 3, ${firm.id}, now())`;
   return {
     key,
     bucket,

@@ -160,12 +160,13 @@ describe('refused syncs in the history, without Smokeball credentials', () => {
   test('a manual sync: 503 smokeball_not_configured, a run saying to contact support; then a bulk: a bulk run', async () => {
     const matter = await newMatter(firm.id);
     const { run } = await expectRefusal(await post({ matterId: matter.id }), firm.id, { status: 503, code: 'smokeball_not_configured' });
-    expect(run).toMatchObject({ matterId: matter.id, trigger: 'manual', errorMessage: 'Smokeball integration is not configured' });
+    // The FAQ's words, naming the support address (SUPPORT_EMAIL).
+    expect(run).toMatchObject({ matterId: matter.id, trigger: 'manual', errorMessage: expect.stringMatching(/^Smokeball integration is not configured: .*Contact \S+@\S+ /) });
     expect(run.help).toMatch(/API credentials have not been set up.*contact support/);
 
     const bulk = await post({ matterIds: [matter.id] });
     expect(bulk.status).toBe(503);
-    expect((await bulk.json()).error).toEqual({ code: 'smokeball_not_configured', message: 'Smokeball integration is not configured', help: helpFor('smokeball_not_configured') });
+    expect((await bulk.json()).error).toEqual({ code: 'smokeball_not_configured', message: run.errorMessage, help: helpFor('smokeball_not_configured') });
     const runs = await runsOf(firm.id);
     expect(runs).toHaveLength(2);
     expect(runs[1]).toMatchObject({ matterId: null, trigger: 'bulk', errorCode: 'smokeball_not_configured', help: helpFor('smokeball_not_configured') });
