@@ -45,10 +45,10 @@ describe('a job whose sync stopped at a checkpoint', () => {
     const input = { firmId: firm.id, matterId: matter.id, trigger: 'auto' as const, jobId: job.id };
 
     try {
-      // Checkpoints: before anything, before the matter, then before each document to send. Stop before
-      // the third document.
+      // Checkpoints: before anything, before the matter, before the bulk call that creates the files, then
+      // before each document's upload. Stop before the third upload.
       let checks = 0;
-      const first = await syncMatter(deps, { ...input, control: { shouldYield: () => ++checks > 4 } });
+      const first = await syncMatter(deps, { ...input, control: { shouldYield: () => ++checks > 5 } });
       expect(first).toMatchObject({ status: 'running', documents: { uploaded: 2, skipped: 0, failed: 0 } });
       const [stopped] = await sql<{ status: string; job_id: string; counts: Record<string, number>; steps: { step: string; detail?: string }[] }[]>`
         select status, job_id, counts, steps from public.sync_runs where id = ${first.runId}`;
@@ -62,13 +62,16 @@ describe('a job whose sync stopped at a checkpoint', () => {
         select counts, request_ids from public.sync_runs where id = ${first.runId}`;
       expect(finished.counts).toEqual({ uploaded: DOCUMENTS, skipped: 0, failed: 0 });
 
-      // Each document's file created once, across both attempts; the run recorded every request it sent.
+      // Each document's file created once, across both attempts (all four in the first attempt's bulk
+      // call; the second uploads to the two not yet sent); the run recorded every request it sent.
       const log = await accountRequests(firm.accountId, since);
-      expect(log.filter((r) => r.endpoint === 'POST /matters/{id}/documents/files' && r.status < 300)).toHaveLength(DOCUMENTS);
+      const fileCreates = log.filter((r) => r.endpoint.startsWith('POST /matters/{id}/documents/files') && r.status < 300);
+      expect(fileCreates.map((r) => r.endpoint)).toEqual(['POST /matters/{id}/documents/files/bulk']);
+      expect(log.filter((r) => r.endpoint === 'GET /matters/{id}/documents/files/{id}/upload' && r.status < 300)).toHaveLength(2);
       expect(log.filter((r) => r.endpoint === 'POST /matters' && r.status < 300)).toHaveLength(1);
       const files = await waitForSimFiles(firm.username, documents.map((d) => d.id));
       for (const doc of documents) expect(files.get(doc.id)).toEqual([expect.objectContaining({ isUploaded: true })]);
-      const creates = ['POST /contacts', 'POST /matters', 'POST /matters/{id}/documents/files'];
+      const creates = ['POST /contacts', 'POST /matters', 'POST /matters/{id}/documents/files/bulk'];
       for (const r of log.filter((entry) => creates.includes(entry.endpoint))) {
         expect(finished.request_ids).toContain(r.requestId);
       }
