@@ -25,7 +25,7 @@ const bulk = (matterId: string, body: unknown) => api(t.url, token, 'POST', `/ma
 const filesOf = async (matterId: string) => (await api(t.url, token, 'GET', `/matters/${matterId}/documents/files`)).body.value as Record<string, unknown>[];
 
 async function put(url: string, body: Buffer) {
-  const res = await fetch(url, { method: 'PUT', body, headers: { 'content-length': String(body.length) } });
+  const res = await fetch(url, { method: 'PUT', body: new Uint8Array(body), headers: { 'content-length': String(body.length) } });
   return res.status;
 }
 
