@@ -40,6 +40,8 @@ export type SyncMatterDeps = {
   leaseMs?: number;
   leaseWaitMs?: number;
   consistencyWindowMs?: number;
+  /** upload-documents.ts FINISH_CHUNK_MAX_BYTES (tests only). */
+  finishChunkMaxBytes?: number;
 };
 
 export type SyncMatterInput = { firmId: string; matterId: string; trigger: RunTrigger; jobId?: string | null; control?: SyncControl };

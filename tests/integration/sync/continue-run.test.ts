@@ -41,7 +41,8 @@ describe('a job whose sync stopped at a checkpoint', () => {
       values (${firm.id}, 'sync_matter', ${matter.id}, 'auto', 'running', 1, 'test-worker', now() + interval '10 minutes')
       returning id`;
     const since = await bookmark(firm.accountId);
-    const deps = { ...drainDeps(runtime, () => undefined), holder: `test-worker:${job.id}` };
+    // Small documents after a bulk call are normally uploaded before a stop; 0 lets it stop between any two.
+    const deps = { ...drainDeps(runtime, () => undefined), holder: `test-worker:${job.id}`, finishChunkMaxBytes: 0 };
     const input = { firmId: firm.id, matterId: matter.id, trigger: 'auto' as const, jobId: job.id };
 
     try {
@@ -75,6 +76,31 @@ describe('a job whose sync stopped at a checkpoint', () => {
       for (const r of log.filter((entry) => creates.includes(entry.endpoint))) {
         expect(finished.request_ids).toContain(r.requestId);
       }
+    } finally {
+      await sql`update public.sync_jobs set status = 'succeeded', locked_by = null, locked_until = null where id = ${job.id}`;
+    }
+  });
+
+  test('a stop asked for during a bulk call\'s small uploads comes after them: no file is left for a continuation to resume', { timeout: 60_000 }, async () => {
+    const client = await createClient(sql, firm.id);
+    const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
+    for (let i = 0; i < DOCUMENTS; i++) {
+      const doc = await createDocument(sql, firm.id, matter.id, { status: 'approved', fileName: `whole-${i}.pdf` });
+      await putDocumentObject(doc.storagePath, 1024);
+    }
+    const [job] = await sql<{ id: string }[]>`
+      insert into public.sync_jobs (firm_id, kind, subject_id, trigger, status, attempts, locked_by, locked_until)
+      values (${firm.id}, 'sync_matter', ${matter.id}, 'auto', 'running', 1, 'test-worker', now() + interval '10 minutes')
+      returning id`;
+    const since = await bookmark(firm.accountId);
+    const deps = { ...drainDeps(runtime, () => undefined), holder: `test-worker:${job.id}` };
+    try {
+      // Every checkpoint after the bulk call says stop: the chunk's uploads are finished all the same.
+      let checks = 0;
+      const result = await syncMatter(deps, { firmId: firm.id, matterId: matter.id, trigger: 'auto', jobId: job.id, control: { shouldYield: () => ++checks > 3 } });
+      expect(result).toMatchObject({ status: 'succeeded', documents: { uploaded: DOCUMENTS, skipped: 0, failed: 0 } });
+      const log = await accountRequests(firm.accountId, since);
+      expect(log.filter((r) => r.endpoint.startsWith('GET /matters/{id}/documents/files'))).toEqual([]);
     } finally {
       await sql`update public.sync_jobs set status = 'succeeded', locked_by = null, locked_until = null where id = ${job.id}`;
     }
