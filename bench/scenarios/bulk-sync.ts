@@ -45,6 +45,8 @@ export type BulkSyncResult = {
   /** The busiest endpoint (the one that sets the bound) and its request count. */
   busiestEndpoint: string;
   busiestEndpointRequests: number;
+  /** API requests per endpoint and status (e.g. `POST /matters 202`): where each matter's requests go. */
+  requestsByEndpoint: Record<string, number>;
   s3Uploads: number;
   workerCalls: number;
   jobs: { succeeded: number; retried: number; dead: number };
@@ -149,6 +151,7 @@ export async function runBulkSyncScenario(ctx: BenchContext): Promise<BulkSyncRe
     requestsPerMatter: round(api.length / matters, 2),
     busiestEndpoint: busiest.endpoint,
     busiestEndpointRequests: busiest.count,
+    requestsByEndpoint: countBy(api, (e) => `${e.endpoint} ${e.status}`),
     // S3 uploads carry no access token, so the log names no account for them; nothing else uploads meanwhile.
     s3Uploads: inWindow.filter((e) => e.endpoint.includes('/s3/')).length,
     workerCalls,
@@ -170,4 +173,10 @@ function busiestEndpoint(log: RequestLogEntry[]): { endpoint: string; count: num
   let best = { endpoint: '-', count: 0 };
   for (const [endpoint, count] of counts) if (count > best.count) best = { endpoint, count };
   return best;
+}
+
+function countBy(log: RequestLogEntry[], key: (e: RequestLogEntry) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of log) counts[key(e)] = (counts[key(e)] ?? 0) + 1;
+  return counts;
 }

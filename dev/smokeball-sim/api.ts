@@ -1,6 +1,7 @@
 // Dispatches an authenticated API request to its resource handler (routes.ts holds the templates).
 import { createContact, getContact, listContacts, replaceContact } from './contacts.ts';
 import { createFile, getFile, getUploadInfo, listFiles } from './files.ts';
+import { createFilesInBulk } from './files-bulk.ts';
 import { gatewayError, type Reply } from './http.ts';
 import { getMatterType, listCategories, listMatterTypes } from './matter-types.ts';
 import { createMatter, getMatter, listMatters, patchMatter, replaceMatter } from './matters.ts';
@@ -25,6 +26,7 @@ const HANDLERS: Record<ApiRoute, (ctx: ApiCtx) => Reply | Promise<Reply>> = {
   'GET /mattertypes/{id}': getMatterType,
   'GET /matters/{id}/documents/files': listFiles,
   'POST /matters/{id}/documents/files': createFile,
+  'POST /matters/{id}/documents/files/bulk': createFilesInBulk,
   'GET /matters/{id}/documents/files/{fileId}': getFile,
   'GET /matters/{id}/documents/files/{fileId}/upload': getUploadInfo,
   'GET /webhooks': listSubscriptions,

@@ -18,6 +18,7 @@ export const API_TEMPLATES = [
   'GET /mattertypes/{id}',
   'GET /matters/{id}/documents/files',
   'POST /matters/{id}/documents/files',
+  'POST /matters/{id}/documents/files/bulk',
   'GET /matters/{id}/documents/files/{fileId}',
   'GET /matters/{id}/documents/files/{fileId}/upload',
   'GET /webhooks',

@@ -12,7 +12,7 @@ import { Matter, type MatterCreateInput, type MatterListQuery } from './schemas/
 import { MatterTypeInfo } from './schemas/matter-type.ts';
 import { MAX_PAGE_LIMIT, pagedCollection } from './schemas/paging.ts';
 import { type WebhookCreateInput, WebhookSubscription, WebhookTypes } from './schemas/webhook.ts';
-import { SmokeballUploadError } from './errors.ts';
+import { SmokeballInvalidResponseError, SmokeballUploadError } from './errors.ts';
 import { type UploadBody, uploadToPresignedUrl } from './upload.ts';
 import { judgeUploadUrl, type UploadUrlPolicy } from './upload-policy.ts';
 
@@ -36,6 +36,7 @@ const ContactPage = pagedCollection(Contact);
 const MatterPage = pagedCollection(Matter);
 const MatterTypePage = pagedCollection(MatterTypeInfo);
 const FilePage = pagedCollection(MatterFile);
+const UploadFileInfoList = z.array(UploadFileInfo);
 const WebhookPage = pagedCollection(WebhookSubscription);
 const EmptyBody = z.unknown();
 
@@ -164,6 +165,40 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
         json: input,
         schema: UploadFileInfo,
       });
+    },
+
+    /**
+     * Step 1 for several files in one request (docs/smokeball.md §4 "Bulk"): one `UploadFileInfo` per
+     * input, in the same order (the answer names no file by its input, so the order is the only link;
+     * an answer of another length is refused as invalid). Same duplicate-write rules as `create`.
+     * `justCreated`: the matter was created moments ago, so a 404 is "not visible yet" and is retried
+     * within the consistency window (a 404 created nothing, so repeating is safe).
+     */
+    async createBulk(
+      matterId: string,
+      inputs: readonly FileCreateInput[],
+      options: ReadOptions = {},
+    ): Promise<SmokeballResult<UploadFileInfo[]>> {
+      const result = await request({
+        method: 'POST',
+        route: '/matters/{id}/documents/files/bulk',
+        ids: [matterId],
+        json: inputs,
+        schema: UploadFileInfoList,
+        // A 5xx or timeout may come after Smokeball accepted the files: never repeated here (the caller
+        // reconciles by listing the matter's files).
+        idempotent: false,
+        justCreated: options.justCreated,
+      });
+      if (result.data.length !== inputs.length) {
+        // The files were accepted all the same (a 2xx): the caller reconciles as after any ambiguous create.
+        throw new SmokeballInvalidResponseError([`body: ${result.data.length} upload links for ${inputs.length} files`], {
+          endpoint: 'POST /matters/{id}/documents/files/bulk',
+          requestId: result.requestId,
+          maybeDelivered: true,
+        });
+      }
+      return result;
     },
 
     /** A matter's files, oldest first. */

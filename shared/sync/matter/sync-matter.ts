@@ -49,6 +49,8 @@ export type SyncMatterDeps = {
   leaseMs?: number;
   leaseWaitMs?: number;
   consistencyWindowMs?: number;
+  /** upload-documents.ts FINISH_CHUNK_MAX_BYTES (tests only). */
+  finishChunkMaxBytes?: number;
 };
 
 export type SyncMatterInput = { firmId: string; matterId: string; trigger: RunTrigger; jobId?: string | null; control?: SyncControl };
@@ -167,7 +169,8 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       const contact = await ensureContact(stepDeps, firmId, subject.client, phoneCountryOf(subject.jurisdiction));
       if (shouldYield()) return await stop();
       const matter = await ensureMatter(stepDeps, firmId, subject.matter, contact.id, () => matterTypeId!);
-      const sent = await uploadApprovedDocuments({ ...stepDeps, shouldStop: shouldYield }, firmId, matter.id, await listApprovedDocuments(deps.sql, firmId, matterId));
+      const matterCreatedAtMs = matter.action === 'created' ? deps.now() : undefined;
+      const sent = await uploadApprovedDocuments({ ...stepDeps, shouldStop: shouldYield, matterCreatedAtMs }, firmId, matter.id, await listApprovedDocuments(deps.sql, firmId, matterId));
       if (sent.stopped) return await stop(sent);
       await touchMatterSynced(deps.sql, firmId, matterId);
 

@@ -50,7 +50,9 @@ async function syncToEnd(matterId: string) {
   return { run, requests: await runRequests(sql, runId, firm.accountId, since) };
 }
 
-const fileCreates = (requests: { endpoint: string }[]) => requests.filter((r) => r.endpoint === 'POST /matters/{id}/documents/files');
+/** The file-creating calls a run sent: the single call (one file) or the bulk call (several). */
+const fileCreates = (requests: { endpoint: string }[]) =>
+  requests.map((r) => r.endpoint).filter((e) => e === 'POST /matters/{id}/documents/files' || e === 'POST /matters/{id}/documents/files/bulk');
 const nameOf = (doc: { storagePath: string }) => doc.storagePath.split('/').at(-1);
 
 describe('documents a sync cannot stream', () => {
@@ -68,8 +70,9 @@ describe('documents a sync cannot stream', () => {
     expect(run.error_message).toMatch(
       new RegExp(`^1 of 3 approved documents were not sent to Smokeball \\('${nameOf(large)}'\\): The document is .+ MiB, above the .+ MiB a sync can stream`),
     );
-    // Two file records, for the two others; nothing at all for the large one.
-    expect(fileCreates(requests)).toHaveLength(2);
+    // Two file records, for the two others, in one bulk call; nothing at all for the large one.
+    expect(fileCreates(requests)).toEqual(['POST /matters/{id}/documents/files/bulk']);
+    expect(run.counts).toMatchObject({ uploaded: 2 });
     const [row] = await sql`select smokeball_file_id, smokeball_create_started_at from public.documents where id = ${large.id}`;
     expect(row).toEqual({ smokeball_file_id: null, smokeball_create_started_at: null });
   });
@@ -91,6 +94,7 @@ describe('documents a sync cannot stream', () => {
     expect(run.error_message).toBe(
       `1 of 2 approved documents were not sent to Smokeball ('${nameOf(unsized)}'): Storage did not give the exact size of the document (no usable Content-Length), so it cannot be uploaded`,
     );
-    expect(fileCreates(requests)).toHaveLength(1);
+    // The one readable document is sent on its own, with the single call.
+    expect(fileCreates(requests)).toEqual(['POST /matters/{id}/documents/files']);
   });
 });

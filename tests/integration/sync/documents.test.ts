@@ -72,10 +72,14 @@ describe('sync-matter documents', () => {
     expect(history).toMatchObject({ status: 'partial', error_code: 'document_unavailable', counts: { uploaded: 2, skipped: 0, failed: 1 } });
     // Which document, out of how many, and why: enough for an admin to re-upload it.
     expect(history.error_message).toBe(`1 of 3 approved documents were not sent to Smokeball ('${missing.storagePath.split('/').at(-1)}'): The document file is missing from storage`);
+    // Every document is opened before the bulk call, so the unreadable one fails first and is not in it.
     expect(history.steps.filter((s: { step: string }) => s.step === 'document')).toEqual([
-      expect.objectContaining({ outcome: 'uploaded', detail: first.id }),
       expect.objectContaining({ outcome: 'failed', detail: `${missing.id}: document_unavailable` }),
+      expect.objectContaining({ outcome: 'uploaded', detail: first.id }),
       expect.objectContaining({ outcome: 'uploaded', detail: last.id }),
+    ]);
+    expect(history.steps.filter((s: { step: string }) => s.step === 'documents')).toEqual([
+      expect.objectContaining({ outcome: 'bulk_created', detail: '2 files' }),
     ]);
     const [unsent] = await sql`select smokeball_file_id, smokeball_create_started_at from public.documents where id = ${missing.id}`;
     // It never reached Smokeball, so no create-started mark: the re-sync creates it without waiting.

@@ -99,6 +99,31 @@ describe('createSmokeballClient()', () => {
     expect(limiter.buckets).toEqual(['client-1:POST /matters/{id}/documents/files', 'client-1:GET /matters/{id}/documents/files']);
   });
 
+  test('files.createBulk() posts the array to …/files/bulk on its own rate-limit endpoint and answers one upload info per file', async () => {
+    const info = (n: number) => ({ fileId: `f-${n}`, uploadUrl: `https://s3.example.test/${n}`, expiry: '2030-01-01T00:00:00Z' });
+    const { fetch, requests } = scriptedFetch(json(202, [info(1), info(2)]));
+    const { deps, limiter } = fakeDeps(fetch);
+    const inputs = [{ fileName: 'a.pdf', fileAdditionalData: { casehugDocumentId: 'd-1' } }, { fileName: 'b.pdf' }];
+    const result = await createSmokeballClient(deps).files.createBulk('m-1', inputs);
+    expect(result.data.map((i) => i.fileId)).toEqual(['f-1', 'f-2']);
+    expect(requests[0].request.method).toBe('POST');
+    expect(new URL(requests[0].request.url).pathname).toBe('/matters/m-1/documents/files/bulk');
+    expect(JSON.parse(requests[0].body)).toEqual(inputs);
+    expect(limiter.buckets).toEqual(['client-1:POST /matters/{id}/documents/files/bulk']);
+  });
+
+  test('files.createBulk(): a 404 on a just-created matter is retried; an answer of the wrong length is refused as possibly delivered', async () => {
+    const info = { fileId: 'f-1', uploadUrl: 'https://s3.example.test/1', expiry: null };
+    const notYet = () => json(404, { type: 'about:blank', title: 'Not Found', status: 404 });
+    const { fetch, requests } = scriptedFetch(notYet(), json(202, [info]), json(202, [info]));
+    const client = createSmokeballClient(fakeDeps(fetch).deps);
+    const ok = await client.files.createBulk('m-1', [{ fileName: 'a.pdf' }], { justCreated: true });
+    expect(ok.data).toHaveLength(1);
+    expect(requests).toHaveLength(2);
+    const short = await client.files.createBulk('m-1', [{ fileName: 'a.pdf' }, { fileName: 'b.pdf' }]).catch((err) => err);
+    expect(short).toMatchObject({ code: 'smokeball_invalid_response', maybeDelivered: true });
+  });
+
   test('webhooks: types, list, create and an idempotent delete', async () => {
     const subscription = readFixture('webhook-subscription.json');
     const { fetch, requests } = scriptedFetch(
