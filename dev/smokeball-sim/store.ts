@@ -49,7 +49,7 @@ export type FileRecord = {
   folderId: string | null;
   folderPath: string | null;
   ownerId: string | null;
-  additionalData: Record<string, string>;
+  additionalData: JsonObject;
   dateCreated: string;
   dateModified: string;
   s3Key: string;

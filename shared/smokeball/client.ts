@@ -13,6 +13,7 @@ import { MatterTypeInfo } from './schemas/matter-type.ts';
 import { MAX_PAGE_LIMIT, pagedCollection } from './schemas/paging.ts';
 import { type WebhookCreateInput, WebhookSubscription, WebhookTypes } from './schemas/webhook.ts';
 import { SmokeballUploadError } from './errors.ts';
+import { type FreshResources, processFreshResources } from './fresh-resources.ts';
 import { type UploadBody, uploadToPresignedUrl } from './upload.ts';
 import { judgeUploadUrl, type UploadUrlPolicy } from './upload-policy.ts';
 
@@ -24,6 +25,8 @@ export type SmokeballClientDeps = SmokeballDeps & {
    * it any http(s) URL is followed (tests that drive the client against the simulator directly).
    */
   uploadPolicy?: UploadUrlPolicy;
+  /** The ids created moments ago (fresh-resources.ts); defaults to the process's registry. */
+  freshResources?: FreshResources;
 };
 
 /** Per-call options of writes that create something (POST). */
@@ -55,6 +58,14 @@ const CONTACT_READ_ONLY = ['id', 'href', 'versionId', 'lastUpdated', 'tags'] as 
 export function createSmokeballClient(deps: SmokeballClientDeps) {
   const request = createSmokeballRequest(deps);
   const matterTypeCache = deps.matterTypeCache ?? createMatterTypeCache({ now: deps.now });
+  const fresh = deps.freshResources ?? processFreshResources;
+  /** The age of the youngest just-created resource among `ids`, for a request that names them. */
+  const freshAge = (...ids: (string | undefined)[]) => fresh.youngestAgeMs(ids);
+  /** Records the id a 202 answered with, so later writes naming it ride out its invisibility. */
+  const remember = <T extends { data: { id: string } }>(result: T): T => {
+    fresh.record(result.data.id);
+    return result;
+  };
 
   const contacts = {
     /**
@@ -89,11 +100,17 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
         json: { person, ...(options.externalSystemId ? { externalSystemId: options.externalSystemId } : {}) },
         schema: CreatedLink,
         idempotent: options.retryUnsafe ?? false,
-      });
+      }).then(remember);
     },
 
     get(id: string, options: ReadOptions = {}): Promise<SmokeballResult<Contact>> {
-      return request({ method: 'GET', route: '/contacts/{id}', ids: [id], schema: Contact, justCreated: options.justCreated });
+      return request({
+        method: 'GET',
+        route: '/contacts/{id}',
+        ids: [id],
+        schema: Contact,
+        justCreated: options.justCreated || freshAge(id) !== undefined,
+      });
     },
 
     /**
@@ -109,6 +126,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
         ids: [id],
         json: mergePersonChanges(current, changes),
         schema: CreatedLink,
+        freshReferenceAgeMs: freshAge(id),
       });
     },
   };
@@ -116,11 +134,25 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
   const matters = {
     /** `POST /matters` (202 + id). Reconcile by externalSystemId before calling again after `maybeDelivered`. */
     create(input: MatterCreateInput, options: CreateOptions = {}): Promise<SmokeballResult<CreatedLink>> {
-      return request({ method: 'POST', route: '/matters', json: input, schema: CreatedLink, idempotent: options.retryUnsafe ?? false });
+      return request({
+        method: 'POST',
+        route: '/matters',
+        json: input,
+        schema: CreatedLink,
+        idempotent: options.retryUnsafe ?? false,
+        // A client created moments ago may not be visible yet: the create is refused until it is.
+        freshReferenceAgeMs: freshAge(...input.clientIds, ...(input.otherSideIds ?? [])),
+      }).then(remember);
     },
 
     get(id: string, options: ReadOptions = {}): Promise<SmokeballResult<Matter>> {
-      return request({ method: 'GET', route: '/matters/{id}', ids: [id], schema: Matter, justCreated: options.justCreated });
+      return request({
+        method: 'GET',
+        route: '/matters/{id}',
+        ids: [id],
+        schema: Matter,
+        justCreated: options.justCreated || freshAge(id) !== undefined,
+      });
     },
 
     /** Every matter matching `query`, page by page (500 per call). */
@@ -144,7 +176,14 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
 
     /** `PATCH /matters/{id}` with a partial `MatterDto2` (202 + Link). Same body twice = same state. */
     patch(id: string, changes: MatterPatchInput): Promise<SmokeballResult<CreatedLink>> {
-      return request({ method: 'PATCH', route: '/matters/{id}', ids: [id], json: changes, schema: CreatedLink });
+      return request({
+        method: 'PATCH',
+        route: '/matters/{id}',
+        ids: [id],
+        json: changes,
+        schema: CreatedLink,
+        freshReferenceAgeMs: freshAge(id, ...(changes.clientIds ?? []), ...(changes.otherSideIds ?? [])),
+      });
     },
   };
 
@@ -196,6 +235,10 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
         json: input,
         schema: UploadFileInfo,
         idempotent: options.retryUnsafe ?? false,
+        freshReferenceAgeMs: freshAge(matterId),
+      }).then((result) => {
+        fresh.record(result.data.fileId);
+        return result;
       });
     },
 
@@ -209,6 +252,9 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
             ids: [matterId],
             searchParams: pageParams(offset, limit),
             schema: FilePage,
+            // GetFiles documents 403 ("does not belong to the account") and no 404 for a matter it cannot
+            // see, which a matter created moments ago may be.
+            freshReferenceAgeMs: freshAge(matterId),
           }),
         ),
       );
@@ -216,7 +262,13 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
 
     /** A fresh upload URL for an existing file (reference §4: `GET …/files/{fileId}/upload`). */
     uploadInfo(matterId: string, fileId: string): Promise<SmokeballResult<UploadFileInfo>> {
-      return request({ method: 'GET', route: '/matters/{id}/documents/files/{id}/upload', ids: [matterId, fileId], schema: UploadFileInfo });
+      return request({
+        method: 'GET',
+        route: '/matters/{id}/documents/files/{id}/upload',
+        ids: [matterId, fileId],
+        schema: UploadFileInfo,
+        freshReferenceAgeMs: freshAge(matterId, fileId),
+      });
     },
 
     /** Step 2: stream the bytes to `uploadUrl` with their Content-Length (upload.ts; not rate limited). */

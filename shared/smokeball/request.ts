@@ -78,6 +78,11 @@ export type RequestSpec<Schema extends z.ZodType> = {
   idempotent?: boolean;
   /** The id was returned by a 202 moments ago: 404s are retried within JUST_CREATED_WINDOW_MS. */
   justCreated?: boolean;
+  /**
+   * Age of the youngest just-created resource the request names in its path or body (fresh-resources.ts):
+   * a 404, 403 or 400 is then retried as "not visible yet" within JUST_CREATED_WINDOW_MS of its creation.
+   */
+  freshReferenceAgeMs?: number;
   /** Set by `request.orMissing`: a final 404 is returned as `{ found: false }` instead of thrown. */
   notFoundIsResult?: boolean;
 };
@@ -173,6 +178,7 @@ export function createSmokeballRequest(deps: SmokeballDeps): SmokeballRequest & 
         policy,
         idempotent,
         justCreated: spec.justCreated ?? false,
+        freshReferenceAgeMs: spec.freshReferenceAgeMs,
         refreshed: refreshedToken !== undefined,
         random: deps.random,
       });

@@ -68,9 +68,10 @@ export async function uploadApprovedDocuments(
           try {
             return (await filesOfMatter()).get(doc.id);
           } catch (err) {
-            // A matter created moments ago answers 404 until it is visible (reference §8): nothing is
-            // found yet, so keep looking through the window rather than failing the document.
-            if (err instanceof SmokeballHttpError && err.upstreamStatus === 404) return undefined;
+            // A matter created moments ago answers 404 (or 403, which GetFiles documents instead) until it
+            // is visible (docs/smokeball.md §8): nothing is found yet, so keep looking through the window
+            // rather than failing the document.
+            if (err instanceof SmokeballHttpError && (err.upstreamStatus === 404 || err.upstreamStatus === 403)) return undefined;
             throw err;
           }
         });

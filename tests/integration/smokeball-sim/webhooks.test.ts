@@ -9,7 +9,8 @@ let t: TestSim;
 let receiver: Receiver;
 
 beforeAll(async () => {
-  t = await startTestSim({ writeVisibilityDelayMs: 30 });
+  // These tests check what one delivery looks like; duplication and lateness have their own tests below.
+  t = await startTestSim({ writeVisibilityDelayMs: 30, webhooks: { duplicateRate: 0, lateRate: 0 } });
   receiver = await startReceiver();
 });
 afterAll(async () => {
@@ -195,7 +196,7 @@ describe('admin edits (a firm user in Smokeball)', () => {
 
 describe('duplicates and reordering knobs', () => {
   it('duplicateRate 1 delivers every event twice and flags the copy in the log', async () => {
-    const s = await startTestSim({ writeVisibilityDelayMs: 0, webhooks: { duplicateRate: 1 } });
+    const s = await startTestSim({ writeVisibilityDelayMs: 0, webhooks: { duplicateRate: 1, lateRate: 0 } });
     try {
       const account = await s.control.createAccount('dups');
       await api(s.url, account.accessToken, 'POST', '/webhooks', { eventTypes: ['contact.created'], eventNotificationUrl: receiver.url, key: 'k' });
@@ -213,7 +214,7 @@ describe('duplicates and reordering knobs', () => {
   });
 
   it('reorderWindowMs holds the deliveries of a window and sends them newest first', async () => {
-    const s = await startTestSim({ writeVisibilityDelayMs: 0, webhooks: { reorderWindowMs: 300 } });
+    const s = await startTestSim({ writeVisibilityDelayMs: 0, webhooks: { reorderWindowMs: 300, duplicateRate: 0, lateRate: 0 } });
     try {
       const account = await s.control.createAccount('reorder');
       await api(s.url, account.accessToken, 'POST', '/webhooks', { eventTypes: ['contact.created'], eventNotificationUrl: receiver.url });
@@ -228,7 +229,7 @@ describe('duplicates and reordering knobs', () => {
   });
 
   it('gives up on a receiver after webhooks.timeoutMs and logs the timeout', async () => {
-    const s = await startTestSim({ writeVisibilityDelayMs: 0, webhooks: { timeoutMs: 200 } });
+    const s = await startTestSim({ writeVisibilityDelayMs: 0, webhooks: { timeoutMs: 200, duplicateRate: 0, lateRate: 0 } });
     const { createServer } = await import('node:http');
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
