@@ -137,6 +137,7 @@ function stateOf(world: World, onlyAccount?: string) {
       pendingContactIds: [...a.pendingContactIds],
       matters: [...a.matters.values()].map((m) => matterView(baseUrl, m)),
       pendingMatterIds: [...a.pendingMatterIds],
+      pendingFileIds: [...a.pendingFileIds],
       files: [...a.files.values()].map((f) => {
         const object = store.objects.get(f.s3Key);
         return { ...fileView(baseUrl, f, object), matterId: f.matterId, sha256: object?.sha256 ?? null };

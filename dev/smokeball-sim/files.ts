@@ -62,11 +62,13 @@ export async function createFile(ctx: ApiCtx): Promise<Reply> {
     s3Key,
     createdMs: now,
   };
+  account.pendingFileIds.add(id);
   scheduleWrite(ctx, {
     resourceName: 'File',
     resourceId: id,
-    discard: () => undefined,
+    discard: () => account.pendingFileIds.delete(id),
     apply: () => {
+      account.pendingFileIds.delete(id);
       account.files.set(id, record);
       return [];
     },

@@ -50,7 +50,9 @@ async function syncToEnd(matterId: string) {
   return { run, requests: await runRequests(sql, runId, firm.accountId, since) };
 }
 
-const fileCreates = (requests: { endpoint: string }[]) => requests.filter((r) => r.endpoint === 'POST /matters/{id}/documents/files');
+/** File records Smokeball accepted (a file on a just-created matter may first be refused until it is visible). */
+const fileCreates = (requests: { endpoint: string; status: number }[]) =>
+  requests.filter((r) => r.endpoint === 'POST /matters/{id}/documents/files' && r.status >= 200 && r.status < 300);
 const nameOf = (doc: { storagePath: string }) => doc.storagePath.split('/').at(-1);
 
 describe('documents a sync cannot stream', () => {
