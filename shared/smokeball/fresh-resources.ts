@@ -11,6 +11,8 @@ export type FreshResources = {
   record(id: string): void;
   /** How long ago the youngest of `ids` was created, if any is younger than the window; else undefined. */
   youngestAgeMs(ids: readonly (string | undefined)[]): number | undefined;
+  /** How many ids are held (expired ones are dropped when it grows past PRUNE_AT). */
+  size(): number;
 };
 
 /** Above this many entries the expired ones are dropped (bounded memory under bulk syncs). */
@@ -37,6 +39,7 @@ export function createFreshResources(now: () => number, windowMs = JUST_CREATED_
       }
       return youngest;
     },
+    size: () => createdAt.size,
   };
 }
 
