@@ -59,8 +59,15 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
   const request = createSmokeballRequest(deps);
   const matterTypeCache = deps.matterTypeCache ?? createMatterTypeCache({ now: deps.now });
   const fresh = deps.freshResources ?? processFreshResources;
-  /** The age of the youngest just-created resource among `ids`, for a request that names them. */
+  /** The age of the youngest just-created resource among `ids`, for a read that names them. */
   const freshAge = (...ids: (string | undefined)[]) => fresh.youngestAgeMs(ids);
+  /** What a write naming `ids` (in its path, or in the body `fields`) needs to ride out their invisibility. */
+  const freshReference = (ids: readonly string[], fields: readonly string[] = []) => {
+    const ageMs = fresh.youngestAgeMs(ids);
+    if (ageMs === undefined) return undefined;
+    const names = [...ids.filter((id) => fresh.youngestAgeMs([id]) !== undefined), ...fields];
+    return { ageMs, names };
+  };
   /** Records the id a 202 answered with, so later writes naming it ride out its invisibility. */
   const remember = <T extends { data: { id: string } }>(result: T): T => {
     fresh.record(result.data.id);
@@ -126,7 +133,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
         ids: [id],
         json: mergePersonChanges(current, changes),
         schema: CreatedLink,
-        freshReferenceAgeMs: freshAge(id),
+        freshReference: freshReference([id]),
       });
     },
   };
@@ -141,7 +148,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
         schema: CreatedLink,
         idempotent: options.retryUnsafe ?? false,
         // A client created moments ago may not be visible yet: the create is refused until it is.
-        freshReferenceAgeMs: freshAge(...input.clientIds, ...(input.otherSideIds ?? [])),
+        freshReference: freshReference([...input.clientIds, ...(input.otherSideIds ?? [])], ['clientIds', 'otherSideIds']),
       }).then(remember);
     },
 
@@ -182,7 +189,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
         ids: [id],
         json: changes,
         schema: CreatedLink,
-        freshReferenceAgeMs: freshAge(id, ...(changes.clientIds ?? []), ...(changes.otherSideIds ?? [])),
+        freshReference: freshReference([id, ...(changes.clientIds ?? []), ...(changes.otherSideIds ?? [])], ['clientIds', 'otherSideIds']),
       });
     },
   };
@@ -235,7 +242,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
         json: input,
         schema: UploadFileInfo,
         idempotent: options.retryUnsafe ?? false,
-        freshReferenceAgeMs: freshAge(matterId),
+        freshReference: freshReference([matterId]),
       }).then((result) => {
         fresh.record(result.data.fileId);
         return result;
@@ -254,7 +261,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
             schema: FilePage,
             // GetFiles documents 403 ("does not belong to the account") and no 404 for a matter it cannot
             // see, which a matter created moments ago may be.
-            freshReferenceAgeMs: freshAge(matterId),
+            freshReference: freshReference([matterId]),
           }),
         ),
       );
@@ -267,7 +274,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
         route: '/matters/{id}/documents/files/{id}/upload',
         ids: [matterId, fileId],
         schema: UploadFileInfo,
-        freshReferenceAgeMs: freshAge(matterId, fileId),
+        freshReference: freshReference([matterId, fileId]),
       });
     },
 

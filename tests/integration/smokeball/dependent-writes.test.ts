@@ -44,6 +44,17 @@ describe('writes naming a just-created resource', () => {
     expect((await control.stats()).pendingReferenceRefusals).toBeGreaterThanOrEqual(refused.filter((c) => c.method !== 'GET').length);
   });
 
+  it('a 400 that does not name the just-created client is final after one request', async () => {
+    const account = await control.createAccount(uniqueName('other-400'));
+    const { client, calls } = createSimClient({ simUrl: sim.url, tokens: fixedToken(account.accessToken) });
+    const typeId = await divorceTypeId(client);
+    const { data: contact } = await client.contacts.createPerson({ firstName: 'Ann', lastName: 'Other' });
+    await control.addFault({ endpoint: 'POST /matters', account: account.accountId, status: 400, count: 1 });
+    const error = await client.matters.create({ matterTypeId: typeId, clientIds: [contact.id], status: 'Open' }).catch((e: unknown) => e);
+    expect((error as SmokeballHttpError).upstreamStatus).toBe(400);
+    expect(calls.filter((c) => c.endpoint === 'POST /matters')).toHaveLength(1);
+  });
+
   it('a 404 for a matter this process did not just create is final after one request', async () => {
     const account = await control.createAccount(uniqueName('old'));
     const { client, calls } = createSimClient({ simUrl: sim.url, tokens: fixedToken(account.accessToken) });
