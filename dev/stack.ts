@@ -208,6 +208,8 @@ async function main(): Promise<void> {
     databaseUrl: process.env.DATABASE_URL,
     echoFunctionLogs: args.includes('--verbose'),
     edge: args.includes('--edge'),
+    // The simulator is pessimistic by default (dev/smokeball-sim/README.md); `--lenient` for quick demos.
+    simOptions: args.includes('--lenient') ? { lenient: true } : undefined,
     log: (line) => console.error(line),
   });
   let stopping = false;

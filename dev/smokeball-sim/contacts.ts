@@ -2,9 +2,11 @@
 // clear omitted fields, so the sim replaces the whole contact). No PATCH, as in Smokeball.
 import { matchesTerm, parseSearchTerms } from './contact-search.ts';
 import { unixMsOfTicks } from './clock.ts';
+import { shapeOn } from './options.ts';
 import { json, ReplyError, type Reply } from './http.ts';
 import { newGuid } from './ids.ts';
 import { pagedEnvelope, pageOf } from './paging.ts';
+import { refusePendingReference } from './pending-references.ts';
 import { notFoundProblem, problem, throwIfInvalid, type FieldError } from './problem.ts';
 import type { Account, ContactRecord, JsonObject } from './store.ts';
 import { contactView } from './views.ts';
@@ -79,7 +81,7 @@ export async function createContact(ctx: ApiCtx): Promise<Reply> {
       const now = world.clock.nowMs();
       const record: ContactRecord = { id, versionId: newGuid(), createdMs: now, lastUpdatedMs: now, ...dto, isDeleted: dto.isDeleted ?? false };
       account.contacts.set(id, record);
-      return [{ type: 'contact.created', payload: contactView(world.baseUrl, record, 'webhook') }];
+      return [{ type: 'contact.created', payload: contactView(world.baseUrl, record, 'webhook', { poBoxObjects: shapeOn(world.options, 'poBoxObjects') }) }];
     },
   });
   return json(202, { id, href: `${world.baseUrl}/contacts/${id}` });
@@ -88,6 +90,7 @@ export async function createContact(ctx: ApiCtx): Promise<Reply> {
 export async function replaceContact(ctx: ApiCtx): Promise<Reply> {
   const id = ctx.params.id;
   if (!isKnownContact(ctx.account, id)) requireVisibleContact(ctx, id);
+  if (!ctx.account.contacts.has(id)) refusePendingReference(ctx, { kind: 'Contact', id, via: 'path' });
   const dto = parseContactBody(await ctx.body(), ctx.path);
   const { account, world } = ctx;
   scheduleWrite(ctx, {
@@ -106,14 +109,14 @@ export async function replaceContact(ctx: ApiCtx): Promise<Reply> {
         isDeleted: dto.isDeleted ?? false,
       };
       account.contacts.set(id, record);
-      return [{ type: 'contact.updated', payload: contactView(world.baseUrl, record, 'webhook') }];
+      return [{ type: 'contact.updated', payload: contactView(world.baseUrl, record, 'webhook', { poBoxObjects: shapeOn(world.options, 'poBoxObjects') }) }];
     },
   });
   return json(202, { id, href: `${world.baseUrl}/contacts/${id}` });
 }
 
 export function getContact(ctx: ApiCtx): Reply {
-  return json(200, contactView(ctx.world.baseUrl, requireVisibleContact(ctx, ctx.params.id)));
+  return json(200, contactView(ctx.world.baseUrl, requireVisibleContact(ctx, ctx.params.id), 'api', { poBoxObjects: shapeOn(ctx.world.options, 'poBoxObjects') }));
 }
 
 const TYPE_OF_KIND: Record<string, string> = { person: 'Person', company: 'Organisation', trust: 'Trust', groupOfPeople: 'GroupOfPeople' };
@@ -137,5 +140,5 @@ export function listContacts(ctx: ApiCtx): Reply {
     return terms.every((term) => matchesTerm(c, term));
   });
   const baseUrl = ctx.world.baseUrl;
-  return json(200, pagedEnvelope(items, page, ctx.url, baseUrl, (c) => contactView(baseUrl, c)));
+  return json(200, pagedEnvelope(items, page, ctx.url, baseUrl, (c) => contactView(baseUrl, c, 'api', { poBoxObjects: shapeOn(ctx.world.options, 'poBoxObjects') })));
 }

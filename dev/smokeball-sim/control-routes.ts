@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { json, readSmallBody, type Reply } from './http.ts';
 import { newGuid } from './ids.ts';
 import { MATTER_STATUSES, reviseMatter } from './matters.ts';
-import { applyOptionsPatch } from './options.ts';
+import { applyOptionsPatch, shapeOn } from './options.ts';
 import type { Account, ContactRecord, JsonObject } from './store.ts';
 import { revokeAccountGrant, sweepExpiredGrants } from './tokens.ts';
 import { contactView, fileView, matterView, subscriptionView } from './views.ts';
@@ -16,6 +16,10 @@ const positiveInt = z.number().int().positive();
 const ClientInput = z
   .object({ clientId: z.string().min(1), clientSecret: z.string().min(1).nullable(), apiKey: z.string().min(1), redirectUris: z.array(z.string()) })
   .strict();
+const MsRange = z
+  .object({ min: z.number().int().min(0), max: z.number().int().min(0) })
+  .strict()
+  .refine((r) => r.min <= r.max, { message: 'min must not exceed max.' });
 const ConfigPatch = z
   .object({
     clientId: z.string().min(1),
@@ -30,14 +34,39 @@ const ConfigPatch = z
     refreshTokenTtlS: positiveInt,
     uploadUrlTtlS: positiveInt,
     rateLimit: z.object({ enabled: z.boolean(), rps: z.number().positive(), burst: positiveInt, retryAfter: z.boolean() }).partial().strict(),
-    writeVisibilityDelayMs: z.number().int().min(0),
+    lenient: z.boolean(),
+    writeVisibilityDelayMs: z.union([z.number().int().min(0), MsRange]),
+    shapes: z
+      .object({
+        pendingReferences: z.boolean(),
+        asyncInvalidReference: z.boolean(),
+        poBoxObjects: z.boolean(),
+        anyJsonAdditionalData: z.boolean(),
+        unnamedMatterTypes: z.boolean(),
+        lowercaseResourceName: z.boolean(),
+        noRequestIdForSmokeballEdits: z.boolean(),
+      })
+      .partial()
+      .strict(),
     latencyMs: z.object({ min: z.number().min(0), max: z.number().min(0) }).partial().strict(),
-    webhooks: z.object({ duplicateRate: z.number().min(0).max(1), reorderWindowMs: z.number().min(0), timeoutMs: positiveInt }).partial().strict(),
+    webhooks: z
+      .object({
+        duplicateRate: z.number().min(0).max(1),
+        reorderWindowMs: z.number().min(0),
+        timeoutMs: positiveInt,
+        lateRate: z.number().min(0).max(1),
+        lateMs: MsRange,
+      })
+      .partial()
+      .strict(),
     maxRequestLog: positiveInt,
     maxDeliveryLog: positiveInt,
   })
   .partial()
   .strict();
+
+/** An edit made in Smokeball: a fresh RequestId, or none (the docs promise one only for API calls). */
+const smokeballEditRequestId = (world: World): string | null => (shapeOn(world.options, 'noRequestIdForSmokeballEdits') ? null : newGuid());
 
 const FaultInput = z
   .object({
@@ -109,6 +138,7 @@ function stateOf(world: World, onlyAccount?: string) {
       pendingContactIds: [...a.pendingContactIds],
       matters: [...a.matters.values()].map((m) => matterView(baseUrl, m)),
       pendingMatterIds: [...a.pendingMatterIds],
+      pendingFileIds: [...a.pendingFileIds],
       files: [...a.files.values()].map((f) => {
         const object = store.objects.get(f.s3Key);
         return { ...fileView(baseUrl, f, object), matterId: f.matterId, sha256: object?.sha256 ?? null };
@@ -146,7 +176,7 @@ function editMatter(world: World, account: Account, id: string, edit: z.infer<ty
   if (!previous) return controlError(404, 'not_found', 'No such (visible) matter in this account.');
   const { userId, ...fields } = edit;
   const record = reviseMatter(account, previous, fields, world.clock.nowMs());
-  emitEvent(world, account, { type: 'matter.updated', source: 'Smokeball', requestId: newGuid(), userId, payload: matterView(world.baseUrl, record, 'webhook') });
+  emitEvent(world, account, { type: 'matter.updated', source: 'Smokeball', requestId: smokeballEditRequestId(world), userId, payload: matterView(world.baseUrl, record, 'webhook') });
   return json(200, matterView(world.baseUrl, record));
 }
 
@@ -163,8 +193,8 @@ function editContact(world: World, account: Account, id: string, edit: z.infer<t
     lastUpdatedMs: Math.max(world.clock.nowMs(), previous.lastUpdatedMs + 1),
   };
   account.contacts.set(id, record);
-  emitEvent(world, account, { type: 'contact.updated', source: 'Smokeball', requestId: newGuid(), userId, payload: contactView(world.baseUrl, record, 'webhook') });
-  return json(200, contactView(world.baseUrl, record));
+  emitEvent(world, account, { type: 'contact.updated', source: 'Smokeball', requestId: smokeballEditRequestId(world), userId, payload: contactView(world.baseUrl, record, 'webhook', { poBoxObjects: shapeOn(world.options, 'poBoxObjects') }) });
+  return json(200, contactView(world.baseUrl, record, 'api', { poBoxObjects: shapeOn(world.options, 'poBoxObjects') }));
 }
 
 const sinceFilter = <T extends { seq: number }>(list: T[], url: URL) => {

@@ -4,6 +4,8 @@
 import { json, ReplyError, type Reply } from './http.ts';
 import { newGuid } from './ids.ts';
 import { isKnownMatter, requireVisibleMatter } from './matters.ts';
+import { shapeOn } from './options.ts';
+import { refusePendingReference } from './pending-references.ts';
 import { pagedEnvelope, pageOf } from './paging.ts';
 import { notFoundProblem, problem, throwIfInvalid, type FieldError } from './problem.ts';
 import { presignUpload } from './s3.ts';
@@ -26,6 +28,7 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
 export async function createFile(ctx: ApiCtx): Promise<Reply> {
   const matterId = ctx.params.id;
   if (!isKnownMatter(ctx.account, matterId)) requireVisibleMatter(ctx, matterId);
+  if (!ctx.account.matters.has(matterId)) refusePendingReference(ctx, { kind: 'Matter', id: matterId, via: 'path', allowForbidden: true });
   const body = await ctx.body();
   if (!isObject(body)) throw new ReplyError(problem(400, ctx.path, 'The request body must be a JSON object.'));
   const errors: FieldError[] = [];
@@ -37,9 +40,9 @@ export async function createFile(ctx: ApiCtx): Promise<Reply> {
   if (!isObject(additional) || Object.values(additional).some((v) => typeof v !== 'string')) {
     errors.push({ field: 'fileAdditionalData', message: 'fileAdditionalData must map strings to strings.' });
   }
+  const { account, world } = ctx;
   throwIfInvalid(ctx.path, errors);
 
-  const { account, world } = ctx;
   const now = world.clock.nowMs();
   const id = newGuid();
   const versionId = newGuid();
@@ -53,17 +56,19 @@ export async function createFile(ctx: ApiCtx): Promise<Reply> {
     folderId: typeof body.folderId === 'string' ? body.folderId : null,
     folderPath: typeof body.folderPath === 'string' ? body.folderPath : null,
     ownerId: typeof body.userId === 'string' ? body.userId : null,
-    additionalData: additional as Record<string, string>,
+    additionalData: shapeOn(world.options, 'anyJsonAdditionalData') ? withOtherMetadata(additional as JsonObject) : (additional as JsonObject),
     dateCreated: typeof body.dateCreated === 'string' ? body.dateCreated : new Date(now).toISOString(),
     dateModified: typeof body.dateModified === 'string' ? body.dateModified : new Date(now).toISOString(),
     s3Key,
     createdMs: now,
   };
+  account.pendingFileIds.add(id);
   scheduleWrite(ctx, {
     resourceName: 'File',
     resourceId: id,
-    discard: () => undefined,
+    discard: () => account.pendingFileIds.delete(id),
     apply: () => {
+      account.pendingFileIds.delete(id);
       account.files.set(id, record);
       return [];
     },
@@ -71,8 +76,25 @@ export async function createFile(ctx: ApiCtx): Promise<Reply> {
   return json(202, { fileId: id, uploadUrl: upload.url, expiry: new Date(upload.expiresAtMs).toISOString() });
 }
 
+/**
+ * A file's metadata as Smokeball may hold it: besides what the caller sent, values any JSON can be (other
+ * integrations and Smokeball itself add metadata), including null.
+ */
+function withOtherMetadata(sent: JsonObject): JsonObject {
+  return { ...sent, pageCount: 3, reviewed: false, source: { system: 'Smokeball', version: 2 }, retentionTag: null };
+}
+
+/** GetFiles documents 403 ("does not belong to the account") for a matter it cannot see, and no 404. */
+function requireListableMatter(ctx: ApiCtx, id: string) {
+  if (ctx.account.pendingMatterIds.has(id) && shapeOn(ctx.world.options, 'pendingReferences')) {
+    ctx.world.stats.pendingReferenceRefusals++;
+    throw new ReplyError(problem(403, ctx.path, 'The matter does not belong to the account.'));
+  }
+  return requireVisibleMatter(ctx, id);
+}
+
 export function listFiles(ctx: ApiCtx): Reply {
-  const matter = requireVisibleMatter(ctx, ctx.params.id);
+  const matter = requireListableMatter(ctx, ctx.params.id);
   const page = pageOf(ctx.query, ctx.path);
   // Reference §4 "List": default order is oldest first.
   const items = [...ctx.account.files.values()].filter((f) => f.matterId === matter.id).sort((a, b) => a.createdMs - b.createdMs);

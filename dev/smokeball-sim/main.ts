@@ -1,5 +1,5 @@
 // `npm run smokeball-sim`: starts the simulator alone. Flags: `--port <n>` (or env SMOKEBALL_SIM_PORT),
-// `--auto-approve`. Stops on SIGINT/SIGTERM.
+// `--auto-approve`, `--lenient` (the earlier, forgiving behaviour for quick demos). Stops on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORT } from './options.ts';
 import { startSmokeballSim } from './server.ts';
@@ -8,12 +8,13 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string' },
     'auto-approve': { type: 'boolean', default: false },
+    lenient: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
-  console.log('Usage: npm run smokeball-sim -- [--port <n>] [--auto-approve]\nEnv: SMOKEBALL_SIM_PORT. See dev/smokeball-sim/README.md.');
+  console.log('Usage: npm run smokeball-sim -- [--port <n>] [--auto-approve] [--lenient]\nEnv: SMOKEBALL_SIM_PORT. See dev/smokeball-sim/README.md.');
   process.exit(0);
 }
 
@@ -24,7 +25,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const sim = await startSmokeballSim({ port, autoApprove: values['auto-approve'] });
+const sim = await startSmokeballSim({ port, autoApprove: values['auto-approve'], lenient: values.lenient });
 const o = sim.options;
 console.log(`Smokeball simulator listening on ${sim.url}`);
 console.log(`  SMOKEBALL_API_URL=${sim.url}`);
@@ -34,8 +35,13 @@ console.log(`  client secret  ${o.clientSecret}`);
 console.log(`  API key        ${o.apiKey}`);
 console.log(`  redirect URIs  ${o.redirectUris.join(', ')}`);
 console.log(`  auto-approve   ${o.autoApprove ? 'on (?auto=approve&login_hint=<firm>)' : 'off'}`);
-console.log(`  rate limit     ${o.rateLimit.enabled ? `${o.rateLimit.rps}/s burst ${o.rateLimit.burst}` : 'off'}; write visibility delay ${o.writeVisibilityDelayMs} ms`);
+console.log(`  rate limit     ${o.rateLimit.enabled ? `${o.rateLimit.rps}/s burst ${o.rateLimit.burst}` : 'off'}; write visibility delay ${describeDelay(o.writeVisibilityDelayMs)}`);
+console.log(`  mode           ${o.lenient ? 'lenient (no spec shapes, webhooks once and on time)' : `pessimistic; webhooks ${o.webhooks.duplicateRate * 100}% duplicated, ${o.webhooks.lateRate * 100}% late`}`);
 console.log(`  controls       ${sim.url}/__sim/state, /__sim/requests, /__sim/config …`);
+
+function describeDelay(delay: number | { min: number; max: number }): string {
+  return typeof delay === 'number' ? `${delay} ms` : `${delay.min}–${delay.max} ms (random per write)`;
+}
 
 let stopping = false;
 const stop = async (signal: string) => {

@@ -7,6 +7,8 @@ import { isKnownContact } from './contacts.ts';
 import { json, ReplyError, type Reply } from './http.ts';
 import { newGuid } from './ids.ts';
 import { pagedEnvelope, pageOf } from './paging.ts';
+import { shapeOn } from './options.ts';
+import { refusePendingReference } from './pending-references.ts';
 import { notFoundProblem, problem, throwIfInvalid, type FieldError } from './problem.ts';
 import type { Account, JsonObject, MatterRecord } from './store.ts';
 import { matterView } from './views.ts';
@@ -45,7 +47,19 @@ function parseMatterType(value: unknown, errors: FieldError[]): MatterTypeRecord
   return type && !type.isDeleted ? type : undefined;
 }
 
-function parseContactIds(account: Account, body: JsonObject, field: string, required: boolean, errors: FieldError[]): string[] | undefined {
+/** Contact ids a body names that do not exist at all: with `shapes.asyncInvalidReference` they are not a
+ * 400 but a 202 followed by an `error` webhook (the write is validated when it is processed). */
+type Unknown = { field: string; id: string }[];
+
+function parseContactIds(
+  ctx: ApiCtx,
+  body: JsonObject,
+  field: string,
+  required: boolean,
+  errors: FieldError[],
+  unknown: Unknown,
+): string[] | undefined {
+  const account = ctx.account;
   const value = body[field];
   if (value === undefined || value === null) {
     if (required) errors.push({ field, message: `${field} must contain at least one client.` });
@@ -57,7 +71,10 @@ function parseContactIds(account: Account, body: JsonObject, field: string, requ
   }
   if (required && value.length === 0) errors.push({ field, message: `${field} must contain at least one client.` });
   for (const id of value as string[]) {
-    if (!isKnownContact(account, id)) errors.push({ field, message: `Contact '${id.slice(0, 80)}' does not exist.` });
+    if (!isKnownContact(account, id)) {
+      if (shapeOn(ctx.world.options, 'asyncInvalidReference')) unknown.push({ field, id });
+      else errors.push({ field, message: `Contact '${id.slice(0, 80)}' does not exist.` });
+    }
   }
   return value as string[];
 }
@@ -98,12 +115,12 @@ const otherSidesField = (body: JsonObject) => (body.otherSideIds === undefined &
 
 type MatterFields = Omit<MatterRecord, 'id' | 'title' | 'versionId' | 'createdMs' | 'lastUpdatedMs'>;
 
-function parseFullMatter(ctx: ApiCtx, body: unknown): MatterFields {
+function parseFullMatter(ctx: ApiCtx, body: unknown, unknown: Unknown): MatterFields {
   if (!isObject(body)) throw new ReplyError(problem(400, ctx.path, 'The request body must be a JSON object.'));
   const errors: FieldError[] = [];
   const type = parseMatterType(body.matterTypeId, errors);
-  const clientIds = parseContactIds(ctx.account, body, 'clientIds', true, errors) ?? [];
-  const otherSideIds = parseContactIds(ctx.account, body, otherSidesField(body), false, errors) ?? [];
+  const clientIds = parseContactIds(ctx, body, 'clientIds', true, errors, unknown) ?? [];
+  const otherSideIds = parseContactIds(ctx, body, otherSidesField(body), false, errors, unknown) ?? [];
   const status = parseStatus(body, true, errors);
   const isLead = body.isLead === true;
   if (type && isLead !== (type.type === 1)) {
@@ -114,6 +131,7 @@ function parseFullMatter(ctx: ApiCtx, body: unknown): MatterFields {
   const description = optionalString(body, 'description', errors) ?? '';
   const externalSystemId = optionalString(body, 'externalSystemId', errors);
   throwIfInvalid(ctx.path, errors);
+  refusePendingContacts(ctx, [...clientIds.map((id) => ({ field: 'clientIds', id })), ...otherSideIds.map((id) => ({ field: 'otherSideIds', id }))]);
   return {
     externalSystemId,
     number,
@@ -128,6 +146,16 @@ function parseFullMatter(ctx: ApiCtx, body: unknown): MatterFields {
     extra: extrasOf(body),
   };
 }
+
+/** A body naming a contact that is accepted but not visible yet (pending-references.ts). */
+function refusePendingContacts(ctx: ApiCtx, named: { field: string; id: string }[]): void {
+  const pending = named.find(({ id }) => ctx.account.pendingContactIds.has(id) && !ctx.account.contacts.has(id));
+  if (pending) refusePendingReference(ctx, { kind: 'Contact', id: pending.id, via: 'body', field: pending.field });
+}
+
+/** The async failure of a write naming contacts that do not exist (see Unknown). */
+const invalidReferenceOf = (unknown: Unknown) =>
+  unknown.length > 0 ? { message: `Contact '${unknown[0].id.slice(0, 80)}' does not exist.` } : undefined;
 
 /** e.g. "2024-001 - Smith - Divorce" (docs/smokeball.md §3: the title is built by Smokeball). */
 function titleOf(account: Account, m: MatterFields): string {
@@ -172,13 +200,15 @@ export function requireVisibleMatter(ctx: ApiCtx, id: string): MatterRecord {
 export const isKnownMatter = (account: Account, id: string) => account.matters.has(id) || account.pendingMatterIds.has(id);
 
 export async function createMatter(ctx: ApiCtx): Promise<Reply> {
-  const fields = parseFullMatter(ctx, await ctx.body());
+  const unknown: Unknown = [];
+  const fields = parseFullMatter(ctx, await ctx.body(), unknown);
   const { account, world } = ctx;
   const id = newGuid();
   account.pendingMatterIds.add(id);
   scheduleWrite(ctx, {
     resourceName: 'Matter',
     resourceId: id,
+    invalidReference: invalidReferenceOf(unknown),
     discard: () => account.pendingMatterIds.delete(id),
     apply: () => {
       account.pendingMatterIds.delete(id);
@@ -201,9 +231,10 @@ function parsePatch(ctx: ApiCtx, body: unknown, current: MatterRecord | undefine
   }
   const status = parseStatus(body, false, errors);
   if (status) patch.status = status;
-  const clientIds = parseContactIds(ctx.account, body, 'clientIds', body.clientIds !== undefined, errors);
+  const unknown: Unknown = [];
+  const clientIds = parseContactIds(ctx, body, 'clientIds', body.clientIds !== undefined, errors, unknown);
   if (clientIds) patch.clientIds = clientIds;
-  const otherSideIds = parseContactIds(ctx.account, body, otherSidesField(body), false, errors);
+  const otherSideIds = parseContactIds(ctx, body, otherSidesField(body), false, errors, unknown);
   if (otherSideIds) patch.otherSideIds = otherSideIds;
   // Reference §3 "PATCH": a lead converts to a matter with isLead:false + matterTypeId; never back.
   const converting = current?.isLead === true && body.isLead === false;
@@ -222,7 +253,10 @@ function parsePatch(ctx: ApiCtx, body: unknown, current: MatterRecord | undefine
   }
   const extra = extrasOf(body);
   if (Object.keys(extra).length > 0) patch.extra = extra;
+  // A PATCH is applied as it is processed too, but the sim keeps refusing unknown ids in it at once.
+  for (const { field, id } of unknown) errors.push({ field, message: `Contact '${id.slice(0, 80)}' does not exist.` });
   throwIfInvalid(ctx.path, errors);
+  refusePendingContacts(ctx, [...(clientIds ?? []).map((id) => ({ field: 'clientIds', id })), ...(otherSideIds ?? []).map((id) => ({ field: 'otherSideIds', id }))]);
   return patch;
 }
 
@@ -245,14 +279,16 @@ function scheduleUpdate(ctx: ApiCtx, id: string, fields: Partial<MatterFields>):
 export async function patchMatter(ctx: ApiCtx): Promise<Reply> {
   const id = ctx.params.id;
   if (!isKnownMatter(ctx.account, id)) requireVisibleMatter(ctx, id);
+  if (!ctx.account.matters.has(id)) refusePendingReference(ctx, { kind: 'Matter', id, via: 'path' });
   return scheduleUpdate(ctx, id, parsePatch(ctx, await ctx.body(), ctx.account.matters.get(id)));
 }
 
 /** Reference §3 "Update": PUT replaces, but clients and other sides cannot change, nor the type (except a lead conversion). */
 export async function replaceMatter(ctx: ApiCtx): Promise<Reply> {
   const current = requireVisibleMatter(ctx, ctx.params.id);
-  const fields = parseFullMatter(ctx, await ctx.body());
-  const errors: FieldError[] = [];
+  const unknown: Unknown = [];
+  const fields = parseFullMatter(ctx, await ctx.body(), unknown);
+  const errors: FieldError[] = unknown.map(({ field, id }) => ({ field, message: `Contact '${id.slice(0, 80)}' does not exist.` }));
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
   if (!same(fields.clientIds, current.clientIds)) errors.push({ field: 'clientIds', message: 'clientIds cannot change with PUT; use PATCH.' });
   if (!same(fields.otherSideIds, current.otherSideIds)) errors.push({ field: 'otherSideIds', message: 'otherSideIds cannot change with PUT; use PATCH.' });

@@ -10,7 +10,7 @@ import { handleControl } from './control-routes.ts';
 import { authenticateApiRequest } from './gateway.ts';
 import { gatewayError, json, Query, readSmallBody, ReplyError, writeReply, type Reply } from './http.ts';
 import { newGuid } from './ids.ts';
-import { applyOptionsPatch, defaultOptions, type SimOptions, type SimOptionsPatch } from './options.ts';
+import { applyOptionsPatch, lenientDefaults, defaultOptions, type SimOptions, type SimOptionsPatch } from './options.ts';
 import { problem } from './problem.ts';
 import { endpointOf, matchApiRoute } from './routes.ts';
 import { handleUpload, S3_PREFIX } from './s3.ts';
@@ -204,7 +204,9 @@ async function respond(res: ServerResponse, produce: () => Reply | Promise<Reply
 }
 
 export async function startSmokeballSim(options: SimOptionsPatch = {}): Promise<SmokeballSim> {
-  const resolved = applyOptionsPatch(defaultOptions(), options);
+  // `lenient: true` starts from the lenient defaults; the rest of the patch still applies on top.
+  const base = options.lenient ? applyOptionsPatch(defaultOptions(), lenientDefaults()) : defaultOptions();
+  const resolved = applyOptionsPatch(base, options);
   const world = createWorld(resolved);
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     void handle(world, req, res);

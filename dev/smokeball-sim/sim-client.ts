@@ -19,6 +19,7 @@ export type SimState = {
     pendingContactIds: string[];
     matters: Json[];
     pendingMatterIds: string[];
+    pendingFileIds: string[];
     files: (Json & { id: string; matterId: string; sha256: string | null; sizeBytes: number; isUploaded: boolean })[];
     subscriptions: (Json & { id: string; clientId: string; hasKey: boolean })[];
   }[];

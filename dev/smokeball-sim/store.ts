@@ -49,7 +49,7 @@ export type FileRecord = {
   folderId: string | null;
   folderPath: string | null;
   ownerId: string | null;
-  additionalData: Record<string, string>;
+  additionalData: JsonObject;
   dateCreated: string;
   dateModified: string;
   s3Key: string;
@@ -83,6 +83,8 @@ export type Account = {
   /** Accepted (202) but not yet visible: writes that reference them are accepted, reads 404. */
   pendingContactIds: Set<string>;
   pendingMatterIds: Set<string>;
+  /** Files accepted (202) but not applied yet. */
+  pendingFileIds: Set<string>;
 };
 
 export class Store {
@@ -107,6 +109,7 @@ export class Store {
       subscriptions: new Map(),
       pendingContactIds: new Set(),
       pendingMatterIds: new Set(),
+      pendingFileIds: new Set(),
     };
     this.accounts.set(account.id, account);
     this.idByUsername.set(key, account.id);

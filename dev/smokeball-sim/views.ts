@@ -19,8 +19,22 @@ const withoutNulls = (obj: Record<string, unknown>) =>
 /** The real sample always carries phone objects with empty parts (docs/smokeball.md §2 "Get"). */
 const EMPTY_PHONE = { areaCode: '', number: '' };
 
-export function contactView(baseUrl: string, c: ContactRecord, style: LinkStyle = 'api') {
-  const person = c.person ? { phone: EMPTY_PHONE, cell: EMPTY_PHONE, phone2: { ...EMPTY_PHONE, extension: '' }, ...withoutNulls(c.person) } : undefined;
+/** A PoBoxAddress object (AU) from a stored PO box; Smokeball serialises an absent one with null parts. */
+const poBoxObject = (value: unknown) =>
+  typeof value === 'object' && value !== null ? value : { type: value ? 'PO Box' : null, number: typeof value === 'string' && value !== '' ? value : null };
+
+/** The person's addresses with `poBox` as an object, both addresses present (as Smokeball answers them). */
+function withPoBoxObjects(person: Record<string, unknown>): Record<string, unknown> {
+  const address = (value: unknown) => {
+    const stored = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+    return { ...stored, poBox: poBoxObject(stored.poBox) };
+  };
+  return { ...person, residentialAddress: address(person.residentialAddress), mailingAddress: address(person.mailingAddress) };
+}
+
+export function contactView(baseUrl: string, c: ContactRecord, style: LinkStyle = 'api', shapes: { poBoxObjects?: boolean } = {}) {
+  const plain = c.person ? { phone: EMPTY_PHONE, cell: EMPTY_PHONE, phone2: { ...EMPTY_PHONE, extension: '' }, ...withoutNulls(c.person) } : undefined;
+  const person = plain && shapes.poBoxObjects ? withPoBoxObjects(plain) : plain;
   return withoutNulls({
     href: style === 'api' ? `${baseUrl}/contacts/${c.id}` : undefined,
     id: c.id,
@@ -61,6 +75,8 @@ export function matterTypeView(baseUrl: string, t: MatterTypeRecord, withItems =
   return {
     href: `${baseUrl}/mattertypes/${t.id}`,
     ...t,
+    // The spec's `name` is nullable; the sim's unnamed types (matter-types.ts) have an empty one.
+    name: t.name === '' ? null : t.name,
     ...(withItems
       ? {
           items: t.representativeOptions.map((name, i) => ({

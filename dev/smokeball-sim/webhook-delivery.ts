@@ -1,8 +1,12 @@
 // Outbound webhooks (docs/smokeball.md §5 "Delivery"): POST JSON to the subscription URL with `Timestamp` (.NET
 // ticks), `RequestId` and, when the subscription has a key, `Signature`. Delivery never delays the API
 // answer, times out after `webhooks.timeoutMs` (10 s, as Smokeball), and is logged. Smokeball warns that
-// deliveries may be duplicated and arrive out of order; the `webhooks` options reproduce both.
+// deliveries may be duplicated and arrive out of order; the `webhooks` options reproduce both: a share of
+// deliveries is sent twice (`duplicateRate`), a share is held back a random time (`lateRate`, `lateMs`) so
+// it arrives after later ones, and `reorderWindowMs` sends everything of a window newest first. Lenient
+// mode sends each delivery once, at once.
 import { ticksOf } from './clock.ts';
+import { drawMs } from './options.ts';
 import { signWebhook } from './signature.ts';
 import type { Account, SubscriptionRecord } from './store.ts';
 import { sweepExpiredGrants } from './tokens.ts';
@@ -12,8 +16,9 @@ export type WebhookEvent = {
   type: string;
   source: 'API' | 'Smokeball';
   payload: unknown;
-  /** The originating API call's RequestId, or a fresh GUID for changes made in Smokeball. */
-  requestId: string;
+  /** The originating API call's RequestId, or a fresh GUID for changes made in Smokeball; null when the
+   * delivery carries no RequestId header (`shapes.noRequestIdForSmokeballEdits`). */
+  requestId: string | null;
   userId?: string;
 };
 
@@ -33,8 +38,13 @@ export function emitEvent(world: World, account: Account, event: WebhookEvent, o
     const wanted = onlySubscriptionId ? subscription.id === onlySubscriptionId : subscription.eventTypes.includes(event.type);
     if (!wanted) continue;
     addressed++;
-    const copies = Math.random() < world.options.webhooks.duplicateRate ? 2 : 1;
-    for (let i = 0; i < copies; i++) enqueue(world, { subscription, accountId: account.id, event, duplicate: i > 0 });
+    const chaos = !world.options.lenient;
+    const copies = chaos && Math.random() < world.options.webhooks.duplicateRate ? 2 : 1;
+    for (let i = 0; i < copies; i++) {
+      const delivery = { subscription, accountId: account.id, event, duplicate: i > 0 };
+      if (chaos && Math.random() < world.options.webhooks.lateRate) later(world, drawMs(world.options.webhooks.lateMs), () => enqueue(world, delivery));
+      else enqueue(world, delivery);
+    }
   }
   return addressed;
 }
@@ -76,8 +86,10 @@ async function send(world: World, { subscription, accountId, event, duplicate }:
   };
   // `timestamp` is an int64 beyond 2^53: write its exact digits as a JSON number, as .NET does.
   const body = JSON.stringify(envelope).replace('"__TIMESTAMP__"', timestamp);
-  const headers: Record<string, string> = { 'content-type': 'application/json', Timestamp: timestamp, RequestId: event.requestId };
-  if (subscription.key) headers.Signature = signWebhook(subscription.key, timestamp, event.requestId, subscription.clientId);
+  const headers: Record<string, string> = { 'content-type': 'application/json', Timestamp: timestamp };
+  if (event.requestId !== null) headers.RequestId = event.requestId;
+  // Without a RequestId the signed message has an empty middle part (`Timestamp||ClientId`).
+  if (subscription.key) headers.Signature = signWebhook(subscription.key, timestamp, event.requestId ?? '', subscription.clientId);
 
   const started = performance.now();
   let statusCode: number | null = null;

@@ -37,7 +37,8 @@ export type DeliveryLogEntry = {
   subscriptionId: string;
   type: string;
   source: string;
-  requestId: string;
+  /** null when the delivery carried no RequestId header. */
+  requestId: string | null;
   timestamp: string;
   /** null when the receiver did not answer (timeout, refused). */
   statusCode: number | null;
@@ -54,6 +55,8 @@ export type Stats = {
   faultsInjected: number;
   connectionResets: number;
   asyncFailures: number;
+  /** Writes refused because they named a resource not visible yet (`shapes.pendingReferences`). */
+  pendingReferenceRefusals: number;
   webhookDeliveries: number;
   webhookFailures: number;
   uploads: number;
@@ -68,6 +71,7 @@ export const emptyStats = (): Stats => ({
   faultsInjected: 0,
   connectionResets: 0,
   asyncFailures: 0,
+  pendingReferenceRefusals: 0,
   webhookDeliveries: 0,
   webhookFailures: 0,
   uploads: 0,

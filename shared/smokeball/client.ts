@@ -13,6 +13,7 @@ import { MatterTypeInfo } from './schemas/matter-type.ts';
 import { MAX_PAGE_LIMIT, pagedCollection } from './schemas/paging.ts';
 import { type WebhookCreateInput, WebhookSubscription, WebhookTypes } from './schemas/webhook.ts';
 import { SmokeballInvalidResponseError, SmokeballUploadError } from './errors.ts';
+import { type FreshResources, processFreshResources } from './fresh-resources.ts';
 import { type UploadBody, uploadToPresignedUrl } from './upload.ts';
 import { judgeUploadUrl, type UploadUrlPolicy } from './upload-policy.ts';
 
@@ -24,6 +25,8 @@ export type SmokeballClientDeps = SmokeballDeps & {
    * it any http(s) URL is followed (tests that drive the client against the simulator directly).
    */
   uploadPolicy?: UploadUrlPolicy;
+  /** The ids created moments ago (fresh-resources.ts); defaults to the process's registry. */
+  freshResources?: FreshResources;
 };
 
 /** Per-call options of reads. */
@@ -43,6 +46,21 @@ const EmptyBody = z.unknown();
 export function createSmokeballClient(deps: SmokeballClientDeps) {
   const request = createSmokeballRequest(deps);
   const matterTypeCache = deps.matterTypeCache ?? createMatterTypeCache({ now: deps.now });
+  const fresh = deps.freshResources ?? processFreshResources;
+  /** The age of the youngest just-created resource among `ids`, for a read that names them. */
+  const freshAge = (...ids: (string | undefined)[]) => fresh.youngestAgeMs(ids);
+  /** What a write naming `ids` (in its path, or in the body `fields`) needs to ride out their invisibility. */
+  const freshReference = (ids: readonly string[], fields: readonly string[] = []) => {
+    const ageMs = fresh.youngestAgeMs(ids);
+    if (ageMs === undefined) return undefined;
+    const names = [...ids.filter((id) => fresh.youngestAgeMs([id]) !== undefined), ...fields];
+    return { ageMs, names };
+  };
+  /** Records the id a 202 answered with, so later writes naming it ride out its invisibility. */
+  const remember = <T extends { data: { id: string } }>(result: T): T => {
+    fresh.record(result.data.id);
+    return result;
+  };
 
   const contacts = {
     /**
@@ -79,22 +97,41 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
         route: '/contacts',
         json: { person, ...(options.externalSystemId ? { externalSystemId: options.externalSystemId } : {}) },
         schema: CreatedLink,
-      });
+      }).then(remember);
     },
 
     get(id: string, options: ReadOptions = {}): Promise<SmokeballResult<Contact>> {
-      return request({ method: 'GET', route: '/contacts/{id}', ids: [id], schema: Contact, justCreated: options.justCreated });
+      return request({
+        method: 'GET',
+        route: '/contacts/{id}',
+        ids: [id],
+        schema: Contact,
+        justCreated: options.justCreated || freshAge(id) !== undefined,
+      });
     },
   };
 
   const matters = {
     /** `POST /matters` (202 + id). Reconcile by externalSystemId before calling again after `maybeDelivered`. */
     create(input: MatterCreateInput): Promise<SmokeballResult<CreatedLink>> {
-      return request({ method: 'POST', route: '/matters', json: input, schema: CreatedLink });
+      return request({
+        method: 'POST',
+        route: '/matters',
+        json: input,
+        schema: CreatedLink,
+        // A client created moments ago may not be visible yet: the create is refused until it is.
+        freshReference: freshReference([...input.clientIds, ...(input.otherSideIds ?? [])], ['clientIds', 'otherSideIds']),
+      }).then(remember);
     },
 
     get(id: string, options: ReadOptions = {}): Promise<SmokeballResult<Matter>> {
-      return request({ method: 'GET', route: '/matters/{id}', ids: [id], schema: Matter, justCreated: options.justCreated });
+      return request({
+        method: 'GET',
+        route: '/matters/{id}',
+        ids: [id],
+        schema: Matter,
+        justCreated: options.justCreated || freshAge(id) !== undefined,
+      });
     },
 
     /** Every matter matching `query`, page by page (500 per call). */
@@ -164,6 +201,10 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
         ids: [matterId],
         json: input,
         schema: UploadFileInfo,
+        freshReference: freshReference([matterId]),
+      }).then((result) => {
+        fresh.record(result.data.fileId);
+        return result;
       });
     },
 
@@ -189,6 +230,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
         // reconciles by listing the matter's files).
         idempotent: false,
         justCreated: options.justCreated,
+        freshReference: freshReference([matterId]),
       });
       if (result.data.length !== inputs.length) {
         // The files were accepted all the same (a 2xx): the caller reconciles as after any ambiguous create.
@@ -198,6 +240,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
           maybeDelivered: true,
         });
       }
+      for (const info of result.data) fresh.record(info.fileId);
       return result;
     },
 
@@ -211,6 +254,9 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
             ids: [matterId],
             searchParams: pageParams(offset, limit),
             schema: FilePage,
+            // GetFiles documents 403 ("does not belong to the account") and no 404 for a matter it cannot
+            // see, which a matter created moments ago may be.
+            freshReference: freshReference([matterId]),
           }),
         ),
       );
@@ -218,7 +264,13 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
 
     /** A fresh upload URL for an existing file (docs/smokeball.md §4: `GET …/files/{fileId}/upload`). */
     uploadInfo(matterId: string, fileId: string): Promise<SmokeballResult<UploadFileInfo>> {
-      return request({ method: 'GET', route: '/matters/{id}/documents/files/{id}/upload', ids: [matterId, fileId], schema: UploadFileInfo });
+      return request({
+        method: 'GET',
+        route: '/matters/{id}/documents/files/{id}/upload',
+        ids: [matterId, fileId],
+        schema: UploadFileInfo,
+        freshReference: freshReference([matterId, fileId]),
+      });
     },
 
     /** Step 2: stream the bytes to `uploadUrl` with their Content-Length (upload.ts; not rate limited). */

@@ -80,6 +80,13 @@ export type RequestSpec<Schema extends z.ZodType> = {
   idempotent?: boolean;
   /** The id was returned by a 202 moments ago: 404s are retried within JUST_CREATED_WINDOW_MS. */
   justCreated?: boolean;
+  /**
+   * The request names (in its path or body) resources created moments ago (fresh-resources.ts): `ageMs` of
+   * the youngest, and the strings a refusal about them would mention (their ids, the body fields holding
+   * them). A 404 or 403 is then retried as "not visible yet" within JUST_CREATED_WINDOW_MS of the creation,
+   * and so is a 400 whose problem mentions one of `names` (any other 400 stays final).
+   */
+  freshReference?: { ageMs: number; names: readonly string[] };
   /** Set by `request.orMissing`: a final 404 is returned as `{ found: false }` instead of thrown. */
   notFoundIsResult?: boolean;
 };
@@ -168,6 +175,13 @@ export function createSmokeballRequest(deps: SmokeballDeps): SmokeballRequest & 
         return { found: true as const, data: await parseBody(response, spec.schema, { endpoint, requestId, attempts: attempt }), requestId };
       }
 
+      // A 400 counts as "not visible yet" only when its problem names the fresh reference: read it first.
+      const fresh = spec.freshReference;
+      const problemText = { text: undefined as string | undefined, namesFresh: false };
+      if (response?.status === 400 && fresh) {
+        problemText.text = await response.text().catch(() => '');
+        problemText.namesFresh = fresh.names.some((name) => name !== '' && problemText.text!.includes(name));
+      }
       const verdict = decideRetry({
         outcome,
         attempt,
@@ -175,6 +189,7 @@ export function createSmokeballRequest(deps: SmokeballDeps): SmokeballRequest & 
         policy,
         idempotent,
         justCreated: spec.justCreated ?? false,
+        freshReferenceAgeMs: fresh === undefined || (response?.status === 400 && !problemText.namesFresh) ? undefined : fresh.ageMs,
         refreshed: refreshedToken !== undefined,
         random: deps.random,
       });
@@ -202,10 +217,10 @@ export function createSmokeballRequest(deps: SmokeballDeps): SmokeballRequest & 
           discardBody(response);
           return { found: false as const, data: undefined, requestId };
         }
-        throw new SmokeballHttpError(response.status, await readProblem(response), context);
+        throw new SmokeballHttpError(response.status, await readProblem(response, problemText.text), context);
       }
 
-      if (response) discardBody(response);
+      if (response && problemText.text === undefined) discardBody(response);
       if (verdict.reason === 'refresh_token') {
         refreshedToken = await deps.tokens.refreshAccessToken();
       } else if (verdict.waitMs > 0) {
@@ -264,9 +279,9 @@ export function parseValue<Schema extends z.ZodType>(
 }
 
 /** ProblemDetails of an error response when it is one (gateway bodies `{message}` are not), else undefined. */
-async function readProblem(response: Response): Promise<ProblemDetails | undefined> {
+async function readProblem(response: Response, alreadyRead?: string): Promise<ProblemDetails | undefined> {
   try {
-    const text = await response.text();
+    const text = alreadyRead ?? (await response.text());
     const parsed = ProblemDetails.safeParse(JSON.parse(text));
     return parsed.success && (parsed.data.title || parsed.data.status || parsed.data.errors) ? parsed.data : undefined;
   } catch {

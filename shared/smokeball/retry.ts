@@ -56,6 +56,11 @@ export type RetryInput = {
   idempotent: boolean;
   /** The read is of an id we were just given by a 202 (see JUST_CREATED_WINDOW_MS). */
   justCreated: boolean;
+  /**
+   * The request names (in its path or body) a resource Smokeball gave us this many milliseconds before the
+   * call started: a 404, 403 or 400 may be that resource not being visible yet. Undefined: none.
+   */
+  freshReferenceAgeMs?: number;
   /** A 401 has already triggered the one token refresh of this call. */
   refreshed: boolean;
   random: () => number;
@@ -73,15 +78,38 @@ export function decideRetry(input: RetryInput): RetryVerdict {
   if (status >= 500) return idempotent ? bounded(input, 'server_error') : stop('unsafe_to_retry');
   // One refresh and one retry per call: a second 401 means the new token is refused too (docs/architecture.md §5 "Tokens").
   if (status === 401) return input.refreshed ? stop('unauthorized_after_refresh') : bounded(input, 'refresh_token');
+  // A write naming a just-created resource: Smokeball documents no success for a sub-resource of a parent
+  // that is not visible yet, and answers 404, 403 ("does not belong to the account", files) or a 400 naming
+  // the reference meanwhile. Each is a refusal (nothing was written), so repeating it is safe.
+  const fresh = input.freshReferenceAgeMs;
+  if (fresh !== undefined && (status === 404 || status === 403 || status === 400)) {
+    return untilVisible(input, JUST_CREATED_WINDOW_MS - fresh, status === 404 ? 'not_found' : 'client_error');
+  }
   // GetFiles documents 403 ("does not belong to the account") and no 404 for a matter it cannot see, so
   // for an id Smokeball gave us moments ago a 403 is "not visible yet" as much as a 404 is.
   if (status === 404 || (status === 403 && input.justCreated)) {
     if (!input.justCreated) return stop('not_found');
-    const verdict = bounded(input, 'not_yet_visible');
-    if (verdict.verdict === 'retry' && input.elapsedMs + verdict.waitMs > JUST_CREATED_WINDOW_MS) return stop('not_found');
-    return verdict;
+    return untilVisible(input, JUST_CREATED_WINDOW_MS, 'not_found');
   }
   return stop('client_error');
+}
+
+/** First wait of a "not visible yet" retry; doubled per attempt up to VISIBILITY_WAIT_CAP_MS. */
+export const VISIBILITY_WAIT_BASE_MS = 100;
+export const VISIBILITY_WAIT_CAP_MS = 1_000;
+
+/**
+ * A retry while the resource may still become visible: bounded by the window (counted from when the
+ * resource was created) and the call's budget, not by `maxAttempts`, because visibility takes a
+ * variable time and each short wait is cheap. Equal jitter (half fixed, half random) so the waits add up
+ * to at least half the doubling series: four retries cover at least 750 ms.
+ */
+function untilVisible(input: RetryInput, windowLeftMs: number, finalReason: StopReason): RetryVerdict {
+  const ceiling = Math.min(VISIBILITY_WAIT_CAP_MS, VISIBILITY_WAIT_BASE_MS * 2 ** Math.max(0, input.attempt - 1));
+  const waitMs = Math.floor(ceiling / 2 + input.random() * (ceiling / 2));
+  if (input.elapsedMs + waitMs > windowLeftMs) return { verdict: 'stop', reason: finalReason, waitMs: 0 };
+  if (input.elapsedMs + waitMs > input.policy.budgetMs) return { verdict: 'stop', reason: 'budget_exhausted', waitMs: 0 };
+  return { verdict: 'retry', reason: 'not_yet_visible', waitMs };
 }
 
 /** A retry of `reason`, unless attempts or the time budget say stop. `Retry-After` wins over backoff. */

@@ -75,11 +75,11 @@ export async function simAccount(username: string) {
   return (await sim().state(username)).accounts[0];
 }
 
-/** The account once every accepted write is visible (no pending contact or matter). */
+/** The account once every accepted write is visible (no pending contact, matter or file). */
 export async function settledSimAccount(username: string) {
   return waitFor(async () => {
     const account = await simAccount(username);
-    return account.pendingContactIds.length === 0 && account.pendingMatterIds.length === 0 && account;
+    return account.pendingContactIds.length === 0 && account.pendingMatterIds.length === 0 && account.pendingFileIds.length === 0 && account;
   }, { what: 'every accepted write to be visible in the simulator' });
 }
 

@@ -246,9 +246,10 @@ async function findEarlierFiles(
     try {
       latest = await listFilesByDocument(deps.client, smokeballMatterId);
     } catch (err) {
-      // A matter created moments ago answers 404 until it is visible (docs/smokeball.md §8): nothing is
-      // found yet, so keep looking through the window rather than failing the documents.
-      if (err instanceof SmokeballHttpError && err.upstreamStatus === 404) return undefined;
+      // A matter created moments ago answers 404 (or 403, which GetFiles documents instead) until it is
+      // visible (docs/smokeball.md §8): nothing is found yet, so keep looking through the window rather
+      // than failing the documents.
+      if (err instanceof SmokeballHttpError && (err.upstreamStatus === 404 || err.upstreamStatus === 403)) return undefined;
       throw err;
     }
     return marked.every((doc) => latest.has(doc.id)) ? latest : undefined;

@@ -83,7 +83,7 @@ describe('/__sim/ controls', () => {
   it('changes options at runtime and rejects unknown options', async () => {
     const config = await t.control.config({ writeVisibilityDelayMs: 5, webhooks: { duplicateRate: 0.5 } });
     expect(config.writeVisibilityDelayMs).toBe(5);
-    expect(config.webhooks).toEqual({ duplicateRate: 0.5, reorderWindowMs: 0, timeoutMs: 10_000 });
+    expect(config.webhooks).toEqual({ duplicateRate: 0.5, reorderWindowMs: 0, timeoutMs: 10_000, lateRate: 0.2, lateMs: { min: 100, max: 800 } });
     await expect(t.control.config({ port: 1 } as never)).rejects.toThrow(/400/);
     await expect(t.control.config({ rateLimit: { rps: -1 } })).rejects.toThrow(/400/);
     await t.control.config({ writeVisibilityDelayMs: 0, webhooks: { duplicateRate: 0 } });

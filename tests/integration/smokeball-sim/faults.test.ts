@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { api, createVisibleContact, eventually, startTestSim, tokenRequest, uniqueName, type TestSim } from './helpers.ts';
+import { api, createVisibleContact, visible, eventually, startTestSim, tokenRequest, uniqueName, type TestSim } from './helpers.ts';
 
 let t: TestSim;
 let token: string;
@@ -113,6 +113,8 @@ describe('fault injection', () => {
       const contactId = await createVisibleContact(t.url, token, { firstName: 'Up', lastName: 'Loader' });
       const [type] = (await api(t.url, token, 'GET', '/mattertypes?location=IL&type=0&limit=1')).body.value;
       const matter = await api(t.url, token, 'POST', '/matters', { matterTypeId: type.id, clientIds: [contactId], status: 'Open' });
+      // A file on a matter that is not visible yet is refused (pessimistic default): wait for the matter.
+      await visible(t.url, token, `/matters/${matter.body.id}`);
       const file = await api(t.url, token, 'POST', `/matters/${matter.body.id}/documents/files`, { fileName: 'a.txt' });
       expect(file.status).toBe(202);
       return file.body.uploadUrl as string;

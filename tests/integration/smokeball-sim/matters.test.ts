@@ -53,10 +53,36 @@ describe('POST /matters', () => {
     expect(matter.versionId).toMatch(/^\d{18}$/);
   });
 
-  it('accepts a client contact that was accepted but is not yet visible', async () => {
+  it('refuses a client contact that was accepted but is not yet visible (404 or 400 naming clientIds), then accepts it', async () => {
     const contact = await api(t.url, token, 'POST', '/contacts', { person: { lastName: 'Fresh' } });
+    const refused = await api(t.url, token, 'POST', '/matters', newMatter({ clientIds: [contact.body.id] }));
+    expect([404, 400]).toContain(refused.status);
+    if (refused.status === 400) expect(refused.body.errors.map((e: any) => e.field)).toContain('clientIds');
+    await visible(t.url, token, `/contacts/${contact.body.id}`);
     const created = await api(t.url, token, 'POST', '/matters', newMatter({ clientIds: [contact.body.id] }));
     expect(created.status).toBe(202);
+  });
+
+  it('accepts a client that is not yet visible in lenient mode', async () => {
+    const lenient = await startTestSim({ lenient: true });
+    try {
+      const own = (await lenient.control.createAccount(uniqueName('lenient'))).accessToken;
+      const contact = await api(lenient.url, own, 'POST', '/contacts', { person: { lastName: 'Fresh' } });
+      const created = await api(lenient.url, own, 'POST', '/matters', newMatter({ clientIds: [contact.body.id] }));
+      expect(created.status).toBe(202);
+      const unknown = await api(lenient.url, own, 'POST', '/matters', newMatter({ clientIds: ['00000000-0000-4000-8000-000000000000'] }));
+      expect(unknown.status).toBe(400);
+    } finally {
+      await lenient.sim.close();
+    }
+  });
+
+  it('accepts an unknown client with 202, then fails the write asynchronously (error webhook, never visible)', async () => {
+    const before = (await t.control.stats()).asyncFailures;
+    const created = await api(t.url, token, 'POST', '/matters', newMatter({ clientIds: ['00000000-0000-4000-8000-000000000000'] }));
+    expect(created.status).toBe(202);
+    await eventually(async () => (await t.control.stats()).asyncFailures > before, 'the asynchronous failure');
+    expect((await api(t.url, token, 'GET', `/matters/${created.body.id}`)).status).toBe(404);
   });
 
   it.each([
@@ -64,7 +90,6 @@ describe('POST /matters', () => {
     ['an unknown matterTypeId', { matterTypeId: '11111111-1111-5111-8111-111111111111_IL' }, 'matterTypeId'],
     ['a matterTypeId with an invalid location', { matterTypeId: 'abc_ZZ' }, 'matterTypeId'],
     ['no clientIds', { clientIds: [] }, 'clientIds'],
-    ['an unknown client', { clientIds: ['00000000-0000-4000-8000-000000000000'] }, 'clientIds'],
     ['a missing status', { status: undefined }, 'status'],
     ['an invalid status', { status: 'Active' }, 'status'],
     ['a clientRole not in representativeOptions', { clientRole: 'Plaintiff' }, 'clientRole'],

@@ -50,9 +50,10 @@ async function syncToEnd(matterId: string) {
   return { run, requests: await runRequests(sql, runId, firm.accountId, since) };
 }
 
-/** The file-creating calls a run sent: the single call (one file) or the bulk call (several). */
-const fileCreates = (requests: { endpoint: string }[]) =>
-  requests.map((r) => r.endpoint).filter((e) => e === 'POST /matters/{id}/documents/files' || e === 'POST /matters/{id}/documents/files/bulk');
+/** File-creating calls Smokeball accepted: the single call (one file) or the bulk call (several); a call on a
+ * just-created matter may first be refused until the matter is visible. */
+const fileCreates = (requests: { endpoint: string; status: number }[]) =>
+  requests.filter((r) => (r.endpoint === 'POST /matters/{id}/documents/files' || r.endpoint === 'POST /matters/{id}/documents/files/bulk') && r.status >= 200 && r.status < 300);
 const nameOf = (doc: { storagePath: string }) => doc.storagePath.split('/').at(-1);
 
 describe('documents a sync cannot stream', () => {

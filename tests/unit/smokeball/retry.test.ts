@@ -74,6 +74,44 @@ describe('decideRetry()', () => {
   });
 });
 
+describe('decideRetry() for a write naming a just-created resource', () => {
+  for (const code of [404, 403, 400]) {
+    test(`${code} is "not visible yet" while the resource is younger than the window`, () => {
+      const verdict = decideRetry(input(status(code), { idempotent: false, freshReferenceAgeMs: 200, attempt: 7 }));
+      expect(verdict).toMatchObject({ verdict: 'retry', reason: 'not_yet_visible' });
+    });
+    test(`${code} is final once the resource is older than the window`, () => {
+      const verdict = decideRetry(input(status(code), { freshReferenceAgeMs: JUST_CREATED_WINDOW_MS - 10, elapsedMs: 5 }));
+      expect(verdict.verdict).toBe('stop');
+      expect(verdict.reason).toBe(code === 404 ? 'not_found' : 'client_error');
+    });
+  }
+
+  test('a 403 or 400 without a fresh reference stays final at once', () => {
+    expect(decideRetry(input(status(403))).verdict).toBe('stop');
+    expect(decideRetry(input(status(400), { justCreated: true })).verdict).toBe('stop');
+  });
+
+  test('four retries wait at least 750 ms in all, so a visibility delay of up to 600 ms is ridden out', () => {
+    let total = 0;
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      const verdict = decideRetry(input(status(404), { freshReferenceAgeMs: 0, attempt, elapsedMs: total, random: () => 0 }));
+      expect(verdict.verdict).toBe('retry');
+      total += verdict.waitMs;
+    }
+    expect(total).toBeGreaterThanOrEqual(750);
+  });
+
+  test('never waits past the window counted from the creation', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: JUST_CREATED_WINDOW_MS }), fc.integer({ min: 0, max: JUST_CREATED_WINDOW_MS }), fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.999, noNaN: true }), (ageMs, elapsedMs, attempt, r) => {
+        const verdict = decideRetry(input(status(404), { freshReferenceAgeMs: ageMs, elapsedMs, attempt, random: () => r }));
+        if (verdict.verdict === 'retry') expect(ageMs + elapsedMs + verdict.waitMs).toBeLessThanOrEqual(JUST_CREATED_WINDOW_MS);
+      }),
+    );
+  });
+});
+
 describe('backoffMs()', () => {
   test('is within [0, min(cap, base·2^(attempt−1))) for any random value (full jitter)', () => {
     fc.assert(

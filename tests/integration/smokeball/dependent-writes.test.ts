@@ -1,0 +1,78 @@
+// Dependent writes through eventual consistency, the client against the pessimistic simulator over HTTP:
+// a write naming a resource the client created moments ago rides out the 404/403/400 the simulator answers
+// until that resource is visible; the same answer for a resource it did not just create stays final.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimControl } from '../../../dev/smokeball-sim/sim-client.ts';
+import { startSmokeballSim, type SmokeballSim } from '../../../dev/smokeball-sim/server.ts';
+import { SmokeballHttpError } from '../../../shared/smokeball/errors.ts';
+import { createSimClient, fixedToken } from '../../helpers/smokeball-client.ts';
+
+const uniqueName = (prefix: string) => `${prefix}-${randomBytes(5).toString('hex')}`;
+
+let sim: SmokeballSim;
+let control: SimControl;
+beforeAll(async () => {
+  sim = await startSmokeballSim({ port: 0, rateLimit: { enabled: false } });
+  control = new SimControl(sim.url);
+});
+afterAll(() => sim.close());
+
+async function divorceTypeId(client: ReturnType<typeof createSimClient>['client']) {
+  const { data } = await client.matterTypes.list('IL');
+  return data.find((t) => t.name === 'Divorce')!.id;
+}
+
+describe('writes naming a just-created resource', () => {
+  it('contact → matter → 3 files, each sent at once after the previous 202, all succeed', async () => {
+    const account = await control.createAccount(uniqueName('dependent'));
+    const { client, calls } = createSimClient({ simUrl: sim.url, tokens: fixedToken(account.accessToken) });
+    const typeId = await divorceTypeId(client);
+    for (let round = 0; round < 5; round++) {
+      const { data: contact } = await client.contacts.createPerson({ firstName: 'Dee', lastName: `Pendent${round}` });
+      const { data: matter } = await client.matters.create({ matterTypeId: typeId, clientIds: [contact.id], status: 'Open' });
+      for (const name of ['a.pdf', 'b.pdf', 'c.pdf']) {
+        const { data: file } = await client.files.create(matter.id, { fileName: name });
+        expect(file.fileId).toEqual(expect.any(String));
+      }
+    }
+    // The simulator did refuse: the client rode the refusals out rather than never meeting them.
+    const refused = calls.filter((c) => c.status === 404 || c.status === 403 || c.status === 400);
+    expect(refused.length).toBeGreaterThan(0);
+    expect((await control.stats()).pendingReferenceRefusals).toBeGreaterThanOrEqual(refused.filter((c) => c.method !== 'GET').length);
+  });
+
+  it('a 400 that does not name the just-created client is final after one request', async () => {
+    const account = await control.createAccount(uniqueName('other-400'));
+    const { client, calls } = createSimClient({ simUrl: sim.url, tokens: fixedToken(account.accessToken) });
+    const typeId = await divorceTypeId(client);
+    const { data: contact } = await client.contacts.createPerson({ firstName: 'Ann', lastName: 'Other' });
+    await control.addFault({ endpoint: 'POST /matters', account: account.accountId, status: 400, count: 1 });
+    const error = await client.matters.create({ matterTypeId: typeId, clientIds: [contact.id], status: 'Open' }).catch((e: unknown) => e);
+    expect((error as SmokeballHttpError).upstreamStatus).toBe(400);
+    expect(calls.filter((c) => c.endpoint === 'POST /matters')).toHaveLength(1);
+  });
+
+  it('a 404 for a matter this process did not just create is final after one request', async () => {
+    const account = await control.createAccount(uniqueName('old'));
+    const { client, calls } = createSimClient({ simUrl: sim.url, tokens: fixedToken(account.accessToken) });
+    const error = await client.files.create('00000000-0000-4000-8000-000000000000', { fileName: 'a.pdf' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SmokeballHttpError);
+    expect((error as SmokeballHttpError).upstreamStatus).toBe(404);
+    expect(calls.filter((c) => c.endpoint === 'POST /matters/{id}/documents/files')).toHaveLength(1);
+  });
+
+  it('a 400 for a contact that never existed is final after one request (lenient: Smokeball validates at once)', async () => {
+    const lenient = await startSmokeballSim({ port: 0, rateLimit: { enabled: false }, lenient: true });
+    try {
+      const account = await new SimControl(lenient.url).createAccount(uniqueName('invalid'));
+      const { client, calls } = createSimClient({ simUrl: lenient.url, tokens: fixedToken(account.accessToken) });
+      const typeId = await divorceTypeId(client);
+      const error = await client.matters.create({ matterTypeId: typeId, clientIds: ['00000000-0000-4000-8000-000000000000'], status: 'Open' }).catch((e: unknown) => e);
+      expect((error as SmokeballHttpError).upstreamStatus).toBe(400);
+      expect(calls.filter((c) => c.endpoint === 'POST /matters')).toHaveLength(1);
+    } finally {
+      await lenient.close();
+    }
+  });
+});
