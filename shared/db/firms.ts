@@ -1,4 +1,4 @@
-import type { Sql } from './sql.ts';
+import type { Sql, Tx } from './sql.ts';
 
 export type FirmRole = 'admin' | 'member';
 /** `jurisdiction` is the firm's unambiguous Smokeball jurisdiction (`US-IL`, `AU-WA`); null while a bare
@@ -7,7 +7,7 @@ export type FirmRole = 'admin' | 'member';
 export type FirmMembership = { firmId: string; role: FirmRole; jurisdiction: string | null };
 
 /** The caller's memberships, optionally narrowed to one firm. */
-export async function listFirmMemberships(sql: Sql, userId: string, firmId?: string): Promise<FirmMembership[]> {
+export async function listFirmMemberships(sql: Sql | Tx, userId: string, firmId?: string): Promise<FirmMembership[]> {
   return sql<FirmMembership[]>`
     select m.firm_id as "firmId", m.role, f.smokeball_jurisdiction as jurisdiction
     from public.firm_members m

@@ -10,9 +10,10 @@ import postgres from 'postgres';
 export type Sql = postgres.Sql;
 
 /**
- * Connections per function instance. Small, because instances multiply (twenty busy instances × 3 = 60);
- * not 1, because the worker runs several lanes at once and a token refresh holds a transaction while it
- * calls Smokeball — the other lanes' queries need a second connection meanwhile.
+ * Connections per function instance. Small, because instances multiply (twenty busy instances × 4 = 80,
+ * counting the one connection the runtime keeps apart for the limiter and app lookups); not 1, because
+ * the worker runs several lanes at once and a token refresh holds a transaction while it calls Smokeball —
+ * the other lanes' queries need a second connection meanwhile.
  */
 const POOL_SIZE = 3;
 /** An idle instance (between wake-ups, or waiting to be reclaimed) holds no backend for long. */

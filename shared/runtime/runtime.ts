@@ -24,6 +24,11 @@ export type Runtime = {
 export function createRuntime(env: Env): Runtime {
   const config = parseConfig(env);
   const sql = createSql(config.dbUrl);
+  // One connection of its own for the short statements Smokeball access makes while its caller may hold a
+  // transaction on `sql` (a token refresh, a connect being completed, each calling Smokeball inside its
+  // lock): the limiter's slot and the firm's app never wait for a connection of the main pool, so as many
+  // such callers as the pool has connections cannot wait on each other for ever.
+  const lookupSql = createSql(config.dbUrl, { max: 1 });
   const sealer = parseSealer(config.tokenEncryptionKeys);
   const log = createLogger({ component: 'runtime' });
   const now = () => Date.now();
@@ -34,7 +39,7 @@ export function createRuntime(env: Env): Runtime {
     sql,
     auth: createCallerAuth(config),
     sealer,
-    smokeball: createSmokeballAccess({ config, sql, sealer, now, random, sleep, log: log.info }),
+    smokeball: createSmokeballAccess({ config, sql, lookupSql, sealer, now, random, sleep, log: log.info }),
     log,
     now,
     random,

@@ -18,6 +18,11 @@ import { findFirmApp, notConfigured, requireFirmApp, type SmokeballApp } from '.
 export type SmokeballAccessDeps = {
   config: Config;
   sql: Sql;
+  /**
+   * For the limiter's slots and the firm's app: statements that run while a caller may hold a transaction
+   * on `sql`, so never from the same pool (runtime.ts).
+   */
+  lookupSql: Sql;
   sealer: Sealer;
   now(): number;
   random(): number;
@@ -32,7 +37,8 @@ export function createSmokeballAccess(deps: SmokeballAccessDeps) {
   const { config } = deps;
   const hosts = (app: SmokeballApp, region: SmokeballRegion) =>
     resolveSmokeballHosts(region, app.environment, { apiUrl: config.smokeballApiUrl, authUrl: config.smokeballAuthUrl });
-  const appFor = (firmId: string) => requireFirmApp(deps, firmId);
+  const lookups = { ...deps, sql: deps.lookupSql };
+  const appFor = (firmId: string) => requireFirmApp(lookups, firmId);
 
   const oauthWith = (app: SmokeballApp, region: SmokeballRegion): SmokeballOAuth =>
     createSmokeballOAuth({ authUrl: hosts(app, region).authUrl, clientId: app.clientId, clientSecret: app.clientSecret });
@@ -40,7 +46,7 @@ export function createSmokeballAccess(deps: SmokeballAccessDeps) {
   const refresher = createTokenRefresher({ sql: deps.sql, sealer: deps.sealer, oauthFor, now: deps.now, log: deps.log });
   // One limiter for every app: buckets are keyed by the app's client id (rate-limiter.ts rateLimitBucket),
   // so a firm with its own app has its own budget and the firms on the default app share theirs.
-  const limiter = createPostgresRateLimiter(deps.sql, { ...config.rateLimit, sleep: deps.sleep, now: deps.now });
+  const limiter = createPostgresRateLimiter(deps.lookupSql, { ...config.rateLimit, sleep: deps.sleep, now: deps.now });
   const matterTypeCache = createMatterTypeCache({ now: deps.now });
 
   const clientWith = (
@@ -72,7 +78,7 @@ export function createSmokeballAccess(deps: SmokeballAccessDeps) {
     /** Throws 503 smokeball_not_configured unless the firm has an app. */
     assertConfiguredFor: async (firmId: string): Promise<void> => void (await appFor(firmId)),
     /** The firm's app, or undefined (no own app, no default). */
-    findAppFor: (firmId: string) => findFirmApp(deps, firmId),
+    findAppFor: (firmId: string) => findFirmApp(lookups, firmId),
     notConfigured: () => notConfigured(config.supportEmail),
     oauthWith,
     oauthFor,

@@ -158,6 +158,20 @@ describe('a successful completion', () => {
   });
 });
 
+describe('completions at once', () => {
+  // Each completion holds its pending row's lock in a transaction while it asks Smokeball (the code
+  // exchange, the account check); whatever else it needs of the database meanwhile (the firm's app, the
+  // shared rate limiter) must not wait for a connection of the same small pool, or as many completions as
+  // the pool has connections would wait on each other for ever.
+  test('more completions than the instance has database connections all finish', async () => {
+    const admins = await Promise.all(Array.from({ length: 6 }, () => newAdmin()));
+    const pendings = await Promise.all(admins.map((a) => pendingConnect(a.token, `firm-${a.firm.id}`)));
+    const results = await Promise.all(admins.map((a, i) => complete(a.token, { handle: pendings[i].handle })));
+    expect(results.map((r) => r.status)).toEqual(admins.map(() => 200));
+    for (const a of admins) expect((await connectionOf(a.firm.id))?.status).toBe('connected');
+  });
+});
+
 describe('the forwarded-link attack', () => {
   test("admin A starts, a Smokeball user of another firm approves, the callback is followed without A's session: any JWT but A's gets 403 and changes nothing", async () => {
     const a = await newAdmin();
