@@ -216,6 +216,37 @@ describe.each(NAMES)('%s: what every function decides first', (name) => {
   }
 });
 
+// --- the firm check (shared/http/authorize.ts), before Smokeball is asked ------------------------------
+
+describe('the firm check comes before Smokeball', () => {
+  const FIRM_SCOPED = ['disconnect', 'register-webhooks', 'oauth-start', 'sync-matter', 'smokeball-matters', 'smokeball-matter-types'];
+  const ADMIN_ONLY: [string, string][] = [
+    ['disconnect', ''],
+    ['register-webhooks', ''],
+    ['oauth-start', ''],
+    ['smokeball-matter-types', '?refresh=1'],
+  ];
+
+  test.each(FIRM_SCOPED)('%s: a user of no firm is 403 forbidden after one membership lookup', async (name) => {
+    answer = (text) => (/from public\.firm_members/.test(text) ? [] : undefined);
+    await expectError(name, await call(name, await asUser({ body: FUNCTIONS[name].methods[0] === 'POST' ? '{}' : undefined })), 403, 'forbidden');
+    expect(queries).toHaveLength(1);
+  });
+
+  test.each(FIRM_SCOPED)('%s: a user of several firms who names none is 400 invalid_query', async (name) => {
+    const firm = () => ({ firmId: randomUUID(), role: 'admin', jurisdiction: 'US-IL' });
+    answer = (text) => (/from public\.firm_members/.test(text) ? [firm(), firm()] : undefined);
+    await expectError(name, await call(name, await asUser({ body: FUNCTIONS[name].methods[0] === 'POST' ? '{}' : undefined })), 400, 'invalid_query');
+    expect(queries).toHaveLength(1);
+  });
+
+  test.each(ADMIN_ONLY)('%s%s: a member who is not an admin is 403 forbidden', async (name, query) => {
+    answer = membership('member');
+    await expectError(name, await call(name, await asUser({ query, body: FUNCTIONS[name].methods[0] === 'POST' ? '{}' : undefined })), 403, 'forbidden');
+    expect(queries).toHaveLength(1);
+  });
+});
+
 // --- parsing, per function --------------------------------------------------------------------------
 
 describe('parsing before the database', () => {
