@@ -22,12 +22,19 @@ export type PublicContext<R> = BaseContext<R>;
 
 type Result = Response | { status?: number; body: unknown };
 
-type Definition<R> =
+/** A function as written in its handler.ts: everything but the runtime it runs with. */
+export type FunctionDefinition<R> =
   | { name: string; methods: Method[]; auth: 'user'; cors?: boolean; handle(ctx: UserContext<R>): Promise<Result> }
   | { name: string; methods: Method[]; auth: 'secret-key' | 'none'; cors?: boolean; handle(ctx: PublicContext<R>): Promise<Result> };
 
-export function defineFunction<R extends RuntimeWithAuth>(def: Definition<R>, runtime: () => R): (req: Request) => Promise<Response> {
-  return async (req) => {
+/**
+ * The served handler. It carries its definition so that a test can build the same function over a fake
+ * runtime (`defineFunction(handler.definition, () => fake)`) without the environment the real one reads.
+ */
+export type FunctionHandler<R> = ((req: Request) => Promise<Response>) & { readonly definition: FunctionDefinition<R> };
+
+export function defineFunction<R extends RuntimeWithAuth>(def: FunctionDefinition<R>, runtime: () => R): FunctionHandler<R> {
+  const handler = async (req: Request): Promise<Response> => {
     const started = Date.now();
     const requestId = validRequestId(req.headers.get('x-request-id')) ?? crypto.randomUUID();
     const log = createLogger({ fn: def.name, requestId });
@@ -59,6 +66,7 @@ export function defineFunction<R extends RuntimeWithAuth>(def: Definition<R>, ru
     log.info('request', { method: req.method, status: response.status, durationMs: Date.now() - started });
     return response;
   };
+  return Object.assign(handler, { definition: def });
 }
 
 /** Accept a caller's request id only if it is a plain token (it is echoed and logged). */
