@@ -2,6 +2,7 @@
 // observed (status and Retry-After of every attempt, by RequestId), and a token provider that performs a
 // real refresh against the simulator's /oauth2/token.
 import { createSmokeballClient, type SmokeballClient } from '../../shared/smokeball/client.ts';
+import type { FreshResources } from '../../shared/smokeball/fresh-resources.ts';
 import { createSmokeballOAuth } from '../../shared/smokeball/oauth.ts';
 import { noRateLimit, type RateLimiter } from '../../shared/smokeball/rate-limiter.ts';
 import type { ApiCallRecord, TokenProvider } from '../../shared/smokeball/request.ts';
@@ -26,6 +27,8 @@ export function createSimClient(options: {
   app?: { clientId: string; apiKey: string };
   limiter?: RateLimiter;
   retry?: Partial<RetryPolicy>;
+  /** The ids this client counts as just created; default the process's (another instance: its own). */
+  freshResources?: FreshResources;
 }): SimClient {
   const calls: ApiCallRecord[] = [];
   const responses: ObservedResponse[] = [];
@@ -43,6 +46,7 @@ export function createSimClient(options: {
     tokens: options.tokens,
     limiter: options.limiter ?? noRateLimit,
     fetch: observedFetch,
+    freshResources: options.freshResources,
     now: () => Date.now(),
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

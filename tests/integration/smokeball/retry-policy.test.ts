@@ -3,6 +3,7 @@
 // Retry-After is honoured, and a 401 costs exactly one real token refresh and one retry. Each block has its
 // own simulator (fault rules, clock and rate limit are per instance), with faults scoped to one account.
 import { randomBytes } from 'node:crypto';
+import { createFreshResources } from '../../../shared/smokeball/fresh-resources.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimControl, type RequestLogEntry } from '../../../dev/smokeball-sim/sim-client.ts';
 import { startSmokeballSim, type SmokeballSim } from '../../../dev/smokeball-sim/server.ts';
@@ -151,9 +152,11 @@ describe('final answers: a 400 is never retried; a 404 is retried only for a jus
   it('without justCreated, the same 404 is final: one request', async () => {
     const account = await control.createAccount(uniqueName('not-yet'));
     const { client } = createSimClient({ simUrl: sim.url, tokens: fixedToken(account.accessToken) });
+    // Another instance, which did not create the contact and so does not know it is fresh.
+    const other = createSimClient({ simUrl: sim.url, tokens: fixedToken(account.accessToken), freshResources: createFreshResources(() => Date.now()) }).client;
 
     const { data: link } = await client.contacts.createPerson({ firstName: 'Fresh', lastName: account.username });
-    const error = await failureOf(client.contacts.get(link.id));
+    const error = await failureOf(other.contacts.get(link.id));
 
     expect(error).toMatchObject({ upstreamStatus: 404, stopReason: 'not_found', attempts: 1 });
     const reads = (await logOf(control, account.accountId)).filter((e) => e.path === `/contacts/${link.id}`);

@@ -78,13 +78,23 @@ describe('sync-matter: several documents, one bulk call', () => {
       contact: { action: 'created' },
       matter: { action: 'created' },
       documents: { uploaded: 5, skipped: 0, failed: 0 },
-      apiCalls: 4,
     });
     const log = await runRequests(sql, run.runId, firm.accountId, since);
-    expect(log.map((r) => r.endpoint)).toEqual(['GET /contacts', 'POST /contacts', 'POST /matters', BULK]);
-    expect(log.map((r) => r.status)).toEqual([200, 202, 202, 202]);
-    // Nothing else of this account's went to the API meanwhile that the run did not record.
-    expect((await accountRequests(firm.accountId, since)).filter((r) => r.endpoint === BULK || r.endpoint.includes('/documents/files'))).toHaveLength(1);
+    expect(run.apiCalls).toBe(log.length);
+    // Four requests were accepted. A write naming the contact or matter created moments before may first be
+    // refused while Smokeball does not show it yet (the simulator's visibility delay) and is then repeated:
+    // those refusals are the only other requests.
+    const accepted = log.filter((r) => r.status >= 200 && r.status < 300);
+    expect(accepted.map((r) => r.endpoint)).toEqual(['GET /contacts', 'POST /contacts', 'POST /matters', BULK]);
+    expect(accepted.map((r) => r.status)).toEqual([200, 202, 202, 202]);
+    for (const r of log.filter((r) => !(r.status >= 200 && r.status < 300))) {
+      expect([400, 403, 404]).toContain(r.status);
+      expect(['POST /matters', BULK]).toContain(r.endpoint);
+    }
+    // Nothing else of this account's went to the API meanwhile that the run did not record: one accepted
+    // file-creating call for five documents.
+    const fileCalls = (await accountRequests(firm.accountId, since)).filter((r) => r.endpoint === BULK || r.endpoint.includes('/documents/files'));
+    expect(fileCalls.filter((r) => r.status >= 200 && r.status < 300)).toHaveLength(1);
 
     const uploads = (await sim().requests({ since })).filter((r) => r.endpoint.startsWith('PUT /s3') && r.path.includes(`/${run.matter.id}/`));
     expect(uploads.map((u) => u.status)).toEqual([200, 200, 200, 200, 200]);
@@ -134,12 +144,11 @@ describe('sync-matter: several documents, one bulk call', () => {
     const run = await (await requestSync(firm.memberToken, matter.id)).json();
     expect(run).toMatchObject({ status: 'succeeded', documents: { uploaded: 2, skipped: 3, failed: 0 } });
     const endpoints = (await runRequests(sql, run.runId, firm.accountId, since)).map((r) => r.endpoint);
-    // One listing finds both files; nothing is created again.
-    expect(endpoints).toEqual([
-      'GET /matters/{id}/documents/files',
-      'GET /matters/{id}/documents/files/{id}/upload',
-      'GET /matters/{id}/documents/files/{id}/upload',
-    ]);
+    // A listing finds both files (repeated only while Smokeball does not show the new matter yet), then a
+    // fresh upload URL for each; nothing is created again.
+    const listings = endpoints.filter((e) => e === 'GET /matters/{id}/documents/files');
+    expect(listings.length).toBeGreaterThanOrEqual(1);
+    expect(endpoints).toEqual([...listings, 'GET /matters/{id}/documents/files/{id}/upload', 'GET /matters/{id}/documents/files/{id}/upload']);
     expectOneFilePerDocument(await settledFiles(first.matter.id, 5), documents);
   });
 });

@@ -53,7 +53,9 @@ async function syncToEnd(matterId: string) {
 /** File-creating calls Smokeball accepted: the single call (one file) or the bulk call (several); a call on a
  * just-created matter may first be refused until the matter is visible. */
 const fileCreates = (requests: { endpoint: string; status: number }[]) =>
-  requests.filter((r) => (r.endpoint === 'POST /matters/{id}/documents/files' || r.endpoint === 'POST /matters/{id}/documents/files/bulk') && r.status >= 200 && r.status < 300);
+  requests
+    .filter((r) => (r.endpoint === 'POST /matters/{id}/documents/files' || r.endpoint === 'POST /matters/{id}/documents/files/bulk') && r.status >= 200 && r.status < 300)
+    .map((r) => r.endpoint);
 const nameOf = (doc: { storagePath: string }) => doc.storagePath.split('/').at(-1);
 
 describe('documents a sync cannot stream', () => {
