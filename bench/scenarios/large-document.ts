@@ -31,6 +31,8 @@ import {
 const SIZE_BYTES = { full: 2 ** 30, quick: 32 * 2 ** 20 } as const;
 const CHUNK_BYTES = 2 ** 20;
 const RSS_POLL_MS = 20;
+/** Longer than the simulator's largest visibility delay (600 ms by default), with room for a loaded machine. */
+const SIM_VISIBILITY_WAIT_MS = 10_000;
 const MiB = 2 ** 20;
 /** An Edge Function request's limits (Supabase's Edge Functions limits page). */
 const EDGE_CPU_MS_PER_REQUEST = 2000;
@@ -112,9 +114,16 @@ export async function runLargeDocumentScenario(ctx: BenchContext): Promise<Large
     // VmHWM is the peak since the process started: it speaks for this sync only if it rose during it.
     const peakKb = Math.max(peakPolledKb, after.hwmKb > before.hwmKb ? after.hwmKb : 0);
 
-    const simFile = (await ctx.sim.state(firm.username)).accounts[0].files.find(
-      (f) => (f.additionalData as Record<string, string> | undefined)?.casehugDocumentId === documentId,
-    );
+    // The simulator shows a file once its write is visible (its random visibility delay): poll, bounded.
+    const findSimFile = async () =>
+      (await ctx.sim.state(firm.username)).accounts[0].files.find(
+        (f) => (f.additionalData as Record<string, unknown> | undefined)?.casehugDocumentId === documentId,
+      );
+    let simFile = await findSimFile();
+    for (const deadline = Date.now() + SIM_VISIBILITY_WAIT_MS; !simFile?.isUploaded && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, RSS_POLL_MS));
+      simFile = await findSimFile();
+    }
     const sha256Matches = simFile?.sha256 === sha256 && simFile.sizeBytes === sizeBytes && simFile.isUploaded;
     if (!sha256Matches) throw new Error(`the simulator holds ${simFile?.sizeBytes} bytes with sha256 ${simFile?.sha256}, expected ${sha256}`);
 
