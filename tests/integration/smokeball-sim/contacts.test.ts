@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createVisibleContact, eventually, startTestSim, uniqueName, visible, type TestSim } from './helpers.ts';
+import { api, withVisibilityDelay, createVisibleContact, eventually, startTestSim, uniqueName, visible, type TestSim } from './helpers.ts';
 
 let t: TestSim;
 let token: string;
@@ -20,14 +20,16 @@ const search = async (query: string) => {
 
 describe('POST /contacts and eventual consistency', () => {
   it('answers 202 {id, href}; a read before the write is visible is 404, then 200', async () => {
-    const created = await api(t.url, token, 'POST', '/contacts', { person: { firstName: 'Eve', lastName: 'Later', email: 'eve@example.com' } });
-    expect(created.status).toBe(202);
-    expect(created.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), href: `${t.url}/contacts/${created.body.id}` });
-    expect((await api(t.url, token, 'GET', `/contacts/${created.body.id}`)).status).toBe(404);
-    const contact = await visible(t.url, token, `/contacts/${created.body.id}`);
-    expect(contact).toMatchObject({ id: created.body.id, person: { firstName: 'Eve', lastName: 'Later', email: 'eve@example.com' }, isDeleted: false });
-    expect(typeof contact.lastUpdated).toBe('number');
-    expect(contact.versionId).toMatch(/^[0-9a-f-]{36}$/);
+    await withVisibilityDelay(t, 2000, async () => {
+      const created = await api(t.url, token, 'POST', '/contacts', { person: { firstName: 'Eve', lastName: 'Later', email: 'eve@example.com' } });
+      expect(created.status).toBe(202);
+      expect(created.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), href: `${t.url}/contacts/${created.body.id}` });
+      expect((await api(t.url, token, 'GET', `/contacts/${created.body.id}`)).status).toBe(404);
+      const contact = await visible(t.url, token, `/contacts/${created.body.id}`);
+      expect(contact).toMatchObject({ id: created.body.id, person: { firstName: 'Eve', lastName: 'Later', email: 'eve@example.com' }, isDeleted: false });
+      expect(typeof contact.lastUpdated).toBe('number');
+      expect(contact.versionId).toMatch(/^[0-9a-f-]{36}$/);
+    });
   });
 
   it('creates a company', async () => {

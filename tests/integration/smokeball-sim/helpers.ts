@@ -53,6 +53,21 @@ export async function api<T = any>(
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }
 
+/**
+ * Runs `body` with every write staying invisible for `ms`, then restores the sim's delay. For checks that
+ * a read or write right after a 202 is refused: with the usual 100–600 ms, a loaded machine can take
+ * longer than the delay between the 202 and the next request, and the resource is rightly visible.
+ */
+export async function withVisibilityDelay<T>(t: TestSim, ms: number, body: () => Promise<T>): Promise<T> {
+  const before = (await t.control.getConfig()).writeVisibilityDelayMs;
+  await t.control.config({ writeVisibilityDelayMs: ms });
+  try {
+    return await body();
+  } finally {
+    await t.control.config({ writeVisibilityDelayMs: before });
+  }
+}
+
 /** Polls until `probe` returns a value other than undefined/false, or fails after the deadline. */
 export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

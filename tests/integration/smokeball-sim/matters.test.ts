@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createVisibleContact, eventually, startTestSim, uniqueName, visible, type TestSim } from './helpers.ts';
+import { api, withVisibilityDelay, createVisibleContact, eventually, startTestSim, uniqueName, visible, type TestSim } from './helpers.ts';
 
 let t: TestSim;
 let token: string;
@@ -31,26 +31,28 @@ const newMatter = (overrides: Record<string, unknown> = {}) => ({
 
 describe('POST /matters', () => {
   it('answers 202 {id, href}; 404 until visible; then the GET matter shape', async () => {
-    const body = newMatter();
-    const created = await api(t.url, token, 'POST', '/matters', body);
-    expect(created.status).toBe(202);
-    expect(created.body).toEqual({ id: expect.any(String), href: `${t.url}/matters/${created.body.id}` });
-    expect((await api(t.url, token, 'GET', `/matters/${created.body.id}`)).status).toBe(404);
-    const matter = await visible(t.url, token, `/matters/${created.body.id}`);
-    expect(matter).toMatchObject({
-      id: created.body.id,
-      externalSystemId: body.externalSystemId,
-      number: 'CH-001',
-      status: 'Open',
-      description: 'Divorce for Maria',
-      isLead: false,
-      clientRole: 'Petitioner',
-      otherSideRole: 'Respondent',
-      matterType: { id: divorceTypeId, href: `${t.url}/mattertypes/${divorceTypeId}`, rel: 'MatterTypes' },
-      clients: [{ id: clientId, href: `${t.url}/contacts/${clientId}`, rel: 'Contacts' }],
+    await withVisibilityDelay(t, 2000, async () => {
+      const body = newMatter();
+      const created = await api(t.url, token, 'POST', '/matters', body);
+      expect(created.status).toBe(202);
+      expect(created.body).toEqual({ id: expect.any(String), href: `${t.url}/matters/${created.body.id}` });
+      expect((await api(t.url, token, 'GET', `/matters/${created.body.id}`)).status).toBe(404);
+      const matter = await visible(t.url, token, `/matters/${created.body.id}`);
+      expect(matter).toMatchObject({
+        id: created.body.id,
+        externalSystemId: body.externalSystemId,
+        number: 'CH-001',
+        status: 'Open',
+        description: 'Divorce for Maria',
+        isLead: false,
+        clientRole: 'Petitioner',
+        otherSideRole: 'Respondent',
+        matterType: { id: divorceTypeId, href: `${t.url}/mattertypes/${divorceTypeId}`, rel: 'MatterTypes' },
+        clients: [{ id: clientId, href: `${t.url}/contacts/${clientId}`, rel: 'Contacts' }],
+      });
+      expect(matter.title).toBe('CH-001 - Lopez - Divorce');
+      expect(matter.versionId).toMatch(/^\d{18}$/);
     });
-    expect(matter.title).toBe('CH-001 - Lopez - Divorce');
-    expect(matter.versionId).toMatch(/^\d{18}$/);
   });
 
   it('refuses a client contact that was accepted but is not yet visible (404 or 400 naming clientIds), then accepts it', async () => {
