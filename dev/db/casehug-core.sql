@@ -101,7 +101,8 @@ create table public.matters (
   client_id uuid not null,
   -- A CaseHug case type key, e.g. `divorce_standard`; unknown keys are allowed and mapped
   -- per firm in case_type_mappings.
-  case_type text not null check (case_type ~ '^[a-z][a-z0-9_]{0,99}$'),
+  -- Nullable: a matter imported from Smokeball whose matter type maps to no single case type has none.
+  case_type text null check (case_type is null or case_type ~ '^[a-z][a-z0-9_]{0,99}$'),
   case_number text null check (case_number is null or length(case_number) <= 100),
   title text not null check (length(title) <= 500),
   description text null,

@@ -19,6 +19,9 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'register-webhooks': userJwt('POST'),
   'smokeball-matter-types': userJwt('GET'),
   'smokeball-matters': userJwt('GET'),
+  'import-smokeball-matters': userJwt('POST'),
+  // Neither a user JWT nor a secret key: refused by the user check.
+  reconcile: userJwt('POST'),
   'sync-worker': secretKey,
   'on-document-approved': secretKey,
   // No state: straight back to the app, before any database or Smokeball call.

@@ -2,6 +2,8 @@
 import { createContact, getContact, listContacts, replaceContact } from './contacts.ts';
 import { createFile, getFile, getUploadInfo, listFiles } from './files.ts';
 import { createFilesInBulk } from './files-bulk.ts';
+import { batchContacts } from './contacts-batch.ts';
+import { deleteContact, deleteFile, deleteMatter } from './deletions.ts';
 import { gatewayError, type Reply } from './http.ts';
 import { getMatterType, listCategories, listMatterTypes } from './matter-types.ts';
 import { createMatter, getMatter, listMatters, patchMatter, replaceMatter } from './matters.ts';
@@ -16,11 +18,14 @@ const HANDLERS: Record<ApiRoute, (ctx: ApiCtx) => Reply | Promise<Reply>> = {
   'POST /contacts': createContact,
   'GET /contacts/{id}': getContact,
   'PUT /contacts/{id}': replaceContact,
+  'DELETE /contacts/{id}': deleteContact,
+  'POST /contacts/batch': batchContacts,
   'GET /matters': listMatters,
   'POST /matters': createMatter,
   'GET /matters/{id}': getMatter,
   'PATCH /matters/{id}': patchMatter,
   'PUT /matters/{id}': replaceMatter,
+  'DELETE /matters/{id}': deleteMatter,
   'GET /mattertypes': listMatterTypes,
   'GET /mattertypes/categories': listCategories,
   'GET /mattertypes/{id}': getMatterType,
@@ -28,6 +33,7 @@ const HANDLERS: Record<ApiRoute, (ctx: ApiCtx) => Reply | Promise<Reply>> = {
   'POST /matters/{id}/documents/files': createFile,
   'POST /matters/{id}/documents/files/bulk': createFilesInBulk,
   'GET /matters/{id}/documents/files/{fileId}': getFile,
+  'DELETE /matters/{id}/documents/files/{fileId}': deleteFile,
   'GET /matters/{id}/documents/files/{fileId}/upload': getUploadInfo,
   'GET /webhooks': listSubscriptions,
   'POST /webhooks': createSubscription,

@@ -11,6 +11,8 @@ import { revokeAccountGrant, sweepExpiredGrants } from './tokens.ts';
 import { contactView, fileView, matterView, subscriptionView } from './views.ts';
 import { emitEvent } from './webhook-delivery.ts';
 import { emptyStats, type World } from './world.ts';
+import { markContactDeleted, removeFile, removeMatter } from './deletions.ts';
+import { SeedInput, seedAccount } from './seed.ts';
 
 const positiveInt = z.number().int().positive();
 const ClientInput = z
@@ -109,6 +111,8 @@ const ContactEdit = z
   })
   .partial()
   .strict();
+
+const DropInput = z.object({ drop: z.boolean() }).strict();
 
 const controlError = (status: number, code: string, message: string): Reply => json(status, { error: { code, message } });
 
@@ -270,6 +274,8 @@ export async function handleControl(world: World, req: IncomingMessage, url: URL
     return controlError(404, 'not_found', 'No such fault rule (never added, cleared, or used up).');
   }
   const account = parts[0] === 'accounts' && parts[1] ? world.store.findAccount(parts[1]) : undefined;
+  const more = await accountControl(world, req, route, parts, account);
+  if (more) return more;
   if (route === 'POST accounts/*/revoke' || route === 'POST accounts/*/matters/*/edit' || route === 'POST accounts/*/contacts/*/edit') {
     if (!account) return controlError(404, 'not_found', 'No such account.');
     if (route === 'POST accounts/*/revoke') return json(200, { accountId: account.id, ...revokeAccountGrant(world, account.id) });
@@ -281,4 +287,42 @@ export async function handleControl(world: World, req: IncomingMessage, url: URL
     return parsed.ok ? editContact(world, account, parts[3], parsed.value) : parsed.reply;
   }
   return controlError(404, 'not_found', `No control at ${method} ${url.pathname}.`);
+}
+
+/**
+ * The controls for what happens inside a Smokeball account beside CaseHug: existing data (seed), deletions
+ * by a firm user (deletions.ts), lost webhook deliveries, and a subscription Smokeball deleted (as it does
+ * when a refresh token expires, docs/smokeball.md §5). Undefined when the route is none of them.
+ */
+async function accountControl(world: World, req: IncomingMessage, route: string, parts: string[], account: Account | undefined): Promise<Reply | undefined> {
+  const routes = [
+    'POST accounts/*/seed', 'POST accounts/*/webhook-drop', 'POST accounts/*/matters/*/delete', 'POST accounts/*/contacts/*/delete',
+    'POST accounts/*/files/*/delete', 'POST accounts/*/subscriptions/*/delete',
+  ];
+  if (!routes.includes(route)) return undefined;
+  if (!account) return controlError(404, 'not_found', 'No such account.');
+  const id = parts[3];
+  const gone = (what: string) => controlError(404, 'not_found', `No such (visible) ${what} in this account.`);
+  switch (route) {
+    case 'POST accounts/*/seed': {
+      const parsed = await parse(req, SeedInput);
+      if (!parsed.ok) return parsed.reply;
+      const result = seedAccount(world, account, parsed.value);
+      return 'error' in result ? controlError(400, 'invalid_body', result.error) : json(201, result);
+    }
+    case 'POST accounts/*/webhook-drop': {
+      const parsed = await parse(req, DropInput);
+      if (!parsed.ok) return parsed.reply;
+      account.dropWebhooks = parsed.value.drop;
+      return json(200, { accountId: account.id, dropWebhooks: account.dropWebhooks });
+    }
+    case 'POST accounts/*/matters/*/delete':
+      return removeMatter(account, id) ? json(200, { deleted: id }) : gone('matter');
+    case 'POST accounts/*/contacts/*/delete':
+      return markContactDeleted(world, account, id, smokeballEditRequestId(world), 'Smokeball') ? json(200, { deleted: id }) : gone('contact');
+    case 'POST accounts/*/files/*/delete':
+      return removeFile(account, id) ? json(200, { deleted: id }) : gone('file');
+    default:
+      return account.subscriptions.delete(id) ? json(200, { deleted: id }) : gone('subscription');
+  }
 }

@@ -95,11 +95,40 @@ function requireListableMatter(ctx: ApiCtx, id: string) {
 
 export function listFiles(ctx: ApiCtx): Reply {
   const matter = requireListableMatter(ctx, ctx.params.id);
-  const page = pageOf(ctx.query, ctx.path);
-  // Reference §4 "List": default order is oldest first.
+  // docs/smokeball.md §4 "List": default order is oldest first.
   const items = [...ctx.account.files.values()].filter((f) => f.matterId === matter.id).sort((a, b) => a.createdMs - b.createdMs);
   const { baseUrl, store } = ctx.world;
-  return json(200, pagedEnvelope(items, page, ctx.url, baseUrl, (f) => fileView(baseUrl, f, store.objects.get(f.s3Key))));
+  const view = (f: FileRecord) => fileView(baseUrl, f, store.objects.get(f.s3Key));
+  const cursor = ctx.query.get('cursor');
+  if (cursor !== undefined) return json(200, cursorPage(ctx, matter.id, items, cursor, view));
+  return json(200, pagedEnvelope(items, pageOf(ctx.query, ctx.path), ctx.url, baseUrl, view));
+}
+
+/**
+ * Cursor paging of a matter's files (OAS GetFiles `Cursor`; docs/smokeball.md §4 "List"). The spec gives the
+ * parameter and no format, so the sim's cursor is opaque and travels only in the `next` link's `cursor`
+ * query value (the envelope has no cursor field); `cursor=` (empty) starts at the first file. `Sort` and
+ * `Search` do not apply to cursor paging (the OAS says so); `Offset` is ignored. A cursor of another matter
+ * or one the sim did not issue is a 400.
+ */
+function cursorPage<V>(ctx: ApiCtx, matterId: string, items: FileRecord[], cursor: string, view: (f: FileRecord) => V) {
+  let start = 0;
+  if (cursor !== '') {
+    const decoded = /^f1\.([0-9a-f-]{1,64})\.(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!decoded || decoded[1] !== matterId) throw new ReplyError(problem(400, ctx.path, 'The cursor is not valid for this list.', [{ field: 'Cursor', message: 'Unknown cursor.' }]));
+    start = Number(decoded[2]);
+  }
+  const { limit } = pageOf(ctx.query, ctx.path);
+  const value = items.slice(start, start + limit).map(view);
+  const link = (params: Record<string, string>) => ({ href: `${ctx.world.baseUrl}${ctx.url.pathname}?${new URLSearchParams(params)}`, rel: 'collection' });
+  const nextStart = start + value.length;
+  return {
+    href: link({ cursor, limit: String(limit) }).href,
+    limit,
+    size: items.length,
+    ...(nextStart < items.length ? { next: link({ cursor: Buffer.from(`f1.${matterId}.${nextStart}`).toString('base64url'), limit: String(limit) }) } : {}),
+    value,
+  };
 }
 
 export function getFile(ctx: ApiCtx): Reply {

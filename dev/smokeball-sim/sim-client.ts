@@ -25,6 +25,16 @@ export type SimState = {
   }[];
 };
 
+export type SeedMatter = {
+  matterTypeId?: string;
+  matterTypeName?: string;
+  location?: string;
+  number?: string;
+  description?: string;
+  status?: string;
+  clients: ({ id: string } | { firstName: string; lastName: string; email?: string })[];
+};
+
 export class SimControlError extends Error {
   constructor(readonly status: number, readonly body: string) {
     super(`sim control answered ${status}: ${body.slice(0, 300)}`);
@@ -71,6 +81,18 @@ export class SimControl {
     this.call<{ accountId: string; revokedTokens: number; deletedSubscriptions: number }>('POST', `accounts/${encodeURIComponent(account)}/revoke`);
   editMatter = (account: string, matterId: string, fields: { status?: string; description?: string; number?: string; externalSystemId?: string; userId?: string }) =>
     this.call<Json>('POST', `accounts/${encodeURIComponent(account)}/matters/${encodeURIComponent(matterId)}/edit`, fields);
+  /** Matters (with their client contacts) already in the account: visible at once, no webhooks. */
+  seed = (account: string, input: { matters: SeedMatter[] }) =>
+    this.call<{ matters: { id: string; clientIds: string[]; matterTypeId: string }[] }>('POST', `accounts/${encodeURIComponent(account)}/seed`, input);
+  /** While on, the account's webhook deliveries are lost (never sent). */
+  dropWebhooks = (account: string, drop: boolean) => this.call<{ accountId: string; dropWebhooks: boolean }>('POST', `accounts/${encodeURIComponent(account)}/webhook-drop`, { drop });
+  /** A firm user deletes it in Smokeball (deletions.ts says what that looks like). */
+  deleteMatter = (account: string, id: string) => this.call<{ deleted: string }>('POST', `accounts/${encodeURIComponent(account)}/matters/${encodeURIComponent(id)}/delete`);
+  deleteContact = (account: string, id: string) => this.call<{ deleted: string }>('POST', `accounts/${encodeURIComponent(account)}/contacts/${encodeURIComponent(id)}/delete`);
+  deleteFile = (account: string, id: string) => this.call<{ deleted: string }>('POST', `accounts/${encodeURIComponent(account)}/files/${encodeURIComponent(id)}/delete`);
+  /** Smokeball deletes the subscription (as when the refresh token expires). */
+  deleteSubscription = (account: string, id: string) =>
+    this.call<{ deleted: string }>('POST', `accounts/${encodeURIComponent(account)}/subscriptions/${encodeURIComponent(id)}/delete`);
   editContact = (
     account: string,
     contactId: string,

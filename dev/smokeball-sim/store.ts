@@ -85,6 +85,8 @@ export type Account = {
   pendingMatterIds: Set<string>;
   /** Files accepted (202) but not applied yet. */
   pendingFileIds: Set<string>;
+  /** A test control: the account's webhook deliveries are lost (never sent), as when they go missing. */
+  dropWebhooks: boolean;
 };
 
 export class Store {
@@ -110,6 +112,7 @@ export class Store {
       pendingContactIds: new Set(),
       pendingMatterIds: new Set(),
       pendingFileIds: new Set(),
+      dropWebhooks: false,
     };
     this.accounts.set(account.id, account);
     this.idByUsername.set(key, account.id);

@@ -33,6 +33,11 @@ const reorderBuffers = new WeakMap<World, Map<string, Delivery[]>>();
  */
 export function emitEvent(world: World, account: Account, event: WebhookEvent, onlySubscriptionId?: string): number {
   sweepExpiredGrants(world);
+  // Lost deliveries (a test control): nothing is sent, as when Smokeball's delivery never arrives.
+  if (account.dropWebhooks && event.type !== 'noop') {
+    world.stats.webhooksDropped++;
+    return 0;
+  }
   let addressed = 0;
   for (const subscription of account.subscriptions.values()) {
     const wanted = onlySubscriptionId ? subscription.id === onlySubscriptionId : subscription.eventTypes.includes(event.type);

@@ -59,6 +59,8 @@ export type Stats = {
   pendingReferenceRefusals: number;
   webhookDeliveries: number;
   webhookFailures: number;
+  /** Deliveries lost on purpose (an account's `webhook-drop` control). */
+  webhooksDropped: number;
   uploads: number;
   uploadedBytes: number;
 };
@@ -74,6 +76,7 @@ export const emptyStats = (): Stats => ({
   pendingReferenceRefusals: 0,
   webhookDeliveries: 0,
   webhookFailures: 0,
+  webhooksDropped: 0,
   uploads: 0,
   uploadedBytes: 0,
 });

@@ -5,7 +5,7 @@ import type { Sql, Tx } from './sql.ts';
 export type SyncJob = {
   id: string;
   firmId: string;
-  kind: 'sync_matter' | 'process_webhook';
+  kind: 'sync_matter' | 'process_webhook' | 'import_matter' | 'reconcile_firm';
   subjectId: string;
   batchId: string | null;
   trigger: 'manual' | 'auto' | 'bulk' | 'webhook';

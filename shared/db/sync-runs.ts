@@ -4,13 +4,15 @@ import type { ErrorCode } from '../errors.ts';
 import type { Sql, Tx } from './sql.ts';
 
 export type RunTrigger = 'manual' | 'auto' | 'bulk' | 'webhook';
+/** What a history row may say started it: a sync's trigger, a Smokeball matter's import, a firm's reconciliation. */
+export type HistoryTrigger = RunTrigger | 'import' | 'reconcile';
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
 
 export type RunStep = { step: string; outcome: string; at: string; detail?: string };
 
 export async function startRun(
   sql: Sql,
-  run: { firmId: string; matterId: string | null; jobId: string | null; trigger: RunTrigger },
+  run: { firmId: string; matterId: string | null; jobId: string | null; trigger: HistoryTrigger },
 ): Promise<string> {
   const [row] = await sql<{ id: string }[]>`
     insert into public.sync_runs (firm_id, matter_id, job_id, trigger)
@@ -27,7 +29,7 @@ export async function startRun(
  */
 export async function recordRefusedRun(
   sql: Sql,
-  run: { firmId: string; matterId: string | null; jobId: string | null; trigger: RunTrigger },
+  run: { firmId: string; matterId: string | null; jobId: string | null; trigger: HistoryTrigger },
   error: { code: ErrorCode; message: string },
   detail?: string,
 ): Promise<string> {

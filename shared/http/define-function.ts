@@ -18,6 +18,8 @@ export type RuntimeWithAuth = { auth: CallerAuth };
 
 type BaseContext<R> = { req: Request; url: URL; requestId: string; log: Logger; runtime: R };
 export type UserContext<R> = BaseContext<R> & { user: AuthenticatedUser };
+/** A function called both by members (a user JWT) and by the database's schedule (a secret key). */
+export type UserOrSecretContext<R> = BaseContext<R> & { user: AuthenticatedUser | null };
 export type PublicContext<R> = BaseContext<R>;
 
 type Result = Response | { status?: number; body: unknown };
@@ -25,7 +27,8 @@ type Result = Response | { status?: number; body: unknown };
 /** A function as written in its handler.ts: everything but the runtime it runs with. */
 export type FunctionDefinition<R> =
   | { name: string; methods: Method[]; auth: 'user'; cors?: boolean; handle(ctx: UserContext<R>): Promise<Result> }
-  | { name: string; methods: Method[]; auth: 'secret-key' | 'none'; cors?: boolean; handle(ctx: PublicContext<R>): Promise<Result> };
+  | { name: string; methods: Method[]; auth: 'secret-key' | 'none'; cors?: boolean; handle(ctx: PublicContext<R>): Promise<Result> }
+  | { name: string; methods: Method[]; auth: 'user-or-secret-key'; cors?: boolean; handle(ctx: UserOrSecretContext<R>): Promise<Result> };
 
 /**
  * The served handler. It carries its definition so that a test can build the same function over a fake
@@ -49,6 +52,13 @@ export function defineFunction<R extends RuntimeWithAuth>(def: FunctionDefinitio
       let result: Result;
       if (def.auth === 'user') {
         const user = await base.runtime.auth.authenticateUser(req);
+        result = await def.handle({ ...base, user });
+      } else if (def.auth === 'user-or-secret-key') {
+        // pg_cron and pg_net send the secret key in `apikey` and no Authorization; the app (supabase-js)
+        // sends a user JWT in Authorization (beside its publishable `apikey`). Each is checked in full.
+        const bySecretKey = req.headers.has('apikey') && !req.headers.has('authorization');
+        if (bySecretKey) await base.runtime.auth.authenticateSecretKey(req);
+        const user = bySecretKey ? null : await base.runtime.auth.authenticateUser(req);
         result = await def.handle({ ...base, user });
       } else {
         if (def.auth === 'secret-key') await base.runtime.auth.authenticateSecretKey(req);

@@ -2,9 +2,10 @@ import type { LogFields } from '../log.ts';
 import type { Runtime } from './runtime.ts';
 import { syncMatterDeps } from './sync-deps.ts';
 import type { DrainDeps } from '../sync/queue/drain-sync-jobs.ts';
+import { importAndReconcileHandlers } from './import-reconcile-deps.ts';
 
 export function drainDeps(runtime: Runtime, log: (event: string, fields?: LogFields) => void): DrainDeps {
-  return { ...syncMatterDeps(runtime, log), random: runtime.random, keepAlive: keepInstanceAlive };
+  return { ...syncMatterDeps(runtime, log), random: runtime.random, keepAlive: keepInstanceAlive, jobHandlers: importAndReconcileHandlers(runtime, log) };
 }
 
 /**

@@ -42,6 +42,10 @@ const FilePage = pagedCollection(MatterFile);
 const UploadFileInfoList = z.array(UploadFileInfo);
 const WebhookPage = pagedCollection(WebhookSubscription);
 const EmptyBody = z.unknown();
+/** `POST /contacts/batch` answers a ContactCollection: `{ value: [Contact…] }` (OAS GetContactsBatch). */
+const ContactBatch = z.object({ value: z.array(Contact).nullish().transform((value) => value ?? []) });
+/** At most this many ids per `POST /contacts/batch` (docs/smokeball.md §2; more is a 400). */
+export const MAX_CONTACT_BATCH_IDS = 500;
 
 export function createSmokeballClient(deps: SmokeballClientDeps) {
   const request = createSmokeballRequest(deps);
@@ -100,6 +104,24 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
       }).then(remember);
     },
 
+    /**
+     * Up to 500 contacts in one call, in the order asked (docs/smokeball.md §2 `POST /contacts/batch`). Ids
+     * that do not resolve are left out — unknown, another account's, and possibly deleted or not yet
+     * visible ones (the spec does not say): a missing id means "look closer", not "deleted". A read,
+     * although a POST, so it is retried like one.
+     */
+    getMany(ids: readonly string[]): Promise<SmokeballResult<Contact[]>> {
+      if (ids.length > MAX_CONTACT_BATCH_IDS) throw new RangeError(`at most ${MAX_CONTACT_BATCH_IDS} ids per batch`);
+      return request({ method: 'POST', route: '/contacts/batch', json: { ids }, schema: ContactBatch, idempotent: true }).then(
+        ({ data, requestId }) => ({ data: data.value, requestId }),
+      );
+    },
+
+    /** `GET /contacts/{id}`, with a final 404 as `found: false`. */
+    find(id: string) {
+      return request.orMissing({ method: 'GET', route: '/contacts/{id}', ids: [id], schema: Contact });
+    },
+
     get(id: string, options: ReadOptions = {}): Promise<SmokeballResult<Contact>> {
       return request({
         method: 'GET',
@@ -146,6 +168,11 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
           request({ method: 'GET', route: '/matters', searchParams: pageParams(offset, limit, base), schema: MatterPage }),
         ),
       );
+    },
+
+    /** `GET /matters/{id}`, with a final 404 as `found: false`. */
+    find(id: string) {
+      return request.orMissing({ method: 'GET', route: '/matters/{id}', ids: [id], schema: Matter });
     },
 
     /** One page of the account's matters (`size` is the total), for a paged list in the app. */
@@ -262,6 +289,26 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
       );
     },
 
+    /**
+     * A matter's files by cursor paging (OAS GetFiles `Cursor`, docs/smokeball.md §4 "List"): the first page
+     * asks with an empty cursor, each next page with the cursor the `next` link carries (the envelope has
+     * no cursor field of its own), until a page has no `next`. Unlike offset paging it neither skips nor
+     * repeats a file when files are added while it walks. The links are read for their `cursor` value
+     * only; the request goes to our own host (pagination.ts says why).
+     */
+    async *listByCursor(matterId: string): AsyncGenerator<MatterFile> {
+      let cursor = '';
+      for (let page = 0; ; page++) {
+        const params = new URLSearchParams({ cursor, limit: String(MAX_PAGE_LIMIT) });
+        const { data } = await request({ method: 'GET', route: '/matters/{id}/documents/files', ids: [matterId], searchParams: params, schema: FilePage });
+        yield* data.value;
+        const next = cursorOf(data.next?.href);
+        if (!next || data.value.length === 0) return;
+        if (next === cursor || page > 10_000) throw new SmokeballInvalidResponseError(['next: the cursor does not advance'], {});
+        cursor = next;
+      }
+    },
+
     /** A fresh upload URL for an existing file (docs/smokeball.md §4: `GET …/files/{fileId}/upload`). */
     uploadInfo(matterId: string, fileId: string): Promise<SmokeballResult<UploadFileInfo>> {
       return request({
@@ -319,3 +366,14 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
   return { contacts, matters, matterTypes, files, webhooks };
 }
 export type SmokeballClient = ReturnType<typeof createSmokeballClient>;
+
+/** The `cursor` query value of a `next` link (any casing), or undefined. */
+function cursorOf(href: string | null | undefined): string | undefined {
+  if (!href) return undefined;
+  try {
+    for (const [key, value] of new URL(href).searchParams) if (key.toLowerCase() === 'cursor' && value !== '') return value;
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}

@@ -31,6 +31,11 @@ export type DrainDeps = SyncMatterDeps & {
   log(event: string, fields?: LogFields): void;
   /** Keeps the function instance alive until the drain ends, whether or not its caller still waits. */
   keepAlive?(work: Promise<unknown>): void;
+  /**
+   * Runs the jobs of other kinds than a matter's sync and a webhook event (an import, a reconciliation);
+   * composed in shared/runtime so this loop does not depend on each feature. A throw is a failed attempt.
+   */
+  jobHandlers?: Partial<Record<SyncJob['kind'], (job: SyncJob) => Promise<unknown>>>;
 };
 
 export type DrainOptions = {
@@ -91,7 +96,10 @@ async function runJob(deps: DrainDeps, job: SyncJob, worker: string, leaseSecond
   }, Math.max(1_000, (leaseSeconds * 1000) / 3));
   try {
     try {
-      if (job.kind === 'process_webhook') {
+      const handler = deps.jobHandlers?.[job.kind];
+      if (handler) {
+        await handler(job);
+      } else if (job.kind === 'process_webhook') {
         await processWebhookEvent(deps, { firmId: job.firmId, eventId: job.subjectId });
       } else {
         // The matter's lease names this job, not only this worker: two lanes of one worker (say, a job

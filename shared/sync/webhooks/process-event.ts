@@ -59,14 +59,14 @@ async function decideAndApply(
     if (!(await isMatterLinked(deps.sql, firmId, event.resourceId))) return { status: 'ignored', reason: 'not_linked' };
     const fetched = await fetchOrMissing(() => client.matters.get(event.resourceId!));
     if (!fetched) return { status: 'ignored', reason: 'gone_in_smokeball' };
-    const applied = await applyMatterIfNewer(deps.sql, firmId, event.resourceId, matterFields(fetched));
+    const applied = await applyFetchedMatter(deps.sql, firmId, fetched);
     return { status: applied === 'applied' ? 'processed' : 'ignored', reason: applied };
   }
   if (resource === 'contact') {
     if (!(await isContactLinked(deps.sql, firmId, event.resourceId))) return { status: 'ignored', reason: 'not_linked' };
     const fetched = await fetchOrMissing(() => client.contacts.get(event.resourceId!));
     if (!fetched || fetched.isDeleted) return { status: 'ignored', reason: 'gone_in_smokeball' };
-    const applied = await applyClientIfNewer(deps.sql, firmId, event.resourceId, contactFields(fetched));
+    const applied = await applyFetchedContact(deps.sql, firmId, fetched);
     return { status: applied === 'applied' ? 'processed' : 'ignored', reason: applied };
   }
   return { status: 'ignored', reason: 'unhandled_type' };
@@ -122,8 +122,19 @@ async function fetchOrMissing<T>(get: () => Promise<{ data: T }>): Promise<T | u
   }
 }
 
+/**
+ * A matter or contact read from Smokeball, applied to the CaseHug row linked to it only if newer: the one
+ * way Smokeball's state reaches CaseHug, for a webhook's re-fetch and for the reconciliation's reads alike.
+ */
+export function applyFetchedMatter(sql: Sql, firmId: string, m: Matter) {
+  return applyMatterIfNewer(sql, firmId, m.id, matterFields(m));
+}
+export function applyFetchedContact(sql: Sql, firmId: string, c: Contact) {
+  return applyClientIfNewer(sql, firmId, c.id, contactFields(c));
+}
+
 /** Smokeball's versionId is a numeric string of ticks; lastUpdated is ticks too (docs/smokeball.md §3). */
-function matterFields(m: Matter) {
+export function matterFields(m: Matter) {
   const version = /^\d+$/.test(m.versionId ?? '') ? BigInt(m.versionId!) : (m.lastUpdated ?? 0n);
   return {
     version,
@@ -133,7 +144,7 @@ function matterFields(m: Matter) {
   };
 }
 
-function contactFields(c: Contact) {
+export function contactFields(c: Contact) {
   const p = c.person;
   const phone = p?.phone ? `${p.phone.areaCode ?? ''}${p.phone.number ?? ''}`.trim() : '';
   return {

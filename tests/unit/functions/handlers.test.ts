@@ -96,17 +96,19 @@ const userToken = (sub = randomUUID()) =>
 
 // --- the functions ----------------------------------------------------------------------------------
 
-type Auth = 'user' | 'secret-key' | 'none';
+type Auth = 'user' | 'secret-key' | 'user-or-secret-key' | 'none';
 type Spec = { methods: string[]; auth: Auth; cors: boolean };
 
 /** What each function declares; the table is checked against the definitions themselves. */
 const FUNCTIONS: Record<string, Spec> = {
   disconnect: { methods: ['POST'], auth: 'user', cors: true },
   health: { methods: ['GET'], auth: 'user', cors: true },
+  'import-smokeball-matters': { methods: ['POST', 'GET'], auth: 'user', cors: true },
   'oauth-callback': { methods: ['GET'], auth: 'none', cors: false },
   'oauth-complete': { methods: ['POST'], auth: 'user', cors: true },
   'oauth-start': { methods: ['POST'], auth: 'user', cors: true },
   'on-document-approved': { methods: ['POST'], auth: 'secret-key', cors: false },
+  reconcile: { methods: ['POST', 'GET'], auth: 'user-or-secret-key', cors: true },
   'register-webhooks': { methods: ['POST'], auth: 'user', cors: true },
   'smokeball-matter-types': { methods: ['GET'], auth: 'user', cors: true },
   'smokeball-matters': { methods: ['GET'], auth: 'user', cors: true },
@@ -219,8 +221,12 @@ describe.each(NAMES)('%s: what every function decides first', (name) => {
 // --- the firm check (shared/http/authorize.ts), before Smokeball is asked ------------------------------
 
 describe('the firm check comes before Smokeball', () => {
-  const FIRM_SCOPED = ['disconnect', 'register-webhooks', 'oauth-start', 'sync-matter', 'smokeball-matters', 'smokeball-matter-types'];
+  const FIRM_SCOPED = [
+    'disconnect', 'register-webhooks', 'oauth-start', 'sync-matter', 'smokeball-matters', 'smokeball-matter-types', 'import-smokeball-matters', 'reconcile',
+  ];
   const ADMIN_ONLY: [string, string][] = [
+    ['import-smokeball-matters', ''],
+    ['reconcile', ''],
     ['disconnect', ''],
     ['register-webhooks', ''],
     ['oauth-start', ''],
@@ -405,6 +411,68 @@ describe('smokeball-webhook: the delivery is checked before it is stored', () =>
   test('a fresh, well-formed delivery for a subscription nobody has is 401 webhook_unverified, nothing stored', async () => {
     answer = (text) => (/from public\.webhook_subscriptions/.test(text) ? [] : undefined);
     await expectError('smokeball-webhook', await call('smokeball-webhook', { body: notification, headers: signed(NOW) }), 401, 'webhook_unverified');
+    expect(queries).toHaveLength(1);
+  });
+});
+
+// --- importing Smokeball matters and reconciling: bad input, before the database or Smokeball -------------
+
+describe('import-smokeball-matters and reconcile refuse bad input clearly', () => {
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `sb-matter-${i}`);
+
+  test.each([
+    ['no body', 400, 'invalid_json', undefined, /JSON/],
+    ['a body that is not JSON', 400, 'invalid_json', '{smokeballMatterIds:', /JSON/],
+    ['both smokeballMatterIds and all', 400, 'invalid_body', JSON.stringify({ smokeballMatterIds: ['a'], all: true }), /either smokeballMatterIds .* or all: true, not both/],
+    ['neither', 400, 'invalid_body', '{}', /either smokeballMatterIds .* or all: true/],
+    ['501 ids (the limit is 500)', 400, 'invalid_body', JSON.stringify({ smokeballMatterIds: ids(501) }), /smokeballMatterIds/],
+    ['an empty list', 400, 'invalid_body', JSON.stringify({ smokeballMatterIds: [] }), /smokeballMatterIds/],
+    ['ids that are not strings', 400, 'invalid_body', JSON.stringify({ smokeballMatterIds: [42] }), /smokeballMatterIds/],
+    ['all: false', 400, 'invalid_body', JSON.stringify({ all: false }), /all/],
+    ['an unknown key', 400, 'invalid_body', JSON.stringify({ all: true, dryRun: true }), /body/],
+  ] as const)('import POST: %s is %i %s after the admin check, nothing else asked', async (_what, status, code, body, message) => {
+    answer = membership('admin');
+    expect(await expectError('import-smokeball-matters', await call('import-smokeball-matters', await asUser({ body })), status, code)).toMatch(message);
+    expect(queries).toHaveLength(1);
+  });
+
+  test.each([['no batchId', ''], ['a batchId that is not a UUID', '?batchId=b-1'], ['an unknown key', `?batchId=${randomUUID()}&x=1`]])(
+    'import GET: %s is 400 invalid_query after the firm check',
+    async (_what, query) => {
+      answer = membership('member');
+      await expectError('import-smokeball-matters', await call('import-smokeball-matters', await asUser({ method: 'GET', query })), 400, 'invalid_query');
+      expect(queries).toHaveLength(1);
+    },
+  );
+
+  test.each([
+    ['no credentials at all', {}, 'invalid_jwt'],
+    ['a wrong secret key', { apikey: 'sb_secret_wrong' }, 'unauthorized'],
+    ['a token not signed by the project', { authorization: 'Bearer eyJhbGciOiJFUzI1NiJ9.e30.x' }, 'invalid_jwt'],
+  ] as const)('reconcile POST with %s: 401 %s, nothing asked', async (_what, headers, code) => {
+    await expectError('reconcile', await call('reconcile', { headers, body: '{}' }), 401, code);
+    expect(queries).toEqual([]);
+  });
+
+  test('reconcile POST with the secret key and an unknown field: 400 invalid_body, nothing asked', async () => {
+    await expectError('reconcile', await call('reconcile', withSecret({ body: JSON.stringify({ firmId: randomUUID() }) })), 400, 'invalid_body');
+    expect(queries).toEqual([]);
+  });
+
+  test('reconcile GET with the secret key (no member to read for): 401 invalid_jwt, nothing asked', async () => {
+    await expectError('reconcile', await call('reconcile', withSecret({ method: 'GET', query: `?jobId=${randomUUID()}` })), 401, 'invalid_jwt');
+    expect(queries).toEqual([]);
+  });
+
+  test.each([['no jobId', ''], ['a jobId that is not a UUID', '?jobId=j-1']])('reconcile GET: %s is 400 invalid_query after the firm check', async (_what, query) => {
+    answer = membership('member');
+    await expectError('reconcile', await call('reconcile', await asUser({ method: 'GET', query })), 400, 'invalid_query');
+    expect(queries).toHaveLength(1);
+  });
+
+  test('reconcile POST as an admin with an unknown field: 400 invalid_body after the admin check', async () => {
+    answer = membership('admin');
+    await expectError('reconcile', await call('reconcile', await asUser({ body: JSON.stringify({ all: true }) })), 400, 'invalid_body');
     expect(queries).toHaveLength(1);
   });
 });

@@ -1,0 +1,48 @@
+// Linked matters against Smokeball: the account's matters listed page by page (500 a call: a firm of 1,000
+// matters costs 2 calls), each compared by version with what CaseHug holds. A newer one is applied through
+// the webhook path (applyFetchedMatter: apply only if newer), so a missed `matter.updated` is caught up.
+// A linked matter the list does not show, or shows with status Deleted, is read on its own: 404 (or
+// Deleted) marks the link deleted; a matter shown again clears the mark. Links made moments ago are left
+// alone (a new matter may not be listed yet, docs/smokeball.md §8).
+import type { Sql } from '../../db/sql.ts';
+import { listLinkedMatters, markLinksDeleted } from '../../db/reconcile.ts';
+import type { SmokeballClient } from '../../smokeball/client.ts';
+import type { Matter } from '../../smokeball/schemas/matter.ts';
+import { applyFetchedMatter, matterFields } from '../webhooks/process-event.ts';
+import type { ReconcileCounts } from './counts.ts';
+
+const isDeletedStatus = (m: Matter) => (m.status ?? '').toLowerCase() === 'deleted';
+
+export async function checkMatters(deps: { sql: Sql }, client: SmokeballClient, firmId: string, counts: ReconcileCounts): Promise<Set<string>> {
+  const linked = await listLinkedMatters(deps.sql, firmId);
+  const deletedNow = new Set<string>();
+  if (linked.length === 0) return deletedNow;
+  const wanted = new Map(linked.map((l) => [l.smokeballMatterId, l]));
+  const seen = new Map<string, Matter>();
+  for await (const matter of client.matters.list()) if (wanted.has(matter.id)) seen.set(matter.id, matter);
+
+  const gone: string[] = [];
+  const back: string[] = [];
+  for (const link of linked) {
+    counts.mattersChecked++;
+    let matter = seen.get(link.smokeballMatterId);
+    if (!matter || isDeletedStatus(matter)) {
+      if (link.recent) continue;
+      // Not listed: Smokeball's answer about this one matter decides (a list may lag behind).
+      const found = matter ? { found: true as const, data: matter } : await client.matters.find(link.smokeballMatterId);
+      if (!found.found || isDeletedStatus(found.data)) {
+        gone.push(link.smokeballMatterId);
+        continue;
+      }
+      matter = found.data;
+    }
+    if (link.deleted) back.push(link.smokeballMatterId);
+    if (link.version === null || matterFields(matter).version > link.version) {
+      if ((await applyFetchedMatter(deps.sql, firmId, matter)) === 'applied') counts.mattersUpdated++;
+    }
+  }
+  counts.mattersDeleted += await markLinksDeleted(deps.sql, firmId, 'matter', gone, true);
+  counts.linksRestored += await markLinksDeleted(deps.sql, firmId, 'matter', back, false);
+  for (const id of gone) deletedNow.add(id);
+  return deletedNow;
+}

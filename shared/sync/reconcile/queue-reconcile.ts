@@ -1,0 +1,26 @@
+// reconcile, POST: an admin's reconciliation of their firm now, or (secret key: the nightly pg_cron call)
+// one for every connected firm. Either way a queued job per firm (one queued at a time: a click during
+// the nightly run joins it), run by the worker in the lowest class of the shared limit, so the request
+// answers at once; GET ?jobId= shows the job and its run.
+import { notFound } from '../../errors.ts';
+import { queueReconcileJobs, readReconcileJob } from '../../db/reconcile.ts';
+import type { Sql } from '../../db/sql.ts';
+import { checkConnection } from '../connection/require-connection.ts';
+
+export async function queueFirmReconcile(deps: { sql: Sql; assertConfigured(): Promise<void> }, firmId: string, userId: string): Promise<{ jobId: string }> {
+  await deps.assertConfigured();
+  const decision = await checkConnection(deps.sql, firmId, { allowNeedsReauth: true });
+  if (!decision.usable) throw decision.error;
+  const [queued] = await queueReconcileJobs(deps.sql, { firmId, requestedBy: userId });
+  return { jobId: queued.jobId };
+}
+
+export async function queueNightlyReconcile(deps: { sql: Sql }): Promise<{ firms: number }> {
+  return { firms: (await queueReconcileJobs(deps.sql, 'all-connected')).length };
+}
+
+export async function readFirmReconcile(sql: Sql, firmId: string, jobId: string) {
+  const view = await readReconcileJob(sql, firmId, jobId);
+  if (!view) throw notFound('No such reconciliation');
+  return view;
+}
