@@ -48,7 +48,16 @@ export async function readReconcileJob(sql: Sql, firmId: string, jobId: string):
   return { jobId, status: job.status, run: run ?? null };
 }
 
-export type LinkedMatter = { id: string; smokeballMatterId: string; version: bigint | null; deleted: boolean; recent: boolean };
+export type LinkedMatter = {
+  id: string;
+  smokeballMatterId: string;
+  version: bigint | null;
+  deleted: boolean;
+  recent: boolean;
+  status: string;
+  caseNumber: string | null;
+  title: string;
+};
 export type LinkedClient = {
   id: string;
   smokeballContactId: string;
@@ -66,7 +75,8 @@ const recentLink = (sql: Sql) => sql`coalesce(smokeball_synced_at > now() - make
 export async function listLinkedMatters(sql: Sql, firmId: string): Promise<LinkedMatter[]> {
   const rows = await sql<(Omit<LinkedMatter, 'version'> & { version: string | null })[]>`
     select id, smokeball_matter_id as "smokeballMatterId", smokeball_version::text as version,
-           smokeball_deleted_at is not null as deleted, ${recentLink(sql)} as recent
+           smokeball_deleted_at is not null as deleted, ${recentLink(sql)} as recent,
+           status, case_number as "caseNumber", title
     from public.matters where firm_id = ${firmId} and smokeball_matter_id is not null`;
   return rows.map((r) => ({ ...r, version: r.version === null ? null : BigInt(r.version) }));
 }

@@ -5,7 +5,7 @@
 // Deleted) marks the link deleted; a matter shown again clears the mark. Links made moments ago are left
 // alone (a new matter may not be listed yet, docs/smokeball.md §8).
 import type { Sql } from '../../db/sql.ts';
-import { listLinkedMatters, markLinksDeleted } from '../../db/reconcile.ts';
+import { listLinkedMatters, markLinksDeleted, type LinkedMatter } from '../../db/reconcile.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { Matter } from '../../smokeball/schemas/matter.ts';
 import { applyFetchedMatter, matterFields } from '../webhooks/process-event.ts';
@@ -37,12 +37,23 @@ export async function checkMatters(deps: { sql: Sql }, client: SmokeballClient, 
       matter = found.data;
     }
     if (link.deleted) back.push(link.smokeballMatterId);
-    if (link.version === null || matterFields(matter).version > link.version) {
-      if ((await applyFetchedMatter(deps.sql, firmId, matter)) === 'applied') counts.mattersUpdated++;
-    }
+    if (await applyIfChanged(deps.sql, firmId, link, matter)) counts.mattersUpdated++;
   }
   counts.mattersDeleted += await markLinksDeleted(deps.sql, firmId, 'matter', gone, true);
   counts.linksRestored += await markLinksDeleted(deps.sql, firmId, 'matter', back, false);
   for (const id of gone) deletedNow.add(id);
   return deletedNow;
+}
+
+/**
+ * Applied when Smokeball's matter is newer (CaseHug's own sync stores no version, so its first look applies
+ * it); counted as a repair only when a CaseHug field changed — the same fields the webhook path writes.
+ */
+async function applyIfChanged(sql: Sql, firmId: string, link: LinkedMatter, matter: Matter): Promise<boolean> {
+  const fields = matterFields(matter);
+  if (link.version !== null && fields.version <= link.version) return false;
+  const changes = (fields.status !== null && fields.status !== link.status) || (fields.caseNumber ?? '') !== (link.caseNumber ?? '') ||
+    (!!fields.title && fields.title !== link.title);
+  const outcome = await applyFetchedMatter(sql, firmId, matter);
+  return outcome === 'applied' && changes;
 }

@@ -1,0 +1,159 @@
+// Importing Smokeball matters: `import-smokeball-matters` queues one job per Smokeball matter; each job
+// creates the CaseHug matter and its client(s), linked to the Smokeball records — exactly once, however
+// many imports of the same matters run at the same time — maps the matter type back to a case type only
+// when the mapping is unambiguous, and `smokeball-matters` then shows the matters as linked.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { connectAsSuperuser, type Sql } from '../../helpers/db.ts';
+import { callFunction } from '../../helpers/stack.ts';
+import { createConnectedFirm, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { waitFor } from '../../helpers/wait.ts';
+
+let sql: Sql;
+let firm: ConnectedFirm;
+let other: ConnectedFirm;
+beforeAll(async () => {
+  sql = connectAsSuperuser({ max: 4 });
+  [firm, other] = await Promise.all([createConnectedFirm(sql, 'IL', { autoSync: false }), createConnectedFirm(sql, 'IL', { autoSync: false })]);
+});
+afterAll(() => sql.end());
+
+type Progress = { batchId: string; total: number; done: number; failed: number; superseded: number; remaining: number; imported: number; linked: number };
+
+const postImport = (token: string, body: unknown) =>
+  callFunction('import-smokeball-matters', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const getBatch = (token: string, batchId: string) => callFunction(`import-smokeball-matters?batchId=${batchId}`, { method: 'GET', token });
+
+async function waitForBatch(token: string, batchId: string): Promise<Progress> {
+  return waitFor(async () => {
+    const res = await getBatch(token, batchId);
+    if (res.status !== 200) throw new Error(`import progress answered ${res.status}: ${await res.text()}`);
+    const progress = (await res.json()) as Progress;
+    return progress.remaining === 0 && progress;
+  }, { timeoutMs: 150_000, intervalMs: 250, what: `import batch ${batchId} to finish` });
+}
+
+describe('import-smokeball-matters', () => {
+  test('importing 50 Smokeball matters twice at once creates 50 linked CaseHug matters and each client once', { timeout: 200_000 }, async () => {
+    // 40 matters with a client of their own; 10 more whose client is one of those (a client with two matters).
+    const first = await sim().seed(firm.username, {
+      matters: Array.from({ length: 40 }, (_, i) => ({
+        // Divorce maps back to exactly one case type; the area's general type to none.
+        ...(i % 4 === 3 ? { matterTypeName: 'Family Law - General' } : { matterTypeName: 'Divorce' }),
+        location: 'IL',
+        number: `IMP-${i}`,
+        description: `Imported matter ${i}`,
+        clients: [{ firstName: 'Imported', lastName: `Client ${i}`, email: `imported-${i}-${firm.id}@example.com` }],
+      })),
+    });
+    const second = await sim().seed(firm.username, {
+      matters: Array.from({ length: 10 }, (_, i) => ({
+        matterTypeName: 'Divorce',
+        location: 'IL',
+        number: `IMP-${40 + i}`,
+        description: `Imported matter ${40 + i}`,
+        clients: [{ id: first.matters[i].clientIds[0] }],
+      })),
+    });
+    const seeded = [...first.matters, ...second.matters];
+    const smokeballMatterIds = seeded.map((m) => m.id);
+    const contactIds = new Set(seeded.flatMap((m) => m.clientIds));
+    expect(contactIds.size).toBe(40);
+
+    // The same 50 matters, twice, at the same time.
+    const answers = await Promise.all([postImport(firm.adminToken, { smokeballMatterIds }), postImport(firm.adminToken, { smokeballMatterIds })]);
+    const batches = await Promise.all(answers.map(async (res) => {
+      expect(res.status).toBe(202);
+      const body = (await res.json()) as { batchId: string; queued: number; alreadyLinked: number };
+      expect(body.queued + body.alreadyLinked).toBe(50);
+      return body;
+    }));
+    const finals = await Promise.all(batches.filter((b) => b.batchId).map((b) => waitForBatch(firm.memberToken, b.batchId)));
+    for (const [i, p] of finals.entries()) expect(p).toMatchObject({ total: batches[i].queued, done: batches[i].queued, failed: 0, remaining: 0 });
+    // Across both batches every matter was imported once; the other import of it found it linked.
+    expect(finals.reduce((n, p) => n + p.imported, 0)).toBe(50);
+
+    const matters = await sql<{ id: string; smokeballMatterId: string; caseType: string | null; caseNumber: string; title: string; clientId: string }[]>`
+      select id, smokeball_matter_id as "smokeballMatterId", case_type as "caseType", case_number as "caseNumber", title, client_id as "clientId"
+      from public.matters where firm_id = ${firm.id}`;
+    expect(matters).toHaveLength(50);
+    expect(new Set(matters.map((m) => m.smokeballMatterId))).toEqual(new Set(smokeballMatterIds));
+    const clients = await sql<{ id: string; smokeballContactId: string; lastName: string; email: string | null }[]>`
+      select id, smokeball_contact_id as "smokeballContactId", last_name as "lastName", email from public.clients where firm_id = ${firm.id}`;
+    expect(clients).toHaveLength(40);
+    expect(new Set(clients.map((c) => c.smokeballContactId))).toEqual(contactIds);
+
+    // Each matter's client is the CaseHug client linked to its Smokeball client; the case type only when unambiguous.
+    const clientBySmokeball = new Map(clients.map((c) => [c.smokeballContactId, c.id]));
+    for (const [i, s] of seeded.entries()) {
+      const m = matters.find((x) => x.smokeballMatterId === s.id)!;
+      expect(m).toMatchObject({ caseNumber: `IMP-${i}`, title: `Imported matter ${i}`, clientId: clientBySmokeball.get(s.clientIds[0]) });
+      expect(m.caseType).toBe(i < 40 && i % 4 === 3 ? null : 'divorce_standard');
+    }
+    const emptied = await sql<{ note: string }[]>`
+      select note from public.smokeball_imports where firm_id = ${firm.id} and status = 'imported' and case_type is null`;
+    expect(emptied).toHaveLength(10);
+    for (const row of emptied) expect(row.note).toMatch(/Case type left empty: no case type maps to the Smokeball matter type "Family Law - General"/);
+
+    // One history row per import attempt that ran, each naming its matter.
+    const runs = await sql<{ n: number; failed: number }[]>`
+      select count(*)::int as n, count(*) filter (where status <> 'succeeded')::int as failed
+      from public.sync_runs where firm_id = ${firm.id} and trigger = 'import'`;
+    expect(runs[0].failed).toBe(0);
+    expect(runs[0].n).toBeGreaterThanOrEqual(50);
+
+    // smokeball-matters shows every imported matter as linked to its CaseHug matter.
+    const list = await callFunction('smokeball-matters?limit=500', { method: 'GET', token: firm.memberToken });
+    expect(list.status).toBe(200);
+    const shown = ((await list.json()) as { matters: { id: string; linked: boolean; casehugMatterId: string | null }[] }).matters;
+    expect(shown).toHaveLength(50);
+    for (const row of shown) expect(row).toMatchObject({ linked: true, casehugMatterId: matters.find((m) => m.smokeballMatterId === row.id)!.id });
+
+    // Asked again: all linked already, nothing queued.
+    const again = await postImport(firm.adminToken, { all: true });
+    expect(again.status).toBe(202);
+    expect(await again.json()).toEqual({ batchId: null, queued: 0, alreadyLinked: 50 });
+  });
+
+  test('bad requests are refused with a clear error', async () => {
+    const both = await postImport(firm.adminToken, { smokeballMatterIds: ['x'], all: true });
+    expect(both.status).toBe(400);
+    expect(await both.json()).toMatchObject({ error: { code: 'invalid_body', message: expect.stringMatching(/not both/) } });
+
+    const tooMany = await postImport(firm.adminToken, { smokeballMatterIds: Array.from({ length: 501 }, (_, i) => `m-${i}`) });
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.json()).toMatchObject({ error: { code: 'invalid_body' } });
+
+    const malformed = await callFunction('import-smokeball-matters', { method: 'POST', token: firm.adminToken, headers: { 'content-type': 'application/json' }, body: '{"all":' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ error: { code: 'invalid_json' } });
+
+    const asMember = await postImport(firm.memberToken, { all: true });
+    expect(asMember.status).toBe(403);
+    expect(await asMember.json()).toMatchObject({ error: { code: 'forbidden' } });
+  });
+
+  test("another firm's batch id is not found, and its matters are not imported into this firm", async () => {
+    const [seeded] = (await sim().seed(other.username, {
+      matters: [{ matterTypeName: 'Divorce', location: 'IL', clients: [{ firstName: 'Other', lastName: 'Firm' }] }],
+    })).matters;
+    const res = await postImport(other.adminToken, { smokeballMatterIds: [seeded.id] });
+    expect(res.status).toBe(202);
+    const { batchId } = (await res.json()) as { batchId: string };
+    await waitForBatch(other.adminToken, batchId);
+
+    const foreign = await getBatch(firm.adminToken, batchId);
+    expect(foreign.status).toBe(404);
+    expect(await foreign.json()).toMatchObject({ error: { code: 'not_found' } });
+
+    // A Smokeball matter of another account, named by id: the job fails (Smokeball refuses it), nothing is created.
+    const stolen = await postImport(firm.adminToken, { smokeballMatterIds: [seeded.id] });
+    const { batchId: stolenBatch } = (await stolen.json()) as { batchId: string };
+    const progress = await waitForBatch(firm.adminToken, stolenBatch);
+    expect(progress).toMatchObject({ total: 1, done: 0, failed: 1, imported: 0 });
+    const [row] = await sql<{ status: string; note: string }[]>`
+      select status, note from public.smokeball_imports where firm_id = ${firm.id} and batch_id = ${stolenBatch}`;
+    expect(row.status).toBe('failed');
+    const linked = await sql`select 1 from public.matters where firm_id = ${firm.id} and smokeball_matter_id = ${seeded.id}`;
+    expect(linked).toHaveLength(0);
+  });
+});
