@@ -13,22 +13,37 @@ export const RECENT_LINK_GRACE_S = 120;
 /**
  * Queues one reconciliation per firm — the given one, or every connected firm — coalescing with one
  * already queued. Trigger 'bulk': the lowest class of the shared limit and of each firm's claim order.
- * Returns the firm's queued job (new or existing) per firm.
+ * Returns how many firms have one queued now.
  */
-export async function queueReconcileJobs(sql: Sql, target: { firmId: string; requestedBy: string } | 'all-connected'): Promise<{ firmId: string; jobId: string }[]> {
-  const firmIds = target === 'all-connected'
-    ? (await sql<{ firmId: string }[]>`select firm_id as "firmId" from public.smokeball_connections where status = 'connected'`).map((r) => r.firmId)
-    : [target.firmId];
-  if (firmIds.length === 0) return [];
-  const requestedBy = target === 'all-connected' ? null : target.requestedBy;
-  await sql`
-    insert into public.sync_jobs (firm_id, kind, subject_id, trigger, requested_by)
-    select f.id, 'reconcile_firm', f.id, 'bulk', ${requestedBy}::uuid
-    from unnest(${firmIds}::uuid[]) as f(id)
-    on conflict (firm_id, subject_id) where status = 'queued' and kind = 'reconcile_firm' do nothing`;
-  return sql<{ firmId: string; jobId: string }[]>`
-    select firm_id as "firmId", id as "jobId" from public.sync_jobs
-    where kind = 'reconcile_firm' and status = 'queued' and firm_id = any(${firmIds}::uuid[])`;
+export async function queueReconcileJobs(sql: Sql): Promise<number> {
+  const rows = await sql`
+    insert into public.sync_jobs (firm_id, kind, subject_id, trigger)
+    select c.firm_id, 'reconcile_firm', c.firm_id, 'bulk' from public.smokeball_connections c where c.status = 'connected'
+    on conflict (firm_id, subject_id) where status = 'queued' and kind = 'reconcile_firm' do nothing
+    returning id`;
+  const [queued] = await sql<{ n: number }[]>`
+    select count(*)::int as n from public.sync_jobs where kind = 'reconcile_firm' and status in ('queued', 'running')`;
+  return Math.max(rows.length, queued.n);
+}
+
+/**
+ * The firm's queued reconciliation: the one already queued (it will do the same work), else a new one. The
+ * statement's wake-up may have a worker claim a new job at once, so it is returned from the insert itself.
+ */
+export async function queueFirmReconcileJob(sql: Sql, firmId: string, requestedBy: string): Promise<string> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [inserted] = await sql<{ id: string }[]>`
+      insert into public.sync_jobs (firm_id, kind, subject_id, trigger, requested_by)
+      values (${firmId}, 'reconcile_firm', ${firmId}, 'bulk', ${requestedBy})
+      on conflict (firm_id, subject_id) where status = 'queued' and kind = 'reconcile_firm' do nothing
+      returning id`;
+    if (inserted) return inserted.id;
+    // Between the insert that found one queued and this select, a worker may claim it: then queue anew.
+    const [queued] = await sql<{ id: string }[]>`
+      select id from public.sync_jobs where firm_id = ${firmId} and kind = 'reconcile_firm' and status = 'queued'`;
+    if (queued) return queued.id;
+  }
+  throw new Error('could not queue the reconciliation');
 }
 
 export type ReconcileJobView = {

@@ -23,7 +23,8 @@ export async function checkContacts(deps: { sql: Sql }, client: SmokeballClient,
       counts.contactsChecked++;
       let contact: Contact | undefined = byId.get(link.smokeballContactId);
       if (!contact || contact.isDeleted) {
-        if (link.recent) continue;
+        // Too young to judge, or marked deleted already (no call spent on it every night).
+        if (link.recent || link.deleted) continue;
         const found = contact ? { found: true as const, data: contact } : await client.contacts.find(link.smokeballContactId);
         if (!found.found || found.data.isDeleted) {
           gone.push(link.smokeballContactId);

@@ -27,7 +27,8 @@ export async function checkMatters(deps: { sql: Sql }, client: SmokeballClient, 
     counts.mattersChecked++;
     let matter = seen.get(link.smokeballMatterId);
     if (!matter || isDeletedStatus(matter)) {
-      if (link.recent) continue;
+      // Too young to judge, or marked deleted already (no call spent on it every night).
+      if (link.recent || (link.deleted && !matter)) continue;
       // Not listed: Smokeball's answer about this one matter decides (a list may lag behind).
       const found = matter ? { found: true as const, data: matter } : await client.matters.find(link.smokeballMatterId);
       if (!found.found || isDeletedStatus(found.data)) {

@@ -3,7 +3,7 @@
 // the nightly run joins it), run by the worker in the lowest class of the shared limit, so the request
 // answers at once; GET ?jobId= shows the job and its run.
 import { notFound } from '../../errors.ts';
-import { queueReconcileJobs, readReconcileJob } from '../../db/reconcile.ts';
+import { queueFirmReconcileJob, queueReconcileJobs, readReconcileJob } from '../../db/reconcile.ts';
 import type { Sql } from '../../db/sql.ts';
 import { checkConnection } from '../connection/require-connection.ts';
 
@@ -11,12 +11,11 @@ export async function queueFirmReconcile(deps: { sql: Sql; assertConfigured(): P
   await deps.assertConfigured();
   const decision = await checkConnection(deps.sql, firmId, { allowNeedsReauth: true });
   if (!decision.usable) throw decision.error;
-  const [queued] = await queueReconcileJobs(deps.sql, { firmId, requestedBy: userId });
-  return { jobId: queued.jobId };
+  return { jobId: await queueFirmReconcileJob(deps.sql, firmId, userId) };
 }
 
 export async function queueNightlyReconcile(deps: { sql: Sql }): Promise<{ firms: number }> {
-  return { firms: (await queueReconcileJobs(deps.sql, 'all-connected')).length };
+  return { firms: await queueReconcileJobs(deps.sql) };
 }
 
 export async function readFirmReconcile(sql: Sql, firmId: string, jobId: string) {

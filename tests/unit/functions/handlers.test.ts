@@ -459,6 +459,15 @@ describe('import-smokeball-matters and reconcile refuse bad input clearly', () =
     expect(queries).toEqual([]);
   });
 
+  test('reconcile POST with the secret key (the nightly call) queues one job per connected firm, no member lookup', async () => {
+    answer = (text) =>
+      /insert into public\.sync_jobs/.test(text) && /from public\.smokeball_connections/.test(text) ? [{ id: randomUUID() }, { id: randomUUID() }]
+        : /select count\(\*\)::int as n from public\.sync_jobs/.test(text) ? [{ n: 2 }] : undefined;
+    const res = await call('reconcile', withSecret({ body: '{}' }));
+    expect({ status: res.status, body: await res.json() }).toEqual({ status: 202, body: { firms: 2 } });
+    expect(queries.some((q) => /firm_members/.test(q))).toBe(false);
+  });
+
   test('reconcile GET with the secret key (no member to read for): 401 invalid_jwt, nothing asked', async () => {
     await expectError('reconcile', await call('reconcile', withSecret({ method: 'GET', query: `?jobId=${randomUUID()}` })), 401, 'invalid_jwt');
     expect(queries).toEqual([]);

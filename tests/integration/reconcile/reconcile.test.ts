@@ -1,0 +1,140 @@
+// Reconciliation: with Smokeball's webhooks lost and a file deleted in Smokeball, one `reconcile` run (an
+// admin's, on demand) repairs everything: the deleted subscription registered again, a matter and a
+// contact changed in Smokeball applied, a matter deleted in Smokeball marked, and the document whose file
+// is gone unlinked and uploaded again by the matter's queued sync. A second run finds nothing to repair
+// and spends only a few calls. Each run is one sync_runs row (trigger 'reconcile') with its counts.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { callFunction } from '../../helpers/stack.ts';
+import { createConnectedFirm, putDocumentObject, requestSync, settledSimAccount, sim, simAccount, type ConnectedFirm } from '../../helpers/sync.ts';
+import { waitFor } from '../../helpers/wait.ts';
+
+let sql: Sql;
+let firm: ConnectedFirm;
+let other: ConnectedFirm;
+beforeAll(async () => {
+  sql = connectAsSuperuser({ max: 4 });
+  [firm, other] = await Promise.all([createConnectedFirm(sql, 'IL', { autoSync: false }), createConnectedFirm(sql, 'IL', { autoSync: false })]);
+});
+afterAll(async () => {
+  await sim().dropWebhooks(firm.username, false);
+  await sql.end();
+});
+
+type JobView = { jobId: string; status: string; run: { id: string; status: string; counts: Record<string, number>; apiCalls: number; errorCode: string | null } | null };
+
+const postReconcile = (token: string, body = '{}') =>
+  callFunction('reconcile', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body });
+
+async function reconcileNow(token: string): Promise<NonNullable<JobView['run']>> {
+  const res = await postReconcile(token);
+  if (res.status !== 202) throw new Error(`reconcile answered ${res.status}: ${await res.text()}`);
+  const { jobId } = (await res.json()) as { jobId: string };
+  const view = await waitFor(async () => {
+    const got = await callFunction(`reconcile?jobId=${jobId}`, { method: 'GET', token });
+    if (got.status !== 200) throw new Error(`reconcile GET answered ${got.status}: ${await got.text()}`);
+    const v = (await got.json()) as JobView;
+    return v.status !== 'queued' && v.status !== 'running' && v.run && v.run.status !== 'running' && v;
+  }, { timeoutMs: 60_000, intervalMs: 250, what: 'the reconciliation to finish' });
+  expect(view.status).toBe('succeeded');
+  return view.run!;
+}
+
+/** A CaseHug matter with a client and an approved document, synced to Smokeball. */
+async function syncedMatter(i: number) {
+  const client = await createClient(sql, firm.id, { firstName: 'Recon', lastName: `Client ${i}` });
+  const matter = await createMatter(sql, firm.id, client.id, { caseType: 'divorce_standard', title: `Matter ${i}` });
+  const doc = await createDocument(sql, firm.id, matter.id, { status: 'approved' });
+  await putDocumentObject(doc.storagePath);
+  const res = await requestSync(firm.adminToken, matter.id);
+  expect(res.status).toBe(200);
+  const [row] = await sql<{ contactId: string; matterId: string; fileId: string }[]>`
+    select c.smokeball_contact_id as "contactId", m.smokeball_matter_id as "matterId", d.smokeball_file_id as "fileId"
+    from public.matters m join public.clients c on c.id = m.client_id join public.documents d on d.matter_id = m.id
+    where m.id = ${matter.id}`;
+  return { clientId: client.id, matterId: matter.id, documentId: doc.id, sb: row };
+}
+
+describe('reconcile', () => {
+  test('with webhooks lost and a file deleted in Smokeball, one run repairs both, and the next finds nothing', { timeout: 180_000 }, async () => {
+    const synced: Awaited<ReturnType<typeof syncedMatter>>[] = [];
+    for (let i = 0; i < 4; i++) synced.push(await syncedMatter(i));
+    await settledSimAccount(firm.username);
+    // The links were made some time ago (reconciliation leaves links made moments ago alone).
+    for (const table of ['clients', 'matters', 'documents'] as const) {
+      await sql`update ${sql('public.' + table)} set smokeball_synced_at = now() - interval '10 minutes' where firm_id = ${firm.id}`;
+    }
+
+    // In Smokeball, with every webhook lost: edits, a deleted file, a deleted matter, and the subscription gone.
+    const droppedBefore = (await sim().stats()).webhooksDropped;
+    await sim().dropWebhooks(firm.username, true);
+    await sim().editMatter(firm.username, synced[0].sb.matterId, { description: 'Renamed in Smokeball', status: 'Pending' });
+    const newEmail = `changed-${firm.id}@example.com`;
+    await sim().editContact(firm.username, synced[1].sb.contactId, { person: { email: newEmail } });
+    await sim().deleteFile(firm.username, synced[2].sb.fileId);
+    await sim().deleteMatter(firm.username, synced[3].sb.matterId);
+    const [subscription] = (await simAccount(firm.username)).subscriptions;
+    await sim().deleteSubscription(firm.username, subscription.id);
+    expect((await sim().stats()).webhooksDropped - droppedBefore).toBeGreaterThanOrEqual(2);
+    const [before] = await sql<{ title: string }[]>`select title from public.matters where id = ${synced[0].matterId}`;
+    expect(before.title).toBe('Matter 0');
+
+    const run = await reconcileNow(firm.adminToken);
+    expect(run.counts).toMatchObject({
+      subscriptionsRepaired: 1,
+      mattersUpdated: 1,
+      mattersDeleted: 1,
+      contactsUpdated: 1,
+      contactsDeleted: 0,
+      documentsRequeued: 1,
+      repaired: 5,
+    });
+    expect(run.counts.mattersChecked).toBe(4);
+    expect(run.counts.contactsChecked).toBe(4);
+
+    // The history row, and what it repaired.
+    const [history] = await sql<{ trigger: string; matterId: string | null }[]>`select trigger, matter_id as "matterId" from public.sync_runs where id = ${run.id}`;
+    expect(history).toEqual({ trigger: 'reconcile', matterId: null });
+    const [renamed] = await sql<{ title: string; status: string }[]>`select title, status from public.matters where id = ${synced[0].matterId}`;
+    expect(renamed).toEqual({ title: 'Renamed in Smokeball', status: 'pending' });
+    const [client] = await sql<{ email: string }[]>`select email from public.clients where id = ${synced[1].clientId}`;
+    expect(client.email).toBe(newEmail);
+    const marks = await sql<{ id: string }[]>`select id from public.matters where firm_id = ${firm.id} and smokeball_deleted_at is not null`;
+    expect(marks.map((m) => m.id)).toEqual([synced[3].matterId]);
+    const account = await simAccount(firm.username);
+    expect(account.subscriptions).toHaveLength(1);
+    const [recorded] = await sql<{ id: string }[]>`select smokeball_subscription_id as id from public.webhook_subscriptions where firm_id = ${firm.id}`;
+    expect(recorded.id).toBe(account.subscriptions[0].id);
+
+    // The document whose file was deleted is uploaded again by the matter's queued sync.
+    const reuploaded = await waitFor(async () => {
+      const [doc] = await sql<{ fileId: string | null }[]>`select smokeball_file_id as "fileId" from public.documents where id = ${synced[2].documentId}`;
+      return doc.fileId && doc.fileId !== synced[2].sb.fileId && doc.fileId;
+    }, { timeoutMs: 60_000, what: 'the document to be uploaded again' });
+    const file = await waitFor(async () => (await simAccount(firm.username)).files.find((f) => f.id === reuploaded && f.isUploaded), { what: 'the new file to be uploaded' });
+    expect(file.matterId).toBe(synced[2].sb.matterId);
+
+    // Nothing left to repair: a second run repairs nothing and reads little (subscriptions, one matters
+    // page, one contacts batch, and the files of the matters whose documents are not brand new).
+    const second = await reconcileNow(firm.adminToken);
+    expect(second.counts.repaired).toBe(0);
+    expect(second.apiCalls).toBeLessThanOrEqual(5);
+  });
+
+  test('a member may not start one, and another firm\'s reconciliation is not found', async () => {
+    const asMember = await postReconcile(firm.memberToken);
+    expect(asMember.status).toBe(403);
+    expect(await asMember.json()).toMatchObject({ error: { code: 'forbidden' } });
+
+    const malformed = await postReconcile(firm.adminToken, '{"now":');
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ error: { code: 'invalid_json' } });
+
+    const theirs = await postReconcile(other.adminToken);
+    expect(theirs.status).toBe(202);
+    const { jobId } = (await theirs.json()) as { jobId: string };
+    const foreign = await callFunction(`reconcile?jobId=${jobId}`, { method: 'GET', token: firm.adminToken });
+    expect(foreign.status).toBe(404);
+    expect(await foreign.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+});
