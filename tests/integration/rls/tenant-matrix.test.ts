@@ -121,6 +121,8 @@ const MATRIX: TableSpec[] = [
       },
       'update smokeball_contact_id': { kind: 'update', set: () => ({ smokeball_contact_id: `sb-${newId()}` }), expect: ALL_DENIED_BUT_SERVICE },
       'update smokeball_version': { kind: 'update', set: () => ({ smokeball_version: '639074233716654000' }), expect: ALL_DENIED_BUT_SERVICE },
+      // The reconciliation's deleted-in-Smokeball mark is a link column like the others.
+      'update smokeball_deleted_at': { kind: 'update', set: () => ({ smokeball_deleted_at: new Date() }), expect: ALL_DENIED_BUT_SERVICE },
       'update firm_id (move)': { kind: 'update', set: (f, x) => ({ firm_id: other(f, x) }), expect: NOBODY_MOVES },
     },
   },
@@ -145,6 +147,7 @@ const MATRIX: TableSpec[] = [
         expect: ALL_DENIED_BUT_SERVICE,
       },
       'update smokeball_matter_id': { kind: 'update', set: () => ({ smokeball_matter_id: `sb-${newId()}` }), expect: ALL_DENIED_BUT_SERVICE },
+      'update smokeball_deleted_at': { kind: 'update', set: () => ({ smokeball_deleted_at: new Date() }), expect: ALL_DENIED_BUT_SERVICE },
       'update firm_id (move)': { kind: 'update', set: (f, x) => ({ firm_id: other(f, x) }), expect: NOBODY_MOVES },
     },
   },
@@ -244,6 +247,37 @@ const MATRIX: TableSpec[] = [
         expect: ALL_DENIED_BUT_SERVICE,
       },
       update: { kind: 'update', set: () => ({ smokeball_id: 'edited' }), expect: ALL_DENIED_BUT_SERVICE },
+      delete: { kind: 'delete', expect: ALL_DENIED_BUT_SERVICE },
+    },
+  },
+  {
+    table: 'public.smokeball_imports',
+    key: ['id'],
+    firmColumn: 'firm_id',
+    rows: (f) => [{ id: f.importRow }],
+    target: (f) => ({ id: f.importRow }),
+    ops: {
+      select: { kind: 'select', expect: MEMBERS_READ },
+      insert: { kind: 'insert', row: (f) => ({ firm_id: f.id, batch_id: newId(), smokeball_matter_id: `sb-${newId()}` }), expect: ALL_DENIED_BUT_SERVICE },
+      update: { kind: 'update', set: () => ({ status: 'failed' }), expect: ALL_DENIED_BUT_SERVICE },
+      delete: { kind: 'delete', expect: ALL_DENIED_BUT_SERVICE },
+    },
+  },
+  {
+    table: 'public.smokeball_reconcile_state',
+    key: ['firm_id'],
+    firmColumn: 'firm_id',
+    rows: (f) => [{ firm_id: f.id }],
+    target: (f) => ({ firm_id: f.id }),
+    ops: {
+      select: { kind: 'select', expect: MEMBERS_READ },
+      insert: {
+        kind: 'insert',
+        setup: (tx, f) => tx`delete from public.smokeball_reconcile_state where firm_id = ${f.id}`,
+        row: (f) => ({ firm_id: f.id }),
+        expect: ALL_DENIED_BUT_SERVICE,
+      },
+      update: { kind: 'update', set: () => ({ last_finished_at: new Date() }), expect: ALL_DENIED_BUT_SERVICE },
       delete: { kind: 'delete', expect: ALL_DENIED_BUT_SERVICE },
     },
   },
@@ -441,6 +475,7 @@ type FirmFixture = {
   linkHistory: string;
   batch: string;
   bucket: string;
+  importRow: string;
 };
 type Fixture = { A: FirmFixture; B: FirmFixture; outsider: string; spare: string };
 
@@ -496,9 +531,13 @@ async function createFirmFixture(sql: Sql, key: FirmKey): Promise<FirmFixture> {
   await sql`
     insert into private.smokeball_rate_limit_waiters (bucket, class_rank, firm_id, waiting_until)
     values (${bucket}, 3, ${firm.id}, now())`;
+  const [importRow] = await sql`
+    insert into public.smokeball_imports (firm_id, batch_id, smokeball_matter_id) values (${firm.id}, ${newId()}, ${`sb-import-${firm.id}`}) returning id`;
+  await sql`insert into public.smokeball_reconcile_state (firm_id) values (${firm.id})`;
   return {
     key,
     bucket,
+    importRow: importRow.id,
     id: firm.id,
     admin: admin.id,
     member: member.id,
