@@ -24,11 +24,12 @@ import { runBulkSyncScenario } from './scenarios/bulk-sync.ts';
 import { runFairnessScenario } from './scenarios/fairness.ts';
 import { runLargeDocumentScenario } from './scenarios/large-document.ts';
 import { runRateLimiterScenario } from './scenarios/rate-limiter.ts';
+import { runReconcileScenario } from './scenarios/reconcile.ts';
 import { runWebhookIntakeScenario } from './scenarios/webhook-intake.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
-const SCENARIO_NAMES = ['bulk-sync', 'rate-limiter', 'large-document', 'webhook-intake', 'auto-sync-latency', 'fairness'] as const;
+const SCENARIO_NAMES = ['bulk-sync', 'rate-limiter', 'large-document', 'webhook-intake', 'auto-sync-latency', 'fairness', 'reconcile'] as const;
 type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** The simulator as the bench sets it: Smokeball's limit, 30–80 ms per request, consent auto-approved. */
@@ -134,6 +135,9 @@ async function runScenario(name: ScenarioName, ctx: BenchContext): Promise<Recor
     case 'fairness':
       // Starts the pump itself (LISTEN wake-ups, production's sweep) once the idle measurements are done.
       return runFairnessScenario(ctx);
+    case 'reconcile':
+      // Drains its own job with sync-worker calls (no pump: nothing else runs meanwhile).
+      return runReconcileScenario(ctx);
   }
 }
 

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { CATALOG, findMatterType } from './catalog.ts';
 import { newGuid } from './ids.ts';
 import { MATTER_STATUSES, reviseMatter } from './matters.ts';
-import type { Account, ContactRecord, MatterRecord } from './store.ts';
+import { splitFileName } from './files.ts';
+import type { Account, ContactRecord, FileRecord, MatterRecord } from './store.ts';
 import type { World } from './world.ts';
 
 const SeedClient = z.union([
@@ -26,6 +27,8 @@ export const SeedInput = z
             description: z.string().max(500).optional(),
             status: z.string().refine((s) => MATTER_STATUSES.includes(s)).optional(),
             clients: z.array(SeedClient).min(1).max(5),
+            /** File names (with extension) already on the matter: records without uploaded bytes. */
+            files: z.array(z.string().min(1).max(256)).max(20).optional(),
           })
           .strict(),
       )
@@ -35,7 +38,7 @@ export const SeedInput = z
   .strict();
 export type SeedInput = z.infer<typeof SeedInput>;
 
-export type SeedResult = { matters: { id: string; clientIds: string[]; matterTypeId: string }[] };
+export type SeedResult = { matters: { id: string; clientIds: string[]; matterTypeId: string; fileIds: string[] }[] };
 
 export function seedAccount(world: World, account: Account, input: SeedInput): SeedResult | { error: string } {
   const now = world.clock.nowMs();
@@ -71,7 +74,16 @@ export function seedAccount(world: World, account: Account, input: SeedInput): S
     };
     // reviseMatter builds the title and a fresh versionId, as a create does.
     const record = reviseMatter(account, base, {}, now);
-    created.push({ id: record.id, clientIds, matterTypeId: type.id });
+    const fileIds = (m.files ?? []).map((fileName) => {
+      const file: FileRecord = {
+        id: newGuid(), matterId: record.id, versionId: newGuid(), ...splitFileName(fileName), folderId: null, folderPath: null, ownerId: null,
+        additionalData: {}, dateCreated: new Date(now).toISOString(), dateModified: new Date(now).toISOString(), s3Key: '', createdMs: now,
+      };
+      file.s3Key = `${account.id}/${record.id}/${file.id}/${file.versionId}`;
+      account.files.set(file.id, file);
+      return file.id;
+    });
+    created.push({ id: record.id, clientIds, matterTypeId: type.id, fileIds });
   }
   return { matters: created };
 }

@@ -33,6 +33,7 @@ export type SeedMatter = {
   description?: string;
   status?: string;
   clients: ({ id: string } | { firstName: string; lastName: string; email?: string })[];
+  files?: string[];
 };
 
 export class SimControlError extends Error {
@@ -83,7 +84,7 @@ export class SimControl {
     this.call<Json>('POST', `accounts/${encodeURIComponent(account)}/matters/${encodeURIComponent(matterId)}/edit`, fields);
   /** Matters (with their client contacts) already in the account: visible at once, no webhooks. */
   seed = (account: string, input: { matters: SeedMatter[] }) =>
-    this.call<{ matters: { id: string; clientIds: string[]; matterTypeId: string }[] }>('POST', `accounts/${encodeURIComponent(account)}/seed`, input);
+    this.call<{ matters: { id: string; clientIds: string[]; matterTypeId: string; fileIds: string[] }[] }>('POST', `accounts/${encodeURIComponent(account)}/seed`, input);
   /** While on, the account's webhook deliveries are lost (never sent). */
   dropWebhooks = (account: string, drop: boolean) => this.call<{ accountId: string; dropWebhooks: boolean }>('POST', `accounts/${encodeURIComponent(account)}/webhook-drop`, { drop });
   /** A firm user deletes it in Smokeball (deletions.ts says what that looks like). */
