@@ -8,6 +8,8 @@ const RATE_LIMIT_HEAVY = [
   'tests/integration/queue/bulk-sync.test.ts',
   'tests/integration/matter-types/preview-matches-sync.test.ts',
   'tests/integration/sync/matter-types.test.ts',
+  // Two imports of 50 matters: about 200 reads of `GET /matters/{id}` and `POST /contacts/batch`.
+  'tests/integration/import/import-matters.test.ts',
 ];
 
 const integration = {
