@@ -114,6 +114,32 @@ describe('import-smokeball-matters', () => {
     expect(await again.json()).toEqual({ batchId: null, queued: 0, alreadyLinked: 50 });
   });
 
+  test('an import job that runs again after it succeeded creates nothing new (at least once, exactly once in effect)', { timeout: 60_000 }, async () => {
+    const [seeded] = (await sim().seed(firm.username, {
+      matters: [{ matterTypeName: 'Probate', location: 'IL', number: 'RETRY-1', clients: [{ firstName: 'Re', lastName: 'Try' }] }],
+    })).matters;
+    const res = await postImport(firm.adminToken, { smokeballMatterIds: [seeded.id] });
+    const { batchId } = (await res.json()) as { batchId: string };
+    expect(await waitForBatch(firm.adminToken, batchId)).toMatchObject({ done: 1, imported: 1 });
+    const [row] = await sql<{ id: string; matterId: string }[]>`
+      select id, matter_id as "matterId" from public.smokeball_imports where firm_id = ${firm.id} and batch_id = ${batchId}`;
+
+    // The same import queued once more, as a worker that died after the commit would leave it.
+    await sql`update public.smokeball_imports set status = 'queued' where id = ${row.id}`;
+    const [job] = await sql<{ id: string }[]>`
+      insert into public.sync_jobs (firm_id, kind, subject_id, trigger, batch_id) values (${firm.id}, 'import_matter', ${row.id}, 'bulk', ${batchId}) returning id`;
+    await waitFor(async () => {
+      const [j] = await sql<{ status: string }[]>`select status from public.sync_jobs where id = ${job.id}`;
+      return j.status === 'succeeded';
+    }, { timeoutMs: 30_000, what: 'the repeated import job to finish' });
+    const [after] = await sql<{ status: string; matterId: string }[]>`select status, matter_id as "matterId" from public.smokeball_imports where id = ${row.id}`;
+    expect(after).toEqual({ status: 'linked', matterId: row.matterId });
+    const matters = await sql`select id from public.matters where firm_id = ${firm.id} and smokeball_matter_id = ${seeded.id}`;
+    expect(matters).toHaveLength(1);
+    const clients = await sql`select id from public.clients where firm_id = ${firm.id} and smokeball_contact_id = ${seeded.clientIds[0]}`;
+    expect(clients).toHaveLength(1);
+  });
+
   test('bad requests are refused with a clear error', async () => {
     const both = await postImport(firm.adminToken, { smokeballMatterIds: ['x'], all: true });
     expect(both.status).toBe(400);

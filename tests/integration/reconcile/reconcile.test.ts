@@ -1,6 +1,6 @@
 // Reconciliation: with Smokeball's webhooks lost and a file deleted in Smokeball, one `reconcile` run (an
 // admin's, on demand) repairs everything: the deleted subscription registered again, a matter and a
-// contact changed in Smokeball applied, a matter deleted in Smokeball marked, and the document whose file
+// contact changed in Smokeball applied, a matter and a contact deleted in Smokeball marked, and the document whose file
 // is gone unlinked and uploaded again by the matter's queued sync. A second run finds nothing to repair
 // and spends only a few calls. Each run is one sync_runs row (trigger 'reconcile') with its counts.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -73,6 +73,7 @@ describe('reconcile', () => {
     await sim().editContact(firm.username, synced[1].sb.contactId, { person: { email: newEmail } });
     await sim().deleteFile(firm.username, synced[2].sb.fileId);
     await sim().deleteMatter(firm.username, synced[3].sb.matterId);
+    await sim().deleteContact(firm.username, synced[3].sb.contactId);
     const [subscription] = (await simAccount(firm.username)).subscriptions;
     await sim().deleteSubscription(firm.username, subscription.id);
     expect((await sim().stats()).webhooksDropped - droppedBefore).toBeGreaterThanOrEqual(2);
@@ -85,9 +86,9 @@ describe('reconcile', () => {
       mattersUpdated: 1,
       mattersDeleted: 1,
       contactsUpdated: 1,
-      contactsDeleted: 0,
+      contactsDeleted: 1,
       documentsRequeued: 1,
-      repaired: 5,
+      repaired: 6,
     });
     expect(run.counts.mattersChecked).toBe(4);
     expect(run.counts.contactsChecked).toBe(4);
@@ -101,6 +102,8 @@ describe('reconcile', () => {
     expect(client.email).toBe(newEmail);
     const marks = await sql<{ id: string }[]>`select id from public.matters where firm_id = ${firm.id} and smokeball_deleted_at is not null`;
     expect(marks.map((m) => m.id)).toEqual([synced[3].matterId]);
+    const clientMarks = await sql<{ id: string }[]>`select id from public.clients where firm_id = ${firm.id} and smokeball_deleted_at is not null`;
+    expect(clientMarks.map((c) => c.id)).toEqual([synced[3].clientId]);
     const account = await simAccount(firm.username);
     expect(account.subscriptions).toHaveLength(1);
     const [recorded] = await sql<{ id: string }[]>`select smokeball_subscription_id as id from public.webhook_subscriptions where firm_id = ${firm.id}`;
