@@ -101,13 +101,25 @@ export function listFiles(ctx: ApiCtx): Reply {
   const view = (f: FileRecord) => fileView(baseUrl, f, store.objects.get(f.s3Key));
   const cursor = ctx.query.get('cursor');
   if (cursor !== undefined) return json(200, cursorPage(ctx, matter.id, items, cursor, view));
-  return json(200, pagedEnvelope(items, pageOf(ctx.query, ctx.path), ctx.url, baseUrl, view));
+  // An offset page's `next` link speaks cursor (the pessimistic reading of a list that has both): a client
+  // that follows `next` must read its cursor; one that counts offsets itself still may.
+  const page = pageOf(ctx.query, ctx.path);
+  const envelope = pagedEnvelope(items, page, ctx.url, baseUrl, view);
+  const nextStart = page.offset + envelope.value.length;
+  return json(200, envelope.next ? { ...envelope, next: cursorLink(ctx, matter.id, nextStart, page.limit) } : envelope);
 }
+
+const encodeCursor = (matterId: string, start: number) => Buffer.from(`f1.${matterId}.${start}`).toString('base64url');
+const cursorLink = (ctx: ApiCtx, matterId: string, start: number, limit: number) => ({
+  href: `${ctx.world.baseUrl}${ctx.url.pathname}?${new URLSearchParams({ cursor: encodeCursor(matterId, start), limit: String(limit) })}`,
+  rel: 'collection',
+});
 
 /**
  * Cursor paging of a matter's files (OAS GetFiles `Cursor`; docs/smokeball.md §4 "List"). The spec gives the
  * parameter and no format, so the sim's cursor is opaque and travels only in the `next` link's `cursor`
- * query value (the envelope has no cursor field); `cursor=` (empty) starts at the first file. `Sort` and
+ * query value (the envelope has no cursor field), also on offset pages; `cursor=` (empty) starts at the
+ * first file. `Sort` and
  * `Search` do not apply to cursor paging (the OAS says so); `Offset` is ignored. A cursor of another matter
  * or one the sim did not issue is a 400.
  */
@@ -120,13 +132,12 @@ function cursorPage<V>(ctx: ApiCtx, matterId: string, items: FileRecord[], curso
   }
   const { limit } = pageOf(ctx.query, ctx.path);
   const value = items.slice(start, start + limit).map(view);
-  const link = (params: Record<string, string>) => ({ href: `${ctx.world.baseUrl}${ctx.url.pathname}?${new URLSearchParams(params)}`, rel: 'collection' });
   const nextStart = start + value.length;
   return {
-    href: link({ cursor, limit: String(limit) }).href,
+    href: `${ctx.world.baseUrl}${ctx.url.pathname}?${new URLSearchParams({ cursor, limit: String(limit) })}`,
     limit,
     size: items.length,
-    ...(nextStart < items.length ? { next: link({ cursor: Buffer.from(`f1.${matterId}.${nextStart}`).toString('base64url'), limit: String(limit) }) } : {}),
+    ...(nextStart < items.length ? { next: cursorLink(ctx, matterId, nextStart, limit) } : {}),
     value,
   };
 }

@@ -290,23 +290,25 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
     },
 
     /**
-     * A matter's files by cursor paging (OAS GetFiles `Cursor`, docs/smokeball.md §4 "List"): the first page
-     * asks with an empty cursor, each next page with the cursor the `next` link carries (the envelope has
-     * no cursor field of its own), until a page has no `next`. Unlike offset paging it neither skips nor
-     * repeats a file when files are added while it walks. The links are read for their `cursor` value
-     * only; the request goes to our own host (pagination.ts says why).
+     * A matter's files, following the `next` links' cursors (OAS GetFiles `Cursor`, docs/smokeball.md §4
+     * "List"): the first page is asked for plainly; each next page with the `cursor` its `next` link
+     * carries (the envelope has no cursor field of its own), or — a `next` without one — by offset, until a
+     * page has no `next`. Unlike offset paging a cursor neither skips nor repeats a file added while it
+     * walks. The links are read for their `cursor` only; requests go to our own host (pagination.ts).
      */
-    async *listByCursor(matterId: string): AsyncGenerator<MatterFile> {
-      let cursor = '';
-      for (let page = 0; ; page++) {
-        const params = new URLSearchParams({ cursor, limit: String(MAX_PAGE_LIMIT) });
+    async *listByCursor(matterId: string, { pageSize = MAX_PAGE_LIMIT }: { pageSize?: number } = {}): AsyncGenerator<MatterFile> {
+      let params = pageParams(0, pageSize);
+      let offset = 0;
+      for (let page = 0; page < 10_000; page++) {
         const { data } = await request({ method: 'GET', route: '/matters/{id}/documents/files', ids: [matterId], searchParams: params, schema: FilePage });
         yield* data.value;
-        const next = cursorOf(data.next?.href);
-        if (!next || data.value.length === 0) return;
-        if (next === cursor || page > 10_000) throw new SmokeballInvalidResponseError(['next: the cursor does not advance'], {});
-        cursor = next;
+        if (!data.next?.href || data.value.length === 0) return;
+        offset += data.value.length;
+        const cursor = cursorOf(data.next.href);
+        if (cursor !== undefined && cursor === params.get('cursor')) throw new SmokeballInvalidResponseError(['next: the cursor does not advance'], {});
+        params = cursor !== undefined ? new URLSearchParams({ cursor, limit: String(pageSize) }) : pageParams(offset, pageSize);
       }
+      throw new SmokeballInvalidResponseError(['next: more pages than any matter has files'], {});
     },
 
     /** A fresh upload URL for an existing file (docs/smokeball.md §4: `GET …/files/{fileId}/upload`). */
