@@ -54,7 +54,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
     const ageMs = fresh.youngestAgeMs(ids);
     if (ageMs === undefined) return undefined;
     const names = [...ids.filter((id) => fresh.youngestAgeMs([id]) !== undefined), ...fields];
-    return { ageMs, names };
+    return { ageMs, names, visibility: fresh };
   };
   /** Records the id a 202 answered with, so later writes naming it ride out its invisibility. */
   const remember = <T extends { data: { id: string } }>(result: T): T => {
