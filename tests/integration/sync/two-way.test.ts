@@ -126,6 +126,30 @@ describe('two-way sync', () => {
     expect(patches).toHaveLength(1);
   });
 
+  test('a burst of CaseHug edits of one client is one queued push, sending the last values once; an unlinked client queues nothing', async () => {
+    const { clientId, contactId } = await linkedMatter('Hal');
+    const [{ email: original }] = await sql`select email from public.clients where id = ${clientId}`;
+    const last = `hal.3-${crypto.randomUUID()}@example.com`;
+    await withQueueHeld(async () => {
+      await editAsMember('clients', clientId, { email: `hal.1-${crypto.randomUUID()}@example.com` });
+      await editAsMember('clients', clientId, { email: `hal.2-${crypto.randomUUID()}@example.com`, phone: '(312) 555-0142' });
+      await editAsMember('clients', clientId, { email: last });
+      expect((await jobsOf(clientId)).map((j) => [j.kind, j.status])).toEqual([['push_contact', 'queued']]);
+      // The first edit's base is kept: it is what Smokeball held when CaseHug started changing the field.
+      expect(await pendingOf(clientId)).toMatchObject({ email: { value: last, base: original }, phone: { value: '(312) 555-0142', base: null } });
+    });
+    await waitFor(async () => (await simContact(contactId))?.person.email === last, { timeoutMs: 10_000, what: 'the last email to reach Smokeball' });
+    const [job] = await pushesDone(clientId);
+    const [run] = await sql<{ request_ids: string[] }[]>`select request_ids from public.sync_runs where job_id = ${job.id}`;
+    expect((await sim().requests({ endpoint: 'PUT /contacts/{id}' })).filter((r) => run.request_ids.includes(r.requestId))).toHaveLength(1);
+    expect((await simContact(contactId))?.person.phone).toMatchObject({ areaCode: '312', number: '555-0142' });
+
+    const unlinked = await createClient(sql, firm.id, { firstName: 'Ivy' });
+    await editAsMember('clients', unlinked.id, { email: `ivy-${crypto.randomUUID()}@example.com` });
+    expect(await jobsOf(unlinked.id)).toEqual([]);
+    expect(await pendingOf(unlinked.id)).toBeNull();
+  });
+
   test('a contact edited in Smokeball reaches CaseHug and queues no push back', async () => {
     const { clientId, contactId } = await linkedMatter('Cy');
     const email = `cy.sb-${crypto.randomUUID()}@example.com`;
