@@ -43,7 +43,10 @@ begin
   from regexp_matches(coalesce(v_def, ''), '''([a-z_]+)''', 'g') as m;
   v_kinds := array(select distinct k from unnest(v_kinds || array['sync_matter', 'process_webhook', 'push_contact', 'push_matter']) k order by k);
   alter table public.sync_jobs drop constraint if exists sync_jobs_kind_check;
-  execute format('alter table public.sync_jobs add constraint sync_jobs_kind_check check (kind = any (%L::text[]))', v_kinds);
+  -- Written as `kind in ('a', 'b')`, which Postgres keeps as one quoted literal per kind, so a later
+  -- migration can read the list back the same way.
+  execute format('alter table public.sync_jobs add constraint sync_jobs_kind_check check (kind in (%s))',
+                 (select string_agg(quote_literal(k), ', ') from unnest(v_kinds) k));
 end
 $migration$;
 

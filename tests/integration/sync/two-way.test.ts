@@ -231,6 +231,11 @@ describe('two-way sync', () => {
     expect((await jobsOf(clientId)).map((j) => j.id)).toEqual([job.id]);
   });
 
+  test('the queue\'s kinds keep every earlier kind and stay one literal each, for the next migration to extend', async () => {
+    const [{ def }] = await sql`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'sync_jobs_kind_check'`;
+    for (const kind of ['sync_matter', 'process_webhook', 'push_contact', 'push_matter']) expect(def).toContain(`'${kind}'::text`);
+  });
+
   test('with pushing switched off, a CaseHug edit queues nothing; with applying switched off, a Smokeball edit changes nothing', async () => {
     const { clientId, contactId } = await linkedMatter('Gus');
     await sql`update public.smokeball_connections set push_to_smokeball = false, apply_from_smokeball = false where firm_id = ${firm.id}`;
