@@ -36,7 +36,7 @@ export type PushJobKind = 'push_contact' | 'push_matter';
 export const isPushJob = (kind: string): kind is PushJobKind => kind === 'push_contact' || kind === 'push_matter';
 
 export type PushOutcome = {
-  status: 'pushed' | 'nothing_to_push' | 'not_linked' | 'push_disabled' | 'gone_in_smokeball' | 'not_a_person';
+  status: 'pushed' | 'nothing_to_push' | 'not_linked' | 'push_disabled' | 'gone_in_smokeball' | 'not_a_person' | 'failed';
   pushed: OwnedField[];
   applied: OwnedField[];
   conflicts: number;
@@ -62,11 +62,6 @@ export async function pushLinkedRecord(deps: PushDeps, job: { firmId: string; ki
   const runId = await startRun(deps.sql, { firmId, matterId: kind === 'matter' ? recordId : null, jobId: job.jobId, trigger: 'auto' });
   const recorder = createRunRecorder(deps.now);
   const recording: Promise<void>[] = [];
-  const client = await deps.clientFor({ firmId, region: connection.region, priority: 'auto' }, (call) => {
-    recorder.onRequest(call);
-    // Recorded as soon as it is known, so the echo of this write finds it (finishRun writes them all again).
-    recording.push(appendRunRequestId(deps.sql, firmId, runId, call.requestId).catch(() => undefined));
-  });
   const step = `push_${kind}`;
   const finish = async (outcome: PushOutcome, error?: AppError): Promise<PushOutcome> => {
     await Promise.all(recording);
@@ -85,6 +80,11 @@ export async function pushLinkedRecord(deps: PushDeps, job: { firmId: string; ki
   };
 
   try {
+    const client = await deps.clientFor({ firmId, region: connection.region, priority: 'auto' }, (call) => {
+      recorder.onRequest(call);
+      // Recorded as soon as it is known, so the echo of this write finds it (finishRun writes them all again).
+      recording.push(appendRunRequestId(deps.sql, firmId, runId, call.requestId).catch(() => undefined));
+    });
     const read = await readSmokeballRecord(client, kind, link.smokeballId);
     if (!read) {
       // The link points at a record Smokeball no longer has: nothing to write to.
@@ -129,7 +129,7 @@ export async function pushLinkedRecord(deps: PushDeps, job: { firmId: string; ki
   } catch (err) {
     const error = err instanceof AppError ? err : new AppError({ code: 'internal_error', status: 500, message: 'The push to Smokeball failed unexpectedly', cause: err });
     recorder.step(step, 'failed', error.code);
-    await finish(nothing('nothing_to_push'), error).catch(() => undefined);
+    await finish(nothing('failed'), error).catch(() => undefined);
     throw err;
   }
 }

@@ -4,7 +4,7 @@
 // echoing our own write changes nothing.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
-import { createConnectedFirm, requestSync, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { createConnectedFirm, requestSync, sim, withFault, type ConnectedFirm } from '../../helpers/sync.ts';
 import { deliver, signedDelivery, signerFor } from '../../helpers/webhooks.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
@@ -148,6 +148,29 @@ describe('two-way sync', () => {
     await editAsMember('clients', unlinked.id, { email: `ivy-${crypto.randomUUID()}@example.com` });
     expect(await jobsOf(unlinked.id)).toEqual([]);
     expect(await pendingOf(unlinked.id)).toBeNull();
+  });
+
+  test('a PUT Smokeball refuses fails its run and job with the error and keeps the edit, which the next edit\'s push sends', async () => {
+    const { clientId, contactId } = await linkedMatter('Jo');
+    const refused = `jo.1-${crypto.randomUUID()}@example.com`;
+    await withFault({ account: firm.accountId, method: 'PUT', endpoint: 'PUT /contacts/{id}', status: 400, count: 1 }, async () => {
+      await editAsMember('clients', clientId, { email: refused });
+      const [job] = await waitFor(async () => {
+        const jobs = await jobsOf(clientId);
+        return jobs.length === 1 && jobs[0].status === 'dead' && jobs;
+      }, { timeoutMs: 15_000, what: 'the refused push to end' });
+      const [run] = await sql<Json[]>`select status, error_code from public.sync_runs where job_id = ${job.id}`;
+      expect(run).toEqual({ status: 'failed', error_code: 'smokeball_bad_request' });
+    });
+    expect(await pendingOf(clientId)).toMatchObject({ email: { value: refused } });
+    await editAsMember('clients', clientId, { first_name: 'Joanna' });
+    const contact = await waitFor(async () => {
+      const c = await simContact(contactId);
+      return c?.person.firstName === 'Joanna' && c;
+    }, { timeoutMs: 10_000, what: 'the next push' });
+    expect(contact.person.email).toBe(refused);
+    await pushesDone(clientId);
+    expect(await pendingOf(clientId)).toBeNull();
   });
 
   test('a contact edited in Smokeball reaches CaseHug and queues no push back', async () => {
