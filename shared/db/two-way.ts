@@ -223,3 +223,22 @@ export async function appliesFromSmokeball(sql: Sql, firmId: string): Promise<bo
   const [row] = await sql<{ on: boolean }[]>`select apply_from_smokeball as on from public.smokeball_connections where firm_id = ${firmId}`;
   return row?.on ?? false;
 }
+
+/**
+ * Whether a push of the CaseHug record linked to this Smokeball record is running under a live lease: its
+ * read and its write are not one step, so a webhook of the record waits until the push has written.
+ */
+export async function isPushRunning(sql: Sql, firmId: string, kind: RecordKind, smokeballId: string): Promise<boolean> {
+  const rows = kind === 'contact'
+    ? await sql`
+        select 1 from public.sync_jobs j join public.clients r on r.firm_id = j.firm_id and r.id = j.subject_id
+        where j.firm_id = ${firmId} and j.kind = 'push_contact' and j.status = 'running' and j.locked_until >= now()
+          and r.smokeball_contact_id = ${smokeballId}
+        limit 1`
+    : await sql`
+        select 1 from public.sync_jobs j join public.matters r on r.firm_id = j.firm_id and r.id = j.subject_id
+        where j.firm_id = ${firmId} and j.kind = 'push_matter' and j.status = 'running' and j.locked_until >= now()
+          and r.smokeball_matter_id = ${smokeballId}
+        limit 1`;
+  return rows.length > 0;
+}

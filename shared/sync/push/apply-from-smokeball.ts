@@ -4,8 +4,9 @@
 // edits stay pending for the push, and every conflict is kept. Used by webhook processing and by the push
 // job (which reads the record before it writes), so both apply the same rules.
 import type { Sql, Tx } from '../../db/sql.ts';
+import { AppError } from '../../errors.ts';
 import {
-  type LinkedRecord, type RecordKind, recordConflicts, savePendingFields, withLinkedRecord, writeSmokeballValues,
+  isPushRunning, type LinkedRecord, type RecordKind, recordConflicts, savePendingFields, withLinkedRecord, writeSmokeballValues,
 } from '../../db/two-way.ts';
 import { decideFields, type FieldPlan, type SmokeballSide } from './decide-fields.ts';
 
@@ -40,4 +41,15 @@ export async function applyFromSmokeball(
     if (!record) return { outcome: 'not_linked' };
     return applyPlan(tx, firmId, record, side);
   });
+}
+
+/**
+ * A webhook of a record whose push is running waits (409 sync_in_progress: the queue parks it briefly): the
+ * push decided on its own read and is about to write, and applying a newer read in between would leave
+ * the two sides apart once the push lands. After the push, the webhook's re-fetch sees the result.
+ */
+export async function waitForRunningPush(sql: Sql, firmId: string, kind: RecordKind, smokeballId: string): Promise<void> {
+  if (await isPushRunning(sql, firmId, kind, smokeballId)) {
+    throw new AppError({ code: 'sync_in_progress', status: 409, message: 'A change of this record is being sent to Smokeball; this update is applied after it' });
+  }
 }

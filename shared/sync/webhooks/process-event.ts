@@ -16,7 +16,7 @@ import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
 import type { RequestPriority } from '../../smokeball/rate-limiter.ts';
 import { readAsyncFailure } from './error-payload.ts';
-import { applyFromSmokeball } from '../push/apply-from-smokeball.ts';
+import { applyFromSmokeball, waitForRunningPush } from '../push/apply-from-smokeball.ts';
 import { contactSide, matterSide } from '../push/smokeball-values.ts';
 
 export type ProcessEventDeps = {
@@ -58,6 +58,7 @@ async function decideAndApply(
 
   if (resource === 'matter') {
     if (!(await isMatterLinked(deps.sql, firmId, event.resourceId))) return { status: 'ignored', reason: 'not_linked' };
+    await waitForRunningPush(deps.sql, firmId, 'matter', event.resourceId);
     const fetched = await fetchOrMissing(() => client.matters.get(event.resourceId!));
     if (!fetched) return { status: 'ignored', reason: 'gone_in_smokeball' };
     // Field by field against CaseHug's unpushed edits (two-way sync), never queueing a push back.
@@ -66,6 +67,7 @@ async function decideAndApply(
   }
   if (resource === 'contact') {
     if (!(await isContactLinked(deps.sql, firmId, event.resourceId))) return { status: 'ignored', reason: 'not_linked' };
+    await waitForRunningPush(deps.sql, firmId, 'contact', event.resourceId);
     const fetched = await fetchOrMissing(() => client.contacts.get(event.resourceId!));
     if (!fetched || fetched.isDeleted) return { status: 'ignored', reason: 'gone_in_smokeball' };
     const { outcome } = await applyFromSmokeball(deps.sql, firmId, 'contact', { smokeballId: event.resourceId }, contactSide(fetched));

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
 import { createConnectedFirm, requestSync, sim, withFault, type ConnectedFirm } from '../../helpers/sync.ts';
+import { callInternal } from '../../helpers/queue.ts';
 import { deliver, signedDelivery, signerFor } from '../../helpers/webhooks.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
@@ -228,6 +229,33 @@ describe('two-way sync', () => {
     expect(conflicts.map((x) => [x.field, x.winner, x.casehug_value, x.smokeball_value])).toEqual([['email', 'casehug', ours, theirs]]);
     expect(conflicts[0].casehug_changed_at.getTime()).toBeGreaterThan(conflicts[0].smokeball_changed_at.getTime());
     expect(await pendingOf(clientId)).toBeNull();
+  });
+
+  test('a Smokeball edit arriving while a push of the record runs waits for the push, then applies', async () => {
+    const { clientId, contactId } = await linkedMatter('Kit');
+    // A push of this client that a worker holds under a live lease (its read done, its write to come).
+    const [held] = await sql`
+      insert into public.sync_jobs (firm_id, kind, subject_id, trigger, status, attempts, locked_by, locked_until)
+      values (${firm.id}, 'push_contact', ${clientId}, 'auto', 'running', 1, 'test-holder', now() + interval '1 minute')
+      returning id`;
+    const since = new Date();
+    await sim().editContact(firm.username, contactId, { person: { lastName: 'Later' } });
+    const waiting = await waitFor(async () => {
+      const [j] = await sql`
+        select j.status, j.last_error_code from public.sync_jobs j join public.webhook_events e on e.id = j.subject_id
+        where e.resource_id = ${contactId} and e.received_at >= ${since} and j.last_error_code is not null`;
+      return j;
+    }, { what: 'the webhook to wait for the push' });
+    expect(waiting).toEqual({ status: 'queued', last_error_code: 'sync_in_progress' });
+    expect((await sql`select last_name from public.clients where id = ${clientId}`)[0].last_name).toBe('Original');
+
+    await sql`update public.sync_jobs set status = 'succeeded', locked_until = null, locked_by = null where id = ${held.id}`;
+    // The parked delivery is due shortly; the worker runs it (the sweep would, a little later).
+    await waitFor(async () => {
+      await callInternal('sync-worker', {});
+      const [c] = await sql`select last_name from public.clients where id = ${clientId}`;
+      return c.last_name === 'Later';
+    }, { timeoutMs: 15_000, intervalMs: 500, what: 'the waiting webhook to apply' });
   });
 
   test('a webhook echoing our own write changes nothing and queues nothing', async () => {
