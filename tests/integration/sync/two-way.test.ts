@@ -100,8 +100,9 @@ describe('two-way sync', () => {
 
     const [job] = await pushesDone(clientId);
     expect(job).toMatchObject({ kind: 'push_contact', status: 'succeeded' });
-    const [run] = await sql<Json[]>`select trigger, status, steps, counts, request_ids from public.sync_runs where job_id = ${job.id}`;
-    expect(run).toMatchObject({ trigger: 'auto', status: 'succeeded', counts: { pushed: 1, conflicts: 0 } });
+    const [run] = await sql<Json[]>`select trigger, status, steps, counts, api_calls, request_ids from public.sync_runs where job_id = ${job.id}`;
+    // Two requests: the read of the whole contact and its PUT.
+    expect(run).toMatchObject({ trigger: 'auto', status: 'succeeded', counts: { pushed: 1, conflicts: 0 }, api_calls: 2 });
     expect(run.steps.map((s: Json) => [s.step, s.outcome, s.detail])).toContainEqual(['push_contact', 'pushed', 'email']);
     // One read and one PUT of the whole contact, each with a RequestId the run kept.
     const sent = (await sim().requests({ endpoint: 'PUT /contacts/{id}' })).filter((r) => run.request_ids.includes(r.requestId));
@@ -122,7 +123,8 @@ describe('two-way sync', () => {
     expect(matter.status).toBe('Pending');
     const jobs = await pushesDone(matterId);
     const push = jobs.find((j) => j.kind === 'push_matter')!;
-    const [run] = await sql<Json[]>`select request_ids from public.sync_runs where job_id = ${push.id}`;
+    const [run] = await sql<Json[]>`select api_calls, request_ids from public.sync_runs where job_id = ${push.id}`;
+    expect(run.api_calls).toBe(2);
     const patches = (await sim().requests({ endpoint: 'PATCH /matters/{id}' })).filter((r) => run.request_ids.includes(r.requestId));
     expect(patches).toHaveLength(1);
   });
