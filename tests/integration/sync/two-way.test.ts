@@ -76,10 +76,10 @@ async function withQueueHeld(fn: () => Promise<void>): Promise<void> {
     await sql`update public.smokeball_connections set status = 'connected' where firm_id = ${firm.id}`;
   }
 }
-const storedDelivery = (contactId: string, since: Date) =>
+const storedDelivery = (resourceId: string, since: Date, type = 'contact.updated') =>
   waitFor(async () => {
-    const [e] = await sql`select id from public.webhook_events where firm_id = ${firm.id} and resource_id = ${contactId}
-                          and event_type = 'contact.updated' and received_at >= ${since}`;
+    const [e] = await sql`select id from public.webhook_events where firm_id = ${firm.id} and resource_id = ${resourceId}
+                          and event_type = ${type} and received_at >= ${since}`;
     return e;
   }, { what: 'the Smokeball edit to be delivered' });
 
@@ -231,6 +231,23 @@ describe('two-way sync', () => {
     expect(conflicts.map((x) => [x.field, x.winner, x.casehug_value, x.smokeball_value])).toEqual([['email', 'casehug', ours, theirs]]);
     expect(conflicts[0].casehug_changed_at.getTime()).toBeGreaterThan(conflicts[0].smokeball_changed_at.getTime());
     expect(await pendingOf(clientId)).toBeNull();
+  });
+
+  test('matters: both sides change the status within a second, Smokeball later; a CaseHug title edit beside it still reaches Smokeball', async () => {
+    const { matterId, smokeballMatterId } = await linkedMatter('Lou');
+    const since = new Date();
+    await withQueueHeld(async () => {
+      await editAsMember('matters', matterId, { status: 'pending', title: 'Lou estate (revised)' });
+      await sim().editMatter(firm.username, smokeballMatterId, { status: 'Closed' });
+      await storedDelivery(smokeballMatterId, since, 'matter.updated');
+    });
+    await waitFor(async () => (await simMatter(smokeballMatterId))?.description === 'Lou estate (revised)', { timeoutMs: 15_000, what: 'the title to reach Smokeball' });
+    await pushesDone(matterId);
+    expect((await simMatter(smokeballMatterId))?.status).toBe('Closed');
+    const [m] = await sql`select status, title from public.matters where id = ${matterId}`;
+    expect(m).toEqual({ status: 'closed', title: 'Lou estate (revised)' });
+    const conflicts = await conflictsOf(matterId);
+    expect(conflicts.map((c) => [c.field, c.winner, c.casehug_value, c.smokeball_value])).toEqual([['status', 'smokeball', 'pending', 'closed']]);
   });
 
   test('a Smokeball edit arriving while a push of the record runs waits for the push, then applies', async () => {
