@@ -5,7 +5,8 @@ import type { Sql, Tx } from './sql.ts';
 export type SyncJob = {
   id: string;
   firmId: string;
-  kind: 'sync_matter' | 'process_webhook';
+  /** push_contact / push_matter: a linked client's or matter's CaseHug edits (subject = the client or matter). */
+  kind: 'sync_matter' | 'process_webhook' | 'push_contact' | 'push_matter';
   subjectId: string;
   batchId: string | null;
   trigger: 'manual' | 'auto' | 'bulk' | 'webhook';

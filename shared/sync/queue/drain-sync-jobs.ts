@@ -8,6 +8,7 @@ import type { LogFields } from '../../log.ts';
 import { syncMatter, type SyncMatterDeps } from '../matter/sync-matter.ts';
 import { finishWebhookEvent } from '../../db/webhooks.ts';
 import { processWebhookEvent } from '../webhooks/process-event.ts';
+import { isPushJob, pushLinkedRecord } from '../push/push-record.ts';
 import { decideJobOutcome } from './job-outcome.ts';
 
 /**
@@ -102,6 +103,8 @@ async function runJob(deps: DrainDeps, job: SyncJob, worker: string, leaseSecond
     try {
       if (job.kind === 'process_webhook') {
         await processWebhookEvent(deps, { firmId: job.firmId, eventId: job.subjectId });
+      } else if (isPushJob(job.kind)) {
+        await pushLinkedRecord(deps, { firmId: job.firmId, kind: job.kind, recordId: job.subjectId, jobId: job.id });
       } else {
         // The matter's lease names this job, not only this worker: two lanes of one worker (say, a job
         // whose worker died and a newer job of the same matter) must never both hold it.
