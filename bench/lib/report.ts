@@ -11,7 +11,7 @@ function figures(r: Report): { result: string; aim: string } {
   switch (r.name) {
     case 'bulk-sync':
       return {
-        result: `${r.matters} matters / ${r.documents} docs, ${r.workers} workers: wall ${s(r.wallMs)}, bound ${s(r.lowerBoundMs)} (busiest endpoint ${r.busiestEndpoint}: ${r.busiestEndpointRequests}), efficiency ${num(r.efficiency, 3)}, 429s ${r.throttled}, ${num(r.requestsPerMatter, 2)} API req/matter`,
+        result: `${r.matters} matters / ${r.documents} docs, ${r.workers} workers: wall ${s(r.wallMs)}, bound ${s(r.lowerBoundMs)} (busiest endpoint ${r.busiestEndpoint}: ${r.busiestEndpointRequests}), efficiency ${num(r.efficiency, 3)}, 429s ${r.throttled}, ${num(r.requestsPerMatter, 2)} API req/matter (all sent; accepted ${num(r.acceptedPerMatter, 2)}, refused ${r.refused}); first–last request per endpoint: ${Object.entries((r.endpointTimeline ?? {}) as Record<string, { firstMs: number; lastMs: number }>).map(([e, t]) => `${e} ${s(t.firstMs)}–${s(t.lastMs)}`).join(', ')}`,
         aim: 'efficiency ≥ 0.95, 0 × 429, ≤ 4.05 req/matter',
       };
     case 'rate-limiter':

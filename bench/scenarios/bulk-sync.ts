@@ -4,6 +4,12 @@
 // only workers are ours. Figures come from the simulator's request log, restricted to the scenario's
 // time window and the firms' accounts: the lower bound (per endpoint (count − burst) ÷ rps, the largest),
 // efficiency = bound ÷ wall time, the 429 count and API requests per matter.
+//
+// Requests per matter count every request the integration sent to Smokeball's API for these firms in the
+// window — accepted ones, refused ones (a write naming a resource that was not visible yet: 400/403/404),
+// throttled ones (429) and the firms' `GET /mattertypes` — divided by the matters; `acceptedPerMatter`
+// and `refused` split them. Each endpoint's first and last request (ms after the start) show where the
+// buckets idle: before a stage's first request, and after its last while the matters' chains finish.
 import type { RequestLogEntry } from '../../dev/smokeball-sim/sim-client.ts';
 import { lowerBoundMs, SMOKEBALL_LIMIT } from '../lib/rate-limiter-workers.ts';
 import {
@@ -41,7 +47,14 @@ export type BulkSyncResult = {
   wallMs: number;
   efficiency: number;
   apiRequests: number;
+  /** Every API request (accepted, refused, throttled, matter types) ÷ matters. */
   requestsPerMatter: number;
+  /** 2xx answers only ÷ matters. */
+  acceptedPerMatter: number;
+  /** 4xx answers other than 429: writes refused because what they named was not visible yet. */
+  refused: number;
+  /** Per endpoint: requests, and the first and last (ms after the start). */
+  endpointTimeline: Record<string, { requests: number; firstMs: number; lastMs: number }>;
   /** The busiest endpoint (the one that sets the bound) and its request count. */
   busiestEndpoint: string;
   busiestEndpointRequests: number;
@@ -149,6 +162,9 @@ export async function runBulkSyncScenario(ctx: BenchContext): Promise<BulkSyncRe
     efficiency: round(bound / wallMs, 3),
     apiRequests: api.length,
     requestsPerMatter: round(api.length / matters, 2),
+    acceptedPerMatter: round(api.filter((e) => e.status >= 200 && e.status < 300).length / matters, 2),
+    refused: api.filter((e) => e.status >= 400 && e.status < 500 && e.status !== 429).length,
+    endpointTimeline: timeline(api, startedAtMs),
     busiestEndpoint: busiest.endpoint,
     busiestEndpointRequests: busiest.count,
     requestsByEndpoint: countBy(api, (e) => `${e.endpoint} ${e.status}`),
@@ -179,4 +195,16 @@ function countBy(log: RequestLogEntry[], key: (e: RequestLogEntry) => string): R
   const counts: Record<string, number> = {};
   for (const e of log) counts[key(e)] = (counts[key(e)] ?? 0) + 1;
   return counts;
+}
+
+function timeline(log: RequestLogEntry[], startedAtMs: number): BulkSyncResult['endpointTimeline'] {
+  const out: BulkSyncResult['endpointTimeline'] = {};
+  for (const e of log) {
+    const at = e.timeMs - startedAtMs;
+    const t = (out[e.endpoint] ??= { requests: 0, firstMs: at, lastMs: at });
+    t.requests++;
+    t.firstMs = Math.min(t.firstMs, at);
+    t.lastMs = Math.max(t.lastMs, at);
+  }
+  return out;
 }

@@ -23,42 +23,66 @@ export function splitFileName(fileName: string): { name: string; fileExtension: 
   return { name: fileName.slice(0, dot), fileExtension: fileName.slice(dot) };
 }
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export async function createFile(ctx: ApiCtx): Promise<Reply> {
+  const matterId = requireFileWritableMatter(ctx);
+  const body = await ctx.body();
+  if (!isObject(body)) throw new ReplyError(problem(400, ctx.path, 'The request body must be a JSON object.'));
+  throwIfInvalid(ctx.path, addFileErrors(body, ''));
+  return json(202, acceptFile(ctx, matterId, body));
+}
+
+/**
+ * The matter a file write names (`:id` of the path): visible, or refused. A matter accepted moments ago
+ * and not applied yet is refused the way the single call documents (404, or 403 "does not belong to the
+ * account"); an unknown matter is 404, another account's 403. Every file write (single or bulk) asks this.
+ */
+export function requireFileWritableMatter(ctx: ApiCtx): string {
   const matterId = ctx.params.id;
   if (!isKnownMatter(ctx.account, matterId)) requireVisibleMatter(ctx, matterId);
   if (!ctx.account.matters.has(matterId)) refusePendingReference(ctx, { kind: 'Matter', id: matterId, via: 'path', allowForbidden: true });
-  const body = await ctx.body();
-  if (!isObject(body)) throw new ReplyError(problem(400, ctx.path, 'The request body must be a JSON object.'));
-  const errors: FieldError[] = [];
-  const fileName = body.fileName;
-  if (typeof fileName !== 'string' || fileName.trim() === '' || fileName.length > MAX_FILE_NAME) {
-    errors.push({ field: 'fileName', message: `fileName is required (at most ${MAX_FILE_NAME} characters, with its extension).` });
-  }
-  const additional = body.fileAdditionalData ?? {};
-  if (!isObject(additional) || Object.values(additional).some((v) => typeof v !== 'string')) {
-    errors.push({ field: 'fileAdditionalData', message: 'fileAdditionalData must map strings to strings.' });
-  }
-  const { account, world } = ctx;
-  throwIfInvalid(ctx.path, errors);
+  return matterId;
+}
 
+/** The validation errors of one `AddFileDto`; `at` prefixes each field (`''` for the single call, `[2].` in a bulk array). */
+export function addFileErrors(item: JsonObject, at: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const fileName = item.fileName;
+  if (typeof fileName !== 'string' || fileName.trim() === '' || fileName.length > MAX_FILE_NAME) {
+    errors.push({ field: `${at}fileName`, message: `fileName is required (at most ${MAX_FILE_NAME} characters, with its extension).` });
+  }
+  const additional = item.fileAdditionalData ?? {};
+  if (!isObject(additional) || Object.values(additional).some((v) => typeof v !== 'string')) {
+    errors.push({ field: `${at}fileAdditionalData`, message: 'fileAdditionalData must map strings to strings.' });
+  }
+  return errors;
+}
+
+/**
+ * Accepts one validated `AddFileDto` on `matterId`: a pending file (invisible until its asynchronous write
+ * is applied, `isUploaded` only once its bytes arrive at the pre-signed URL) and its `UploadFileInfo`. The
+ * single call and the bulk call both create their files through here.
+ */
+export function acceptFile(ctx: ApiCtx, matterId: string, item: JsonObject): { fileId: string; uploadUrl: string; expiry: string } {
+  const { account, world } = ctx;
   const now = world.clock.nowMs();
   const id = newGuid();
   const versionId = newGuid();
   const s3Key = `${account.id}/${matterId}/${id}/${versionId}`;
   const upload = presignUpload(world, s3Key);
+  const additional = (item.fileAdditionalData ?? {}) as JsonObject;
   const record: FileRecord = {
     id,
     matterId,
     versionId,
-    ...splitFileName(fileName as string),
-    folderId: typeof body.folderId === 'string' ? body.folderId : null,
-    folderPath: typeof body.folderPath === 'string' ? body.folderPath : null,
-    ownerId: typeof body.userId === 'string' ? body.userId : null,
-    additionalData: shapeOn(world.options, 'anyJsonAdditionalData') ? withOtherMetadata(additional as JsonObject) : (additional as JsonObject),
-    dateCreated: typeof body.dateCreated === 'string' ? body.dateCreated : new Date(now).toISOString(),
-    dateModified: typeof body.dateModified === 'string' ? body.dateModified : new Date(now).toISOString(),
+    ...splitFileName(item.fileName as string),
+    folderId: typeof item.folderId === 'string' ? item.folderId : null,
+    folderPath: typeof item.folderPath === 'string' ? item.folderPath : null,
+    ownerId: typeof item.userId === 'string' ? item.userId : null,
+    additionalData: shapeOn(world.options, 'anyJsonAdditionalData') ? withOtherMetadata(additional) : additional,
+    dateCreated: typeof item.dateCreated === 'string' ? item.dateCreated : new Date(now).toISOString(),
+    dateModified: typeof item.dateModified === 'string' ? item.dateModified : new Date(now).toISOString(),
     s3Key,
     createdMs: now,
   };
@@ -73,7 +97,7 @@ export async function createFile(ctx: ApiCtx): Promise<Reply> {
       return [];
     },
   });
-  return json(202, { fileId: id, uploadUrl: upload.url, expiry: new Date(upload.expiresAtMs).toISOString() });
+  return { fileId: id, uploadUrl: upload.url, expiry: new Date(upload.expiresAtMs).toISOString() };
 }
 
 /**

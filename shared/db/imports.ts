@@ -134,12 +134,6 @@ export async function readImportProgress(sql: Sql, firmId: string, batchId: stri
   return row;
 }
 
-/** The firm's Smokeball jurisdiction (`US-IL`, `AU-WA`), null while undecided (migration 20261201170100). */
-export async function loadFirmJurisdiction(sql: Sql, firmId: string): Promise<string | null> {
-  const [row] = await sql<{ jurisdiction: string | null }[]>`select smokeball_jurisdiction as jurisdiction from public.firms where id = ${firmId}`;
-  return row?.jurisdiction ?? null;
-}
-
 /** The history row of an import names the matter it created or found. */
 export async function attachRunMatter(sql: Sql, firmId: string, runId: string, matterId: string): Promise<void> {
   await sql`update public.sync_runs set matter_id = ${matterId} where firm_id = ${firmId} and id = ${runId}`;

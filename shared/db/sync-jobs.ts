@@ -5,7 +5,12 @@ import type { Sql, Tx } from './sql.ts';
 export type SyncJob = {
   id: string;
   firmId: string;
-  kind: 'sync_matter' | 'process_webhook' | 'import_matter' | 'reconcile_firm';
+  /**
+   * push_contact / push_matter: a linked client's or matter's CaseHug edits (subject = the client or matter);
+   * import_matter: one Smokeball matter to import (subject = its smokeball_imports row); reconcile_firm: a
+   * firm's reconciliation (subject = the firm).
+   */
+  kind: 'sync_matter' | 'process_webhook' | 'push_contact' | 'push_matter' | 'import_matter' | 'reconcile_firm';
   subjectId: string;
   batchId: string | null;
   trigger: 'manual' | 'auto' | 'bulk' | 'webhook';

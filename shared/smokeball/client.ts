@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { createMatterTypeCache, type MatterTypeCache } from './matter-type-cache.ts';
 import { collectPages, iterateItems, iteratePages, pageParams } from './pagination.ts';
+import { createRecordUpdates } from './record-updates.ts';
 import { createSmokeballRequest, type SmokeballDeps, type SmokeballResult } from './request.ts';
 import { CreatedLink } from './schemas/common.ts';
 import { Contact, PERSON_CONTACT_TYPE, type PersonInput } from './schemas/contact.ts';
@@ -58,7 +59,7 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
     const ageMs = fresh.youngestAgeMs(ids);
     if (ageMs === undefined) return undefined;
     const names = [...ids.filter((id) => fresh.youngestAgeMs([id]) !== undefined), ...fields];
-    return { ageMs, names };
+    return { ageMs, names, visibility: fresh };
   };
   /** Records the id a 202 answered with, so later writes naming it ride out its invisibility. */
   const remember = <T extends { data: { id: string } }>(result: T): T => {
@@ -365,7 +366,10 @@ export function createSmokeballClient(deps: SmokeballClientDeps) {
     },
   };
 
-  return { contacts, matters, matterTypes, files, webhooks };
+  // Two-way sync's writes to existing records (record-updates.ts).
+  const updates = createRecordUpdates(request);
+
+  return { contacts, matters, matterTypes, files, webhooks, updates };
 }
 export type SmokeballClient = ReturnType<typeof createSmokeballClient>;
 

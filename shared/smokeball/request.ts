@@ -5,6 +5,7 @@
 import ky, { TimeoutError } from 'ky';
 import type { z } from 'zod';
 import { SmokeballHttpError, SmokeballInvalidResponseError, SmokeballNetworkError } from './errors.ts';
+import type { FreshResources } from './fresh-resources.ts';
 import { INTERACTIVE, rateLimitBucket, type RateLimiter, type SlotClaim } from './rate-limiter.ts';
 import {
   type AttemptOutcome,
@@ -86,7 +87,15 @@ export type RequestSpec<Schema extends z.ZodType> = {
    * them). A 404 or 403 is then retried as "not visible yet" within JUST_CREATED_WINDOW_MS of the creation,
    * and so is a 400 whose problem mentions one of `names` (any other 400 stays final).
    */
-  freshReference?: { ageMs: number; names: readonly string[] };
+  freshReference?: {
+    ageMs: number;
+    names: readonly string[];
+    /**
+     * Learns how long Smokeball takes to make a write visible (fresh-resources.ts): the first attempt waits
+     * until the resource is probably visible, and an attempt accepted after a refusal teaches it.
+     */
+    visibility?: Pick<FreshResources, 'settleMs' | 'learnVisibleAt'>;
+  };
   /** Set by `request.orMissing`: a final 404 is returned as `{ found: false }` instead of thrown. */
   notFoundIsResult?: boolean;
 };
@@ -128,6 +137,13 @@ export function createSmokeballRequest(deps: SmokeballDeps): SmokeballRequest & 
     const idempotent = spec.idempotent ?? spec.method !== 'POST';
     const startedMs = deps.now();
     let refreshedToken: string | undefined;
+    const fresh = spec.freshReference;
+    // A write naming a resource created moments ago waits until it is probably visible: a refusal would
+    // spend a slot of the shared limit, waiting spends none (fresh-resources.ts says why not to poll).
+    // Before the token and the slot, so no reserved slot idles meanwhile.
+    const settleMs = fresh?.visibility?.settleMs(fresh.ageMs) ?? 0;
+    if (settleMs > 0) await deps.sleep(settleMs);
+    let refusedAsInvisible = false;
 
     for (let attempt = 1; ; attempt++) {
       // The token first (it may read the database or refresh), then the slot: the request must leave as
@@ -172,11 +188,11 @@ export function createSmokeballRequest(deps: SmokeballDeps): SmokeballRequest & 
       });
 
       if (response?.ok) {
+        if (fresh && refusedAsInvisible) fresh.visibility?.learnVisibleAt(fresh.ageMs + (attemptStartMs - startedMs));
         return { found: true as const, data: await parseBody(response, spec.schema, { endpoint, requestId, attempts: attempt }), requestId };
       }
 
       // A 400 counts as "not visible yet" only when its problem names the fresh reference: read it first.
-      const fresh = spec.freshReference;
       const problemText = { text: undefined as string | undefined, namesFresh: false };
       if (response?.status === 400 && fresh) {
         problemText.text = await response.text().catch(() => '');
@@ -193,6 +209,7 @@ export function createSmokeballRequest(deps: SmokeballDeps): SmokeballRequest & 
         refreshed: refreshedToken !== undefined,
         random: deps.random,
       });
+      if (verdict.verdict === 'retry' && verdict.reason === 'not_yet_visible') refusedAsInvisible = true;
       log(verdict.verdict === 'retry' ? 'smokeball_retry' : 'smokeball_request_failed', {
         endpoint,
         requestId,

@@ -31,13 +31,16 @@ begin
   from pg_catalog.pg_constraint c where c.conrelid = p_table and c.conname = p_constraint;
   if v_def is not null then
     select coalesce(pg_catalog.array_agg(m[1]), '{}') into v_current
-    from pg_catalog.regexp_matches(v_def, '''([^'']+)''', 'g') as m;
+    from pg_catalog.regexp_matches(v_def, '''([a-z_]+)''', 'g') as m;
     execute pg_catalog.format('alter table %s drop constraint %I', p_table, p_constraint);
   else
     v_current := '{}';
   end if;
   select pg_catalog.array_agg(distinct v order by v) into v_all from pg_catalog.unnest(v_current || p_values) as v;
-  execute pg_catalog.format('alter table %s add constraint %I check (%I = any (%L::text[]))', p_table, p_constraint, p_column, v_all);
+  -- Written as `col in ('a', 'b')`, which Postgres keeps as one quoted literal per value, so the next
+  -- migration reads the list back the same way (as 20261201220100 does).
+  execute pg_catalog.format('alter table %s add constraint %I check (%I in (%s))', p_table, p_constraint, p_column,
+                            (select pg_catalog.string_agg(pg_catalog.quote_literal(v), ', ') from pg_catalog.unnest(v_all) as v));
 end;
 $$;
 revoke all on function private.smokeball_extend_check_values(regclass, text, text, text[]) from public, anon, authenticated;

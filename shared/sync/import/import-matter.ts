@@ -6,8 +6,9 @@
 // clients and named in the run. The case type is mapped back only when unambiguous (case-type-for.ts).
 import { AppError } from '../../errors.ts';
 import {
-  attachRunMatter, ensureLinkedClient, ensureLinkedMatter, findLinkedMatter, finishImport, loadFirmJurisdiction, loadImport,
+  attachRunMatter, ensureLinkedClient, ensureLinkedMatter, findLinkedMatter, finishImport, loadImport,
 } from '../../db/imports.ts';
+import { readFirmJurisdiction } from '../../db/two-way.ts';
 import type { Sql } from '../../db/sql.ts';
 import { finishRun, startRun } from '../../db/sync-runs.ts';
 import type { LogFields } from '../../log.ts';
@@ -22,7 +23,7 @@ import { smokeballLocationOf } from '../firm-smokeball.ts';
 import { loadMappingContext } from '../mapping/load-mapping-context.ts';
 import { previewMappings } from '../mapping/preview.ts';
 import { createRunRecorder, type RunRecorder } from '../matter/run-recorder.ts';
-import { matterFields } from '../webhooks/process-event.ts';
+import { matterSide } from '../push/smokeball-values.ts';
 import { chooseCaseType, type CaseTypeChoice } from './case-type-for.ts';
 import { clientFieldsOf } from './client-fields.ts';
 
@@ -60,7 +61,7 @@ export async function importSmokeballMatter(deps: ImportMatterDeps, job: { firmI
 
     const choice = await caseTypeOf(deps, client, { firmId, accountId: connection.accountId }, matter.matterType ?? null);
     recorder.step('case_type', choice.caseType ? 'mapped' : 'empty', choice.note ?? choice.caseType ?? undefined);
-    const fields = matterFields(matter);
+    const side = matterSide(matter);
     const notes: string[] = [];
     const result = await deps.sql.begin(async (tx) => {
       // In contact-id order, so two imports sharing clients lock their rows in the same order.
@@ -74,12 +75,12 @@ export async function importSmokeballMatter(deps: ImportMatterDeps, job: { firmI
       const title = (matter.description || matter.title || `Smokeball matter ${matter.number ?? matter.id}`).slice(0, MAX_TITLE);
       const created = await ensureLinkedMatter(tx, firmId, {
         smokeballMatterId: matter.id,
-        version: fields.version,
+        version: side.version,
         clientId: primary.id,
         caseType: choice.caseType,
         caseNumber: matter.number ? matter.number.slice(0, MAX_CASE_NUMBER) : null,
         title,
-        status: fields.status ?? 'open',
+        status: (side.values.status as 'open' | 'pending' | 'closed' | undefined) ?? 'open',
       });
       return { created, clientRows };
     });
@@ -139,7 +140,7 @@ async function caseTypeOf(
   firm: { firmId: string; accountId: string | null },
   matterType: { id?: string | null } | null,
 ): Promise<CaseTypeChoice> {
-  const jurisdiction = SmokeballJurisdiction.safeParse(await loadFirmJurisdiction(deps.sql, firm.firmId)).data;
+  const jurisdiction = SmokeballJurisdiction.safeParse(await readFirmJurisdiction(deps.sql, firm.firmId)).data;
   if (!jurisdiction) {
     return { caseType: null, note: "Case type left empty: the firm's Smokeball jurisdiction is not decided" };
   }

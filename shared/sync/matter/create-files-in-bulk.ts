@@ -36,16 +36,6 @@ export function chunked<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-/**
- * How old a matter this sync created must be before the bulk call names it. Smokeball applies an
- * accepted write "a little later" (docs/smokeball.md §8), and a file write on a matter not visible yet
- * is refused (404) — a refusal that still spends a slot of the limit every firm shares, and a retry that
- * spends another. Waiting spends none, and the documents are opened meanwhile. 300 ms is three times the
- * simulator's default visibility delay; a matter that takes longer still works (the 404 is retried within
- * the consistency window), it only costs a request more.
- */
-export const JUST_CREATED_MATTER_SETTLE_MS = 300;
-
 /** While a bulk create waits (token, rate-limit slot, 429 retries), its marks are kept this fresh. */
 const MARK_HEARTBEAT_MS = 5_000;
 

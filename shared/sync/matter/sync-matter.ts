@@ -169,8 +169,7 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       const contact = await ensureContact(stepDeps, firmId, subject.client, phoneCountryOf(subject.jurisdiction));
       if (shouldYield()) return await stop();
       const matter = await ensureMatter(stepDeps, firmId, subject.matter, contact.id, () => matterTypeId!);
-      const matterCreatedAtMs = matter.action === 'created' ? deps.now() : undefined;
-      const sent = await uploadApprovedDocuments({ ...stepDeps, shouldStop: shouldYield, matterCreatedAtMs }, firmId, matter.id, await listApprovedDocuments(deps.sql, firmId, matterId));
+      const sent = await uploadApprovedDocuments({ ...stepDeps, shouldStop: shouldYield }, firmId, matter.id, await listApprovedDocuments(deps.sql, firmId, matterId));
       if (sent.stopped) return await stop(sent);
       await touchMatterSynced(deps.sql, firmId, matterId);
 

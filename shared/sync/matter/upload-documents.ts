@@ -13,7 +13,7 @@ import type { SmokeballClient } from '../../smokeball/client.ts';
 import { SmokeballHttpError } from '../../smokeball/errors.ts';
 import type { UploadFileInfo } from '../../smokeball/schemas/file.ts';
 import { lookupThroughConsistencyWindow, sendMarkedCreate } from './consistency.ts';
-import { BULK_CHUNK_SIZE, chunked, createFilesInBulk, JUST_CREATED_MATTER_SETTLE_MS } from './create-files-in-bulk.ts';
+import { BULK_CHUNK_SIZE, chunked, createFilesInBulk } from './create-files-in-bulk.ts';
 import type { OpenDocument } from './storage-reader.ts';
 import type { SyncStepDeps } from './run-recorder.ts';
 
@@ -24,8 +24,6 @@ export type UploadDocumentsDeps = SyncStepDeps & {
   log(event: string, fields?: LogFields): void;
   /** Asked before each document to send: true stops there, the rest left for the sync's continuation. */
   shouldStop?(): boolean;
-  /** When this sync created the matter (its 202 arrived), by `now()`; absent when the matter existed. */
-  matterCreatedAtMs?: number;
   /** See FINISH_CHUNK_MAX_BYTES; tests set 0 to stop between any two uploads. */
   finishChunkMaxBytes?: number;
 };
@@ -176,10 +174,6 @@ export async function uploadApprovedDocuments(
       }
       if (readable.length === 1) await createOne(readable[0]);
       if (readable.length <= 1) continue;
-      if (deps.matterCreatedAtMs !== undefined) {
-        const waitMs = deps.matterCreatedAtMs + JUST_CREATED_MATTER_SETTLE_MS - deps.now();
-        if (waitMs > 0) await deps.sleep(waitMs);
-      }
       let infos: UploadFileInfo[];
       try {
         infos = await createFilesInBulk(deps, firmId, smokeballMatterId, readable, DOCUMENT_ID_KEY);

@@ -8,6 +8,7 @@ import type { LogFields } from '../../log.ts';
 import { syncMatter, type SyncMatterDeps } from '../matter/sync-matter.ts';
 import { finishWebhookEvent } from '../../db/webhooks.ts';
 import { processWebhookEvent } from '../webhooks/process-event.ts';
+import { isPushJob, pushLinkedRecord } from '../push/push-record.ts';
 import { decideJobOutcome } from './job-outcome.ts';
 
 /**
@@ -23,8 +24,17 @@ export const WORKER_BUDGET_MS = 40_000;
 
 /** A worker that died loses its jobs after this; renewed every third of it while the job runs. */
 export const JOB_LEASE_S = 60;
-/** Syncs of different matters in parallel: the shared rate limiter paces them against Smokeball. */
-export const JOB_CONCURRENCY = 4;
+/**
+ * Syncs of different matters in parallel: the shared rate limiter paces them against Smokeball. A lane
+ * spends most of a new matter's sync waiting — for its four rate-limit slots, for the contact and then the
+ * matter to become visible before the writes that name them (about half a second each), for Storage and
+ * Postgres — so keeping every endpoint at 5 requests/s takes about 5/s × the time one matter takes lanes
+ * (Little's law). The bench's bulk sync on the 2-core machine at a load average of 18 took about 5 s per
+ * matter with 4 calls × 4 lanes, so its buckets idled between requests (120 contact searches over 39 s
+ * instead of 24 s): 25 lanes were needed. 8 per call gives 32 with 4 calls. A waiting lane costs a
+ * promise, not CPU, and streams one document at a time.
+ */
+export const JOB_CONCURRENCY = 8;
 
 export type DrainDeps = SyncMatterDeps & {
   random(): number;
@@ -101,6 +111,8 @@ async function runJob(deps: DrainDeps, job: SyncJob, worker: string, leaseSecond
         await handler(job);
       } else if (job.kind === 'process_webhook') {
         await processWebhookEvent(deps, { firmId: job.firmId, eventId: job.subjectId });
+      } else if (isPushJob(job.kind)) {
+        await pushLinkedRecord(deps, { firmId: job.firmId, kind: job.kind, recordId: job.subjectId, jobId: job.id });
       } else {
         // The matter's lease names this job, not only this worker: two lanes of one worker (say, a job
         // whose worker died and a newer job of the same matter) must never both hold it.

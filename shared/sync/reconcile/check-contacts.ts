@@ -1,14 +1,15 @@
 // Linked clients against Smokeball: their contacts read by id, 500 per `POST /contacts/batch` (docs/smokeball.md
 // §2), so a firm of 1,000 linked clients costs 2 calls. A contact newer than CaseHug's copy is applied
-// through the webhook path (applyFetchedContact); one marked `isDeleted` marks the link deleted. The batch
+// through the webhook path (apply-read.ts); one marked `isDeleted` marks the link deleted. The batch
 // leaves out what it cannot resolve — unknown, another account's, and perhaps deleted or not yet visible
 // ones (the spec does not say) — so each id it leaves out is read on its own: 404 or `isDeleted` marks
 // the link; a contact found again clears the mark. Links made moments ago are left alone.
 import type { Sql } from '../../db/sql.ts';
-import { listLinkedClients, markLinksDeleted, type LinkedClient } from '../../db/reconcile.ts';
+import { listLinkedClients, markLinksDeleted } from '../../db/reconcile.ts';
 import { MAX_CONTACT_BATCH_IDS, type SmokeballClient } from '../../smokeball/client.ts';
 import type { Contact } from '../../smokeball/schemas/contact.ts';
-import { applyFetchedContact, contactFields } from '../webhooks/process-event.ts';
+import { contactSide } from '../push/smokeball-values.ts';
+import { applyReadIfNewer } from './apply-read.ts';
 import type { ReconcileCounts } from './counts.ts';
 
 export async function checkContacts(deps: { sql: Sql }, client: SmokeballClient, firmId: string, counts: ReconcileCounts): Promise<void> {
@@ -33,20 +34,10 @@ export async function checkContacts(deps: { sql: Sql }, client: SmokeballClient,
         contact = found.data;
       }
       if (link.deleted) back.push(link.smokeballContactId);
-      if (await applyIfChanged(deps.sql, firmId, link, contact)) counts.contactsUpdated++;
+      if (await applyReadIfNewer(deps.sql, firmId, 'contact', contact.id, contactSide(contact), link.version)) counts.contactsUpdated++;
     }
   }
   counts.contactsDeleted += await markLinksDeleted(deps.sql, firmId, 'contact', gone, true);
   counts.linksRestored += await markLinksDeleted(deps.sql, firmId, 'contact', back, false);
 }
 
-/** Applied when Smokeball's contact is newer; counted as a repair only when a CaseHug field changed. */
-async function applyIfChanged(sql: Sql, firmId: string, link: LinkedClient, contact: Contact): Promise<boolean> {
-  const fields = contactFields(contact);
-  if (link.version !== null && fields.version <= link.version) return false;
-  const differs = (ours: string | null, theirs: string | null) => !!theirs && theirs !== ours;
-  const changes = differs(link.firstName, fields.firstName) || differs(link.lastName, fields.lastName) || differs(link.email, fields.email) ||
-    differs(link.phone, fields.phone);
-  const outcome = await applyFetchedContact(sql, firmId, contact);
-  return outcome === 'applied' && changes;
-}

@@ -1,14 +1,15 @@
 // Linked matters against Smokeball: the account's matters listed page by page (500 a call: a firm of 1,000
 // matters costs 2 calls), each compared by version with what CaseHug holds. A newer one is applied through
-// the webhook path (applyFetchedMatter: apply only if newer), so a missed `matter.updated` is caught up.
+// the webhook path (apply-read.ts), so a missed `matter.updated` is caught up.
 // A linked matter the list does not show, or shows with status Deleted, is read on its own: 404 (or
 // Deleted) marks the link deleted; a matter shown again clears the mark. Links made moments ago are left
 // alone (a new matter may not be listed yet, docs/smokeball.md §8).
 import type { Sql } from '../../db/sql.ts';
-import { listLinkedMatters, markLinksDeleted, type LinkedMatter } from '../../db/reconcile.ts';
+import { listLinkedMatters, markLinksDeleted } from '../../db/reconcile.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { Matter } from '../../smokeball/schemas/matter.ts';
-import { applyFetchedMatter, matterFields } from '../webhooks/process-event.ts';
+import { matterSide } from '../push/smokeball-values.ts';
+import { applyReadIfNewer } from './apply-read.ts';
 import type { ReconcileCounts } from './counts.ts';
 
 const isDeletedStatus = (m: Matter) => (m.status ?? '').toLowerCase() === 'deleted';
@@ -38,7 +39,7 @@ export async function checkMatters(deps: { sql: Sql }, client: SmokeballClient, 
       matter = found.data;
     }
     if (link.deleted) back.push(link.smokeballMatterId);
-    if (await applyIfChanged(deps.sql, firmId, link, matter)) counts.mattersUpdated++;
+    if (await applyReadIfNewer(deps.sql, firmId, 'matter', matter.id, matterSide(matter), link.version)) counts.mattersUpdated++;
   }
   counts.mattersDeleted += await markLinksDeleted(deps.sql, firmId, 'matter', gone, true);
   counts.linksRestored += await markLinksDeleted(deps.sql, firmId, 'matter', back, false);
@@ -46,15 +47,3 @@ export async function checkMatters(deps: { sql: Sql }, client: SmokeballClient, 
   return deletedNow;
 }
 
-/**
- * Applied when Smokeball's matter is newer (CaseHug's own sync stores no version, so its first look applies
- * it); counted as a repair only when a CaseHug field changed — the same fields the webhook path writes.
- */
-async function applyIfChanged(sql: Sql, firmId: string, link: LinkedMatter, matter: Matter): Promise<boolean> {
-  const fields = matterFields(matter);
-  if (link.version !== null && fields.version <= link.version) return false;
-  const changes = (fields.status !== null && fields.status !== link.status) || (fields.caseNumber ?? '') !== (link.caseNumber ?? '') ||
-    (!!fields.title && fields.title !== link.title);
-  const outcome = await applyFetchedMatter(sql, firmId, matter);
-  return outcome === 'applied' && changes;
-}

@@ -6,7 +6,8 @@
 import { AppError } from '../../errors.ts';
 import { isContactLinked, isMatterLinked } from '../../db/links.ts';
 import { checkConnection, usableOrThrow } from '../connection/require-connection.ts';
-import { applyClientIfNewer, applyMatterIfNewer, hasRunningSync, recordAsyncFailure } from '../../db/apply-webhook.ts';
+import { hasRunningSync, recordAsyncFailure } from '../../db/apply-webhook.ts';
+import { appliesFromSmokeball } from '../../db/two-way.ts';
 import type { Sql } from '../../db/sql.ts';
 import { finishWebhookEvent, isOwnRequest, loadWebhookEvent } from '../../db/webhooks.ts';
 import type { LogFields } from '../../log.ts';
@@ -14,9 +15,9 @@ import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
 import type { RequestPriority } from '../../smokeball/rate-limiter.ts';
-import type { Contact } from '../../smokeball/schemas/contact.ts';
-import type { Matter } from '../../smokeball/schemas/matter.ts';
 import { readAsyncFailure } from './error-payload.ts';
+import { applyFromSmokeball, waitForRunningPush } from '../push/apply-from-smokeball.ts';
+import { contactSide, matterSide } from '../push/smokeball-values.ts';
 
 export type ProcessEventDeps = {
   sql: Sql;
@@ -25,8 +26,6 @@ export type ProcessEventDeps = {
 };
 
 export type EventOutcome = { status: 'processed' | 'ignored'; reason: string };
-
-const STATUS: Record<string, 'open' | 'pending' | 'closed'> = { open: 'open', pending: 'pending', closed: 'closed', deleted: 'closed', cancelled: 'closed' };
 
 export async function processWebhookEvent(deps: ProcessEventDeps, job: { firmId: string; eventId: string }): Promise<EventOutcome> {
   const event = await loadWebhookEvent(deps.sql, job.firmId, job.eventId);
@@ -52,22 +51,27 @@ async function decideAndApply(
   const decision = await checkConnection(deps.sql, firmId, { allowNeedsReauth: true });
   if (!decision.usable && decision.state === 'none') return { status: 'ignored', reason: 'not_connected' };
   const connection = usableOrThrow(decision);
+  // The firm chose not to take Smokeball's edits: no re-fetch either.
+  if (!(await appliesFromSmokeball(deps.sql, firmId))) return { status: 'ignored', reason: 'apply_disabled' };
   const client = await deps.clientFor({ firmId, region: connection.region, priority: 'webhook' }, () => undefined);
   const [resource] = event.eventType.split('.');
 
   if (resource === 'matter') {
     if (!(await isMatterLinked(deps.sql, firmId, event.resourceId))) return { status: 'ignored', reason: 'not_linked' };
+    await waitForRunningPush(deps.sql, firmId, 'matter', event.resourceId);
     const fetched = await fetchOrMissing(() => client.matters.get(event.resourceId!));
     if (!fetched) return { status: 'ignored', reason: 'gone_in_smokeball' };
-    const applied = await applyFetchedMatter(deps.sql, firmId, fetched);
-    return { status: applied === 'applied' ? 'processed' : 'ignored', reason: applied };
+    // Field by field against CaseHug's unpushed edits (two-way sync), never queueing a push back.
+    const { outcome } = await applyFromSmokeball(deps.sql, firmId, 'matter', { smokeballId: event.resourceId }, matterSide(fetched));
+    return { status: outcome === 'applied' ? 'processed' : 'ignored', reason: outcome };
   }
   if (resource === 'contact') {
     if (!(await isContactLinked(deps.sql, firmId, event.resourceId))) return { status: 'ignored', reason: 'not_linked' };
+    await waitForRunningPush(deps.sql, firmId, 'contact', event.resourceId);
     const fetched = await fetchOrMissing(() => client.contacts.get(event.resourceId!));
     if (!fetched || fetched.isDeleted) return { status: 'ignored', reason: 'gone_in_smokeball' };
-    const applied = await applyFetchedContact(deps.sql, firmId, fetched);
-    return { status: applied === 'applied' ? 'processed' : 'ignored', reason: applied };
+    const { outcome } = await applyFromSmokeball(deps.sql, firmId, 'contact', { smokeballId: event.resourceId }, contactSide(fetched));
+    return { status: outcome === 'applied' ? 'processed' : 'ignored', reason: outcome };
   }
   return { status: 'ignored', reason: 'unhandled_type' };
 }
@@ -120,38 +124,4 @@ async function fetchOrMissing<T>(get: () => Promise<{ data: T }>): Promise<T | u
     if (err instanceof AppError && err.code === 'smokeball_not_found') return undefined;
     throw err;
   }
-}
-
-/**
- * A matter or contact read from Smokeball, applied to the CaseHug row linked to it only if newer: the one
- * way Smokeball's state reaches CaseHug, for a webhook's re-fetch and for the reconciliation's reads alike.
- */
-export function applyFetchedMatter(sql: Sql, firmId: string, m: Matter) {
-  return applyMatterIfNewer(sql, firmId, m.id, matterFields(m));
-}
-export function applyFetchedContact(sql: Sql, firmId: string, c: Contact) {
-  return applyClientIfNewer(sql, firmId, c.id, contactFields(c));
-}
-
-/** Smokeball's versionId is a numeric string of ticks; lastUpdated is ticks too (docs/smokeball.md §3). */
-export function matterFields(m: Matter) {
-  const version = /^\d+$/.test(m.versionId ?? '') ? BigInt(m.versionId!) : (m.lastUpdated ?? 0n);
-  return {
-    version,
-    status: STATUS[(m.status ?? '').toLowerCase()] ?? null,
-    caseNumber: m.number ? m.number : null,
-    title: m.description ?? null,
-  };
-}
-
-export function contactFields(c: Contact) {
-  const p = c.person;
-  const phone = p?.phone ? `${p.phone.areaCode ?? ''}${p.phone.number ?? ''}`.trim() : '';
-  return {
-    version: c.lastUpdated ?? 0n,
-    firstName: p?.firstName ?? null,
-    lastName: p?.lastName ?? null,
-    email: p?.email ?? null,
-    phone: phone || null,
-  };
 }

@@ -183,6 +183,8 @@ const MATRIX: TableSpec[] = [
         expect: ALL_DENIED_BUT_SERVICE,
       },
       'update auto_sync': { kind: 'update', set: () => ({ auto_sync: false }), expect: ADMINS_WRITE_ROWS },
+      'update push_to_smokeball': { kind: 'update', set: () => ({ push_to_smokeball: false }), expect: ADMINS_WRITE_ROWS },
+      'update apply_from_smokeball': { kind: 'update', set: () => ({ apply_from_smokeball: false }), expect: ADMINS_WRITE_ROWS },
       'update status': { kind: 'update', set: () => ({ status: 'needs_reauth' }), expect: ALL_DENIED_BUT_SERVICE },
       'update account_id': { kind: 'update', set: () => ({ account_id: 'someone-else' }), expect: ALL_DENIED_BUT_SERVICE },
       delete: { kind: 'delete', expect: ALL_DENIED_BUT_SERVICE },
@@ -264,6 +266,20 @@ const MATRIX: TableSpec[] = [
     },
   },
   {
+    // Two-way sync's conflicts (20261201220100): members read their firm's; only the integration writes.
+    table: 'public.smokeball_sync_conflicts',
+    key: ['id'],
+    firmColumn: 'firm_id',
+    rows: (f) => [{ id: f.conflict }],
+    target: (f) => ({ id: f.conflict }),
+    ops: {
+      select: { kind: 'select', expect: MEMBERS_READ },
+      insert: { kind: 'insert', row: (f) => conflictRow(f), expect: ALL_DENIED_BUT_SERVICE },
+      update: { kind: 'update', set: () => ({ winner: 'casehug' }), expect: ALL_DENIED_BUT_SERVICE },
+      delete: { kind: 'delete', expect: ALL_DENIED_BUT_SERVICE },
+    },
+  },
+  {
     table: 'public.smokeball_reconcile_state',
     key: ['firm_id'],
     firmColumn: 'firm_id',
@@ -278,6 +294,20 @@ const MATRIX: TableSpec[] = [
         expect: ALL_DENIED_BUT_SERVICE,
       },
       update: { kind: 'update', set: () => ({ last_finished_at: new Date() }), expect: ALL_DENIED_BUT_SERVICE },
+      delete: { kind: 'delete', expect: ALL_DENIED_BUT_SERVICE },
+    },
+  },
+  {
+    // CaseHug edits waiting to be pushed (20261201220100): only the integration (service role) touches them.
+    table: 'private.smokeball_pending_pushes',
+    key: ['firm_id', 'record_kind', 'record_id'],
+    firmColumn: 'firm_id',
+    rows: (f) => [{ firm_id: f.id, record_kind: 'contact', record_id: f.client }],
+    target: (f) => ({ firm_id: f.id, record_kind: 'contact', record_id: f.client }),
+    ops: {
+      select: { kind: 'select', expect: ALL_DENIED_BUT_SERVICE },
+      insert: { kind: 'insert', row: (f) => ({ firm_id: f.id, record_kind: 'contact', record_id: f.leafClient, fields: {} }), expect: ALL_DENIED_BUT_SERVICE },
+      update: { kind: 'update', set: () => ({ fields: {} }), expect: ALL_DENIED_BUT_SERVICE },
       delete: { kind: 'delete', expect: ALL_DENIED_BUT_SERVICE },
     },
   },
@@ -437,6 +467,22 @@ const MATRIX: TableSpec[] = [
   },
 ];
 
+function conflictRow(f: FirmFixture): Record<string, unknown> {
+  return {
+    firm_id: f.id,
+    record_kind: 'contact',
+    record_id: f.client,
+    smokeball_id: `sb-${newId()}`,
+    field: 'email',
+    winner: 'smokeball',
+    casehug_value: 'ours@example.com',
+    smokeball_value: 'theirs@example.com',
+    casehug_changed_at: new Date(),
+    smokeball_changed_at: new Date(),
+    smokeball_version: String(Date.now()),
+  };
+}
+
 function documentRow(f: FirmFixture): Record<string, unknown> {
   const id = newId();
   return {
@@ -476,6 +522,7 @@ type FirmFixture = {
   batch: string;
   bucket: string;
   importRow: string;
+  conflict: string;
 };
 type Fixture = { A: FirmFixture; B: FirmFixture; outsider: string; spare: string };
 
@@ -534,10 +581,15 @@ async function createFirmFixture(sql: Sql, key: FirmKey): Promise<FirmFixture> {
   const [importRow] = await sql`
     insert into public.smokeball_imports (firm_id, batch_id, smokeball_matter_id) values (${firm.id}, ${newId()}, ${`sb-import-${firm.id}`}) returning id`;
   await sql`insert into public.smokeball_reconcile_state (firm_id) values (${firm.id})`;
+  const [conflict] = await sql`insert into public.smokeball_sync_conflicts ${sql(conflictRow({ id: firm.id, client: client.id } as FirmFixture) as Record<string, never>)} returning id`;
+  await sql`
+    insert into private.smokeball_pending_pushes (firm_id, record_kind, record_id, fields)
+    values (${firm.id}, 'contact', ${client.id}, '{}'::jsonb)`;
   return {
     key,
     bucket,
     importRow: importRow.id,
+    conflict: conflict.id,
     id: firm.id,
     admin: admin.id,
     member: member.id,

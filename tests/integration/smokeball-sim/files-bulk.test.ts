@@ -1,7 +1,8 @@
 // The simulator's `POST /matters/{id}/documents/files/bulk`: one UploadFileInfo per file in the order
-// given, as pessimistic as the single call — a matter not visible yet answers 404 until it is, one bad
-// element refuses the whole call, and each file appears only after its own write delay and counts as
-// uploaded only once its bytes arrived.
+// given, as pessimistic as the single call (both create their files through the same code) — a matter not
+// visible yet is refused with 404 or 403 until it is, one bad element refuses the whole call, and each
+// file is pending until its own write delay has passed, carries any-JSON metadata beside ours, and counts
+// as uploaded only once its bytes arrived.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, withVisibilityDelay, createVisibleContact, eventually, startTestSim, uniqueName, visible, type TestSim } from './helpers.ts';
@@ -30,12 +31,17 @@ async function put(url: string, body: Buffer) {
 }
 
 describe('POST /matters/{id}/documents/files/bulk', () => {
-  it('answers 404 for a matter accepted moments ago, and 202 once it is visible', async () => {
+  it('refuses a matter accepted moments ago as the single call does (404, or 403 "does not belong"), and answers 202 once it is visible', async () => {
     await withVisibilityDelay(t, 2000, async () => {
       const matterId = await newMatter();
-      const early = await bulk(matterId, [{ fileName: 'a.pdf' }]);
-      expect(early.status).toBe(404);
-      expect(early.body).toMatchObject({ status: 404, title: 'Not Found' });
+      for (let i = 0; i < 4; i++) {
+        const early = await bulk(matterId, [{ fileName: 'a.pdf' }]);
+        const single = await api(t.url, token, 'POST', `/matters/${matterId}/documents/files`, { fileName: 'a.pdf' });
+        for (const refused of [early, single]) {
+          expect([403, 404]).toContain(refused.status);
+          expect(refused.body).toMatchObject({ status: refused.status, title: refused.status === 404 ? 'Not Found' : expect.any(String) });
+        }
+      }
       await visible(t.url, token, `/matters/${matterId}`);
       expect((await bulk(matterId, [{ fileName: 'a.pdf' }])).status).toBe(202);
     });
@@ -50,8 +56,10 @@ describe('POST /matters/{id}/documents/files/bulk', () => {
     expect(res.body).toHaveLength(3);
     for (const info of res.body) expect(info).toEqual({ fileId: expect.any(String), uploadUrl: expect.any(String), expiry: expect.any(String) });
     expect(new Set(res.body.map((i: { fileId: string }) => i.fileId)).size).toBe(3);
-    // Asynchronous like every write: not listed at once.
+    // Asynchronous like every write: pending, not listed at once.
     expect(await filesOf(matterId)).toEqual([]);
+    const pending = (await t.control.state()).accounts.flatMap((a) => a.pendingFileIds);
+    expect(pending).toEqual(expect.arrayContaining(res.body.map((i: { fileId: string }) => i.fileId)));
 
     const listed = await eventually(async () => {
       const files = await filesOf(matterId);
@@ -60,6 +68,11 @@ describe('POST /matters/{id}/documents/files/bulk', () => {
     expect(listed.map((f) => [f.id, `${f.name}${f.fileExtension}`, (f.additionalData as Record<string, string>).casehugDocumentId, f.isUploaded])).toEqual(
       res.body.map((info: { fileId: string }, i: number) => [info.fileId, names[i], `doc-${i}`, false]),
     );
+
+    // Smokeball's metadata values are any JSON, and others add their own beside ours (as for the single call).
+    for (const f of listed) expect(Object.values(f.additionalData as Record<string, unknown>).some((v) => typeof v !== 'string')).toBe(true);
+    const stillPending = (await t.control.state()).accounts.flatMap((a) => a.pendingFileIds);
+    for (const info of res.body as { fileId: string }[]) expect(stillPending).not.toContain(info.fileId);
 
     // The second URL belongs to the second file: its bytes show there and nowhere else.
     const bytes = randomBytes(777);

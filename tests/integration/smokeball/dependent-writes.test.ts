@@ -1,11 +1,13 @@
 // Dependent writes through eventual consistency, the client against the pessimistic simulator over HTTP:
-// a write naming a resource the client created moments ago rides out the 404/403/400 the simulator answers
-// until that resource is visible; the same answer for a resource it did not just create stays final.
+// a write naming a resource the client created moments ago waits until it is probably visible, rides out
+// the 404/403/400 the simulator answers while it is not, and learns from them how long to wait; the same
+// answer for a resource it did not just create stays final.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimControl } from '../../../dev/smokeball-sim/sim-client.ts';
 import { startSmokeballSim, type SmokeballSim } from '../../../dev/smokeball-sim/server.ts';
 import { SmokeballHttpError } from '../../../shared/smokeball/errors.ts';
+import { createFreshResources } from '../../../shared/smokeball/fresh-resources.ts';
 import { createSimClient, fixedToken } from '../../helpers/smokeball-client.ts';
 
 const uniqueName = (prefix: string) => `${prefix}-${randomBytes(5).toString('hex')}`;
@@ -36,10 +38,35 @@ describe('writes naming a just-created resource', () => {
         expect(file.fileId).toEqual(expect.any(String));
       }
     }
-    // The simulator did refuse: the client rode the refusals out rather than never meeting them.
+    // Every refusal the client met was a "not visible yet" one, and it rode each out.
     const refused = calls.filter((c) => c.status === 404 || c.status === 403 || c.status === 400);
-    expect(refused.length).toBeGreaterThan(0);
     expect((await control.stats()).pendingReferenceRefusals).toBeGreaterThanOrEqual(refused.filter((c) => c.method !== 'GET').length);
+  });
+
+  it('a resource slower than the prior wait costs refusals once; the learned wait spares the writes after it', async () => {
+    // Every write takes 1.5 s to show, three times the prior: the first dependent write is refused (a
+    // loaded machine would have to stall for a second not to be), and the client learns from it.
+    const slow = await startSmokeballSim({ port: 0, rateLimit: { enabled: false }, writeVisibilityDelayMs: 1_500 });
+    try {
+      const account = await new SimControl(slow.url).createAccount(uniqueName('learned'));
+      const fresh = createFreshResources(() => Date.now());
+      const { client, calls } = createSimClient({ simUrl: slow.url, tokens: fixedToken(account.accessToken), freshResources: fresh });
+      const typeId = await divorceTypeId(client);
+      const refusedPerRound: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        const before = calls.length;
+        const { data: contact } = await client.contacts.createPerson({ firstName: 'Lea', lastName: `Rned${round}` });
+        const { data: matter } = await client.matters.create({ matterTypeId: typeId, clientIds: [contact.id], status: 'Open' });
+        const { data: files } = await client.files.createBulk(matter.id, [{ fileName: 'a.pdf' }, { fileName: 'b.pdf' }]);
+        expect(files).toHaveLength(2);
+        refusedPerRound.push(calls.slice(before).filter((c) => c.status !== 202).length);
+      }
+      expect(refusedPerRound[0]).toBeGreaterThan(0);
+      expect(refusedPerRound.slice(1)).toEqual([0, 0]);
+      expect(fresh.settleMs(0)).toBeGreaterThanOrEqual(1_500);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('a 400 that does not name the just-created client is final after one request', async () => {

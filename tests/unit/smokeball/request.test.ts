@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/errors.ts';
 import { SmokeballHttpError, SmokeballNetworkError } from '../../../shared/smokeball/errors.ts';
 import { priorityOfTrigger } from '../../../shared/smokeball/rate-limiter.ts';
 import { createSmokeballRequest, fillRoute } from '../../../shared/smokeball/request.ts';
+import { createFreshResources, VISIBILITY_MARGIN, VISIBILITY_PRIOR_MS } from '../../../shared/smokeball/fresh-resources.ts';
 import { JUST_CREATED_WINDOW_MS } from '../../../shared/smokeball/retry.ts';
 import { CreatedLink } from '../../../shared/smokeball/schemas/common.ts';
 import { Contact } from '../../../shared/smokeball/schemas/contact.ts';
@@ -253,5 +254,42 @@ describe('responses', () => {
     const error = (await caught(createSmokeballRequest(deps)(getContact))) as Error;
     expect(error.message).not.toMatch(/token-1|raw-body-secret|test-api-key/);
     expect(error).toMatchObject({ code: 'smokeball_forbidden', upstreamStatus: 403 });
+  });
+});
+
+describe('writes naming a just-created resource', () => {
+  const notFound = () => json(404, { title: 'Not Found', status: 404 });
+  const link = { id: '9d1f3c2e-6a4b-4f0e-8c7d-5b2a1e0f9c88', href: 'https://api.example.test/matters/9d1f3c2e-6a4b-4f0e-8c7d-5b2a1e0f9c88' };
+
+  test('wait until the resource is probably visible before the first attempt, then send once', async () => {
+    const { fetch, requests } = scriptedFetch(json(202, link));
+    const { deps, clock, limiter } = fakeDeps(fetch);
+    const fresh = createFreshResources(clock.now);
+    await createSmokeballRequest(deps)({ ...createMatter, freshReference: { ageMs: 120, names: ['c-1'], visibility: fresh } });
+    expect(clock.sleeps).toEqual([VISIBILITY_PRIOR_MS - 120]);
+    expect(requests).toHaveLength(1);
+    expect(limiter.buckets).toEqual(['client-1:POST /matters']);
+  });
+
+  test('a refusal after the wait is ridden out, and the age it was accepted at becomes the next wait', async () => {
+    const { fetch } = scriptedFetch(notFound(), notFound(), json(202, link), json(202, link));
+    const { deps, clock } = fakeDeps(fetch);
+    const fresh = createFreshResources(clock.now);
+    const request = createSmokeballRequest(deps);
+    await request({ ...createMatter, freshReference: { ageMs: 0, names: ['c-1'], visibility: fresh } });
+    // The prior, then two "not visible yet" retries (retry.ts: equal jitter of 100 and 200 ms at random 0.5).
+    expect(clock.sleeps).toEqual([VISIBILITY_PRIOR_MS, 75, 150]);
+    const visibleAtMs = VISIBILITY_PRIOR_MS + 75 + 150;
+
+    clock.sleeps.length = 0;
+    await request({ ...createMatter, freshReference: { ageMs: 0, names: ['c-2'], visibility: fresh } });
+    expect(clock.sleeps).toEqual([Math.ceil(visibleAtMs * VISIBILITY_MARGIN)]);
+  });
+
+  test('a request naming no fresh resource does not wait', async () => {
+    const { fetch } = scriptedFetch(json(202, link));
+    const { deps, clock } = fakeDeps(fetch);
+    await createSmokeballRequest(deps)(createMatter);
+    expect(clock.sleeps).toEqual([]);
   });
 });

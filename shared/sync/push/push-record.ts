@@ -1,0 +1,160 @@
+// CaseHug → Smokeball for a linked client or matter (docs/architecture.md §5 "Two-way sync"): the queued
+// push job of a record whose CaseHug fields were edited. It reads the Smokeball record first and applies
+// that read like a webhook (apply-from-smokeball.ts: a field Smokeball changed later than CaseHug wins,
+// the losing change is kept as a conflict), then sends what CaseHug won: a contact read whole and PUT whole
+// (PUT replaces it, so every field CaseHug does not own is sent back as read), a matter PATCHed with only
+// those fields. Each push is a sync_runs row (trigger `auto`, the auto-sync class of the shared limit) with
+// its RequestIds, so the webhook echoing our write is recognised and changes nothing.
+import { AppError } from '../../errors.ts';
+import type { Sql } from '../../db/sql.ts';
+import { appendRunRequestId, finishRun, startRun } from '../../db/sync-runs.ts';
+import {
+  clearPushedFields, dropPendingFields, hasPendingFields, type OwnedField, readFirmJurisdiction, type RecordKind, withLinkedRecord,
+} from '../../db/two-way.ts';
+import type { LogFields } from '../../log.ts';
+import type { SmokeballClient } from '../../smokeball/client.ts';
+import type { SmokeballRegion } from '../../smokeball/hosts.ts';
+import type { SmokeballJurisdiction } from '../../smokeball/jurisdiction.ts';
+import type { RequestPriority } from '../../smokeball/rate-limiter.ts';
+import type { ApiCallRecord } from '../../smokeball/request.ts';
+import type { MatterPatchInput, MatterStatus } from '../../smokeball/schemas/matter.ts';
+import { checkConnection, usableOrThrow } from '../connection/require-connection.ts';
+import { phoneCountryOf } from '../matter/ensure-contact.ts';
+import { createRunRecorder } from '../matter/run-recorder.ts';
+import { applyPlan } from './apply-from-smokeball.ts';
+import { contactWithCaseHugValues } from './contact-body.ts';
+import { contactSide, matterSide } from './smokeball-values.ts';
+
+export type PushDeps = {
+  sql: Sql;
+  clientFor(firm: { firmId: string; region: SmokeballRegion; priority?: RequestPriority }, onRequest: (call: ApiCallRecord) => void): Promise<SmokeballClient>;
+  now(): number;
+  log(event: string, fields?: LogFields): void;
+};
+
+export type PushJobKind = 'push_contact' | 'push_matter';
+export const isPushJob = (kind: string): kind is PushJobKind => kind === 'push_contact' || kind === 'push_matter';
+
+export type PushOutcome = {
+  status: 'pushed' | 'nothing_to_push' | 'not_linked' | 'push_disabled' | 'gone_in_smokeball' | 'not_a_person' | 'failed';
+  pushed: OwnedField[];
+  applied: OwnedField[];
+  conflicts: number;
+  runId?: string;
+};
+
+const STATUS: Record<string, MatterStatus> = { open: 'Open', pending: 'Pending', closed: 'Closed' };
+
+/** The push job: throws (for the queue's retry) only what another attempt may fix. */
+export async function pushLinkedRecord(deps: PushDeps, job: { firmId: string; kind: PushJobKind; recordId: string; jobId: string | null }): Promise<PushOutcome> {
+  const { firmId, recordId } = job;
+  const kind: RecordKind = job.kind === 'push_contact' ? 'contact' : 'matter';
+  const nothing = (status: PushOutcome['status']): PushOutcome => ({ status, pushed: [], applied: [], conflicts: 0 });
+  // Every edit of the queue's job was already sent (by an earlier job, or settled by a webhook).
+  if (!(await hasPendingFields(deps.sql, firmId, kind, recordId))) return nothing('nothing_to_push');
+  const link = await withLinkedRecord(deps.sql, firmId, kind, { recordId }, async (_tx, record) => record);
+  if (!link || !link.pushToSmokeball) {
+    await dropPendingFields(deps.sql, firmId, kind, recordId);
+    return nothing(link ? 'push_disabled' : 'not_linked');
+  }
+
+  const connection = usableOrThrow(await checkConnection(deps.sql, firmId, { allowNeedsReauth: true }));
+  const runId = await startRun(deps.sql, { firmId, matterId: kind === 'matter' ? recordId : null, jobId: job.jobId, trigger: 'auto' });
+  const recorder = createRunRecorder(deps.now);
+  const recording: Promise<void>[] = [];
+  const step = `push_${kind}`;
+  const finish = async (outcome: PushOutcome, error?: AppError): Promise<PushOutcome> => {
+    await Promise.all(recording);
+    const snap = recorder.snapshot();
+    await finishRun(deps.sql, firmId, runId, {
+      status: error ? 'failed' : 'succeeded',
+      steps: snap.steps,
+      counts: { pushed: outcome.pushed.length, applied: outcome.applied.length, conflicts: outcome.conflicts },
+      apiCalls: snap.apiCalls,
+      requestIds: snap.requestIds,
+      errorCode: error?.code ?? null,
+      errorMessage: error?.message ?? null,
+    });
+    deps.log('record_pushed', { firmId, kind, recordId, runId, status: outcome.status, pushed: outcome.pushed, conflicts: outcome.conflicts });
+    return { ...outcome, runId };
+  };
+
+  try {
+    const client = await deps.clientFor({ firmId, region: connection.region, priority: 'auto' }, (call) => {
+      recorder.onRequest(call);
+      // Recorded as soon as it is known, so the echo of this write finds it (finishRun writes them all again).
+      recording.push(appendRunRequestId(deps.sql, firmId, runId, call.requestId).catch(() => undefined));
+    });
+    const read = await readSmokeballRecord(client, kind, link.smokeballId);
+    if (!read) {
+      // The link points at a record Smokeball no longer has: nothing to write to.
+      await dropPendingFields(deps.sql, firmId, kind, recordId);
+      recorder.step(step, 'gone_in_smokeball');
+      return await finish(nothing('gone_in_smokeball'));
+    }
+    const side = kind === 'contact' ? contactSide(read.contact!) : matterSide(read.matter!);
+    const inbound = await withLinkedRecord(deps.sql, firmId, kind, { recordId }, async (tx, record) =>
+      record && record.smokeballId === link.smokeballId ? applyPlan(tx, firmId, record, side) : undefined);
+    if (!inbound?.plan) {
+      await dropPendingFields(deps.sql, firmId, kind, recordId);
+      recorder.step(step, 'not_linked');
+      return await finish(nothing('not_linked'));
+    }
+    const plan = inbound.plan;
+    const applied = Object.keys(plan.apply) as OwnedField[];
+    const pushed = Object.keys(plan.push) as OwnedField[];
+    if (plan.conflicts.length > 0) {
+      recorder.step('conflicts', 'recorded', plan.conflicts.map((c) => `${c.field}: ${c.winner} won`).join(', '));
+    }
+    if (pushed.length === 0) {
+      recorder.step(step, 'nothing_to_push', applied.length > 0 ? `took from Smokeball: ${applied.join(', ')}` : undefined);
+      return await finish({ status: 'nothing_to_push', pushed, applied, conflicts: plan.conflicts.length });
+    }
+    const values = Object.fromEntries(pushed.map((f) => [f, plan.push[f]!.value])) as Partial<Record<OwnedField, string | null>>;
+    if (kind === 'contact') {
+      const jurisdiction = await readFirmJurisdiction(deps.sql, firmId);
+      const body = contactWithCaseHugValues(read.contact!, values, phoneCountryOf(jurisdiction as SmokeballJurisdiction | null));
+      if (!body) {
+        await dropPendingFields(deps.sql, firmId, kind, recordId);
+        recorder.step(step, 'not_a_person');
+        return await finish({ status: 'not_a_person', pushed: [], applied, conflicts: plan.conflicts.length });
+      }
+      await client.updates.replaceContact(link.smokeballId, body);
+    } else {
+      await client.updates.patchMatter(link.smokeballId, matterPatchOf(values));
+    }
+    await clearPushedFields(deps.sql, firmId, link, Object.fromEntries(pushed.map((f) => [f, plan.push[f]!.changedAt])));
+    recorder.step(step, 'pushed', pushed.join(', '));
+    return await finish({ status: 'pushed', pushed, applied, conflicts: plan.conflicts.length });
+  } catch (err) {
+    const error = err instanceof AppError ? err : new AppError({ code: 'internal_error', status: 500, message: 'The push to Smokeball failed unexpectedly', cause: err });
+    recorder.step(step, 'failed', error.code);
+    await finish(nothing('failed'), error).catch(() => undefined);
+    throw err;
+  }
+}
+
+type SmokeballRead = { contact?: Awaited<ReturnType<SmokeballClient['updates']['getContactForUpdate']>>['data']; matter?: Awaited<ReturnType<SmokeballClient['matters']['get']>>['data'] };
+
+/** The record as Smokeball holds it now, or undefined when it is gone (404, or a deleted contact). */
+async function readSmokeballRecord(client: SmokeballClient, kind: RecordKind, id: string): Promise<SmokeballRead | undefined> {
+  try {
+    if (kind === 'contact') {
+      const { data } = await client.updates.getContactForUpdate(id);
+      return data.isDeleted ? undefined : { contact: data };
+    }
+    return { matter: (await client.matters.get(id)).data };
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'smokeball_not_found') return undefined;
+    throw err;
+  }
+}
+
+/** Only the fields being pushed (docs/smokeball.md §3: PATCH takes a partial MatterDto2). */
+function matterPatchOf(values: Partial<Record<OwnedField, string | null>>): MatterPatchInput {
+  const patch: MatterPatchInput = {};
+  if ('title' in values) patch.description = values.title ?? '';
+  if ('case_number' in values) patch.number = values.case_number ?? '';
+  if ('status' in values && values.status && STATUS[values.status]) patch.status = STATUS[values.status];
+  return patch;
+}
