@@ -1,4 +1,6 @@
-// The one writer of responses: JSON bodies and `{ "error": { "code", "message" } }` (STYLE §4).
+// The one writer of responses: JSON bodies and the error envelope
+// `{ "error": { "code", "message", "retryable", "help"?, "details"?, "runId"? }, "requestId" }`.
+import { isRetryableErrorCode, type ErrorEnvelope } from '../api/errors.ts';
 import { AppError } from '../errors.ts';
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -13,8 +15,24 @@ export function errorResponse(err: unknown, requestId: string, headers: Record<s
   const e = err instanceof AppError
     ? err
     : new AppError({ code: 'internal_error', status: 500, message: 'Something went wrong on our side' });
-  return jsonResponse(e.status, { error: { code: e.code, message: e.message }, requestId }, {
+  return jsonResponse(e.status, errorEnvelope(e, requestId), {
     'x-request-id': requestId,
     ...headers,
   });
+}
+
+/** The error body of the contract (shared/api/errors.ts `ErrorEnvelope`). */
+export function errorEnvelope(e: AppError, requestId: string): ErrorEnvelope {
+  const help = (e as { help?: unknown }).help;
+  return {
+    error: {
+      code: e.code,
+      message: e.message,
+      retryable: isRetryableErrorCode(e.code),
+      ...(typeof help === 'string' ? { help } : {}),
+      ...(e.details ? { details: e.details } : {}),
+      ...(e.runId ? { runId: e.runId } : {}),
+    },
+    requestId,
+  };
 }

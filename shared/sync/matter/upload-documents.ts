@@ -3,7 +3,9 @@
 // as soon as its upload completes, so a retry uploads only what is missing; one failed document leaves
 // the others done. A document whose create-started mark is set may already be in Smokeball (the attempt
 // died before storing the id): it is looked up by the casehugDocumentId it was created with.
-import { AppError } from '../../errors.ts';
+import type { z } from 'zod';
+import type { DocumentResult as DocumentResultSchema } from '../../api/functions.ts';
+import { AppError, type ErrorCode } from '../../errors.ts';
 import { markDocumentCreateStarted, saveFileLink, type DocumentToSync } from '../../db/matter-sync.ts';
 import type { LogFields } from '../../http/log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
@@ -13,6 +15,8 @@ import type { OpenDocument } from './open-document.ts';
 import type { SyncStepDeps } from './run-recorder.ts';
 
 export type DocumentCounts = { uploaded: number; skipped: number; failed: number };
+/** One approved document's outcome in this attempt, as sync-matter answers it (shared/api `DocumentResult`). */
+export type DocumentResult = z.infer<typeof DocumentResultSchema>;
 
 export type UploadDocumentsDeps = SyncStepDeps & {
   openDocument: OpenDocument;
@@ -24,7 +28,7 @@ export type UploadDocumentsDeps = SyncStepDeps & {
 export const DOCUMENT_ID_KEY = 'casehugDocumentId';
 
 /** A document that did not reach Smokeball, and why (the message is safe to show a firm admin). */
-export type DocumentFailure = { documentId: string; fileName: string; code: string; message: string };
+export type DocumentFailure = { documentId: string; fileName: string; code: ErrorCode; message: string };
 
 /** How many file names a run's error message lists before "and N more". */
 const NAMED_FAILURES = 3;
@@ -46,8 +50,13 @@ export async function uploadApprovedDocuments(
   firmId: string,
   smokeballMatterId: string,
   documents: DocumentToSync[],
-): Promise<DocumentCounts & { failures: DocumentFailure[]; stopped: boolean }> {
+): Promise<DocumentCounts & { failures: DocumentFailure[]; items: DocumentResult[]; stopped: boolean }> {
   const counts = { uploaded: 0, skipped: 0, failed: 0 };
+  const items: DocumentResult[] = [];
+  const done = (doc: DocumentToSync, status: 'uploaded' | 'skipped', smokeballFileId: string) => {
+    counts[status]++;
+    items.push({ documentId: doc.id, fileName: doc.fileName, status, smokeballFileId });
+  };
   let stopped = false;
   const failures: DocumentFailure[] = [];
   let existingFiles: Map<string, ExistingFile> | undefined;
@@ -55,7 +64,7 @@ export async function uploadApprovedDocuments(
 
   for (const doc of documents) {
     if (doc.smokeballFileId) {
-      counts.skipped++;
+      done(doc, 'skipped', doc.smokeballFileId);
       continue;
     }
     if (!stopped && deps.shouldStop?.()) stopped = true;
@@ -77,7 +86,7 @@ export async function uploadApprovedDocuments(
         if (found?.isUploaded) {
           await saveFileLink(deps.sql, firmId, doc.id, found.fileId);
           deps.recorder.step('document', 'linked', doc.id);
-          counts.uploaded++;
+          done(doc, 'uploaded', found.fileId);
           continue;
         }
         if (found) {
@@ -91,7 +100,7 @@ export async function uploadApprovedDocuments(
           await deps.client.files.upload({ uploadUrl: info.uploadUrl, body: source.body, contentLength: source.contentLength });
           await saveFileLink(deps.sql, firmId, doc.id, found.fileId);
           deps.recorder.step('document', 'resumed', doc.id);
-          counts.uploaded++;
+          done(doc, 'uploaded', found.fileId);
           continue;
         }
       }
@@ -108,15 +117,24 @@ export async function uploadApprovedDocuments(
       await deps.client.files.upload({ uploadUrl: info.uploadUrl, body: source.body, contentLength: source.contentLength });
       await saveFileLink(deps.sql, firmId, doc.id, info.fileId);
       deps.recorder.step('document', 'uploaded', doc.id);
-      counts.uploaded++;
+      done(doc, 'uploaded', info.fileId);
     } catch (err) {
       const e = err instanceof AppError ? err : undefined;
       counts.failed++;
-      failures.push({
+      const failure = {
         documentId: doc.id,
         fileName: doc.fileName,
         code: e?.code ?? 'internal_error',
         message: e?.message ?? 'The document could not be uploaded',
+      } as const;
+      failures.push(failure);
+      const help = (e as { help?: unknown } | undefined)?.help;
+      items.push({
+        documentId: doc.id,
+        fileName: doc.fileName,
+        status: 'failed',
+        smokeballFileId: null,
+        error: { code: failure.code, message: failure.message, ...(typeof help === 'string' ? { help } : {}) },
       });
       deps.recorder.step('document', 'failed', `${doc.id}: ${e?.code ?? 'internal_error'}`);
       deps.log('document_upload_failed', { firmId, documentId: doc.id, errorCode: e?.code ?? 'internal_error' });
@@ -124,7 +142,7 @@ export async function uploadApprovedDocuments(
       if (e && (e.code === 'smokeball_reauth_required' || e.code === 'not_connected')) throw err;
     }
   }
-  return { ...counts, failures, stopped };
+  return { ...counts, failures, items, stopped };
 }
 
 type ExistingFile = { fileId: string; isUploaded: boolean };

@@ -1,25 +1,21 @@
 // Bulk sync (issue 8): one queued job per matter — the given ones, or every matter of the firm — under
 // one batch id whose progress (done, failed, remaining) the firm reads from `sync_batches`. The jobs run
 // on the same queue as auto-sync, paced by the shared rate limiter.
-import { z } from 'zod';
+import type { z } from 'zod';
+import { SyncMatterRequest } from '../../api/functions.ts';
 import { AppError, forbidden, notFound } from '../../errors.ts';
 import type { Sql } from '../../db/connection.ts';
 import type { FirmMembership } from '../../db/firms.ts';
 import { enqueueBulkSync, readBatchProgress } from '../../db/sync-jobs.ts';
 
-/** A request names at most this many matters; `{ all: true }` has no such limit. */
-export const MAX_BULK_MATTER_IDS = 500;
+export { MAX_BULK_MATTER_IDS } from '../../api/functions.ts';
 /**
  * A plain member's bulk names at most this many matters. Every firm shares Smokeball's 5 requests/s, so a
  * bulk of hundreds is a firm-wide decision (an admin's, like `{ all: true }`), not one member's click.
  */
 export const MAX_MEMBER_BULK_MATTER_IDS = 50;
 
-export const SyncRequestBody = z.union([
-  z.object({ matterId: z.uuid() }).strict(),
-  z.object({ matterIds: z.array(z.uuid()).min(1).max(MAX_BULK_MATTER_IDS) }).strict(),
-  z.object({ all: z.literal(true) }).strict(),
-]);
+export const SyncRequestBody = SyncMatterRequest;
 export type SyncRequestBody = z.infer<typeof SyncRequestBody>;
 
 export async function startBulkSync(

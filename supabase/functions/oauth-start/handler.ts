@@ -1,9 +1,10 @@
 // POST /functions/v1/oauth-start (admin JWT; body { region?, returnTo? }) → { url } to send the browser to.
+import * as api from '../../../shared/api/functions.ts';
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime.ts';
-import { StartConnectBody, startConnect } from '../../../shared/sync/connection/start-connect.ts';
+import { startConnect } from '../../../shared/sync/connection/start-connect.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 
@@ -15,13 +16,13 @@ export default defineFunction(
     cors: true,
     async handle({ req, url, user, runtime }) {
       runtime.smokeball.assertConfigured();
-      const firm = await authorizeFirm(runtime.sql, user, url, 'admin');
-      const body = parseWith(StartConnectBody, await readJsonBody(req, { emptyAs: {} }), 'invalid_body');
+      const { firmId, ...body } = parseWith(api.OAuthStartRequest, await readJsonBody(req, { emptyAs: {} }), 'invalid_body');
+      const firm = await authorizeFirm(runtime.sql, user, url, 'admin', firmId);
       const result = await startConnect(
         { sql: runtime.sql, sealer: runtime.sealer, oauthFor: runtime.smokeball.oauthFor, redirectUri: runtime.config.redirectUri },
         { firmId: firm.firmId, userId: user.userId, jurisdiction: firm.jurisdiction, ...body },
       );
-      return { body: result };
+      return { body: api.OAuthStartResponse.parse(result) };
     },
   },
   runtime,

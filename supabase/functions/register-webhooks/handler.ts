@@ -1,6 +1,8 @@
 // POST /functions/v1/register-webhooks (admin JWT) → { subscriptionId, created, removed, eventTypes }.
+import * as api from '../../../shared/api/functions.ts';
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
+import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime.ts';
 import { registerWebhooksForFirm } from '../../../shared/sync/webhooks/register-for-firm.ts';
 
@@ -12,10 +14,11 @@ export default defineFunction(
     methods: ['POST'],
     auth: 'user',
     cors: true,
-    async handle({ url, user, runtime, log }) {
+    async handle({ req, url, user, runtime, log }) {
       runtime.smokeball.assertConfigured();
-      const firm = await authorizeFirm(runtime.sql, user, url, 'admin');
-      return { body: await registerWebhooksForFirm(runtime, firm.firmId, log.info) };
+      const body = parseWith(api.RegisterWebhooksRequest, await readJsonBody(req, { emptyAs: {} }), 'invalid_body');
+      const firm = await authorizeFirm(runtime.sql, user, url, 'admin', body.firmId);
+      return { body: api.RegisterWebhooksResponse.parse(await registerWebhooksForFirm(runtime, firm.firmId, log.info)) };
     },
   },
   runtime,
