@@ -17,6 +17,8 @@ export const ErrorCode = z.enum([
   'forbidden',
   'firm_required',
   'internal_error',
+  /** The function could not be started or did not answer (a platform failure, not the function's error). */
+  'function_unavailable',
   // configuration and connection
   'smokeball_not_configured',
   'not_connected',
@@ -57,6 +59,7 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
  */
 export const RETRYABLE_ERROR_CODES: readonly ErrorCode[] = [
   'internal_error',
+  'function_unavailable',
   'smokeball_rate_limited',
   'smokeball_unavailable',
   'smokeball_timeout',

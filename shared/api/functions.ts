@@ -63,22 +63,29 @@ export const RegisterWebhooksResponse = z.object({
 });
 
 // ---- smokeball-status (GET, member) --------------------------------------------------------------------
-export const ConnectionState = z.enum(['not_connected', 'connected', 'needs_reauth']);
+/** `disconnected`: was connected, an admin disconnected it (its links are kept for a reconnect). */
+export const ConnectionState = z.enum(['not_connected', 'connected', 'needs_reauth', 'disconnected']);
 export const SmokeballStatusQuery = z.object({ firmId: FirmId }).strict();
 export const SmokeballStatusResponse = z.object({
+  /** False when the project lacks Smokeball's client id, secret or API key (nothing can connect). */
   configured: z.boolean(),
   state: ConnectionState,
   region: SmokeballRegion.nullable(),
-  account: z.object({ id: z.string().nullable() }).nullable(),
-  connectedBy: z.object({ userId: z.uuid().nullable(), at: z.string() }).nullable(),
+  /** Smokeball's account id; the name is null (Smokeball's token response does not carry it and it is not stored). */
+  account: z.object({ id: z.string().nullable(), name: z.string().nullable() }).nullable(),
+  connectedBy: z.object({ userId: z.uuid().nullable(), email: z.string().nullable(), at: z.string() }).nullable(),
+  /** When Smokeball's refresh token expires: reconnect before then, or syncs stop and webhooks are deleted. */
   refreshTokenExpiresAt: z.string().nullable(),
   autoSync: z.boolean(),
-  webhooks: z.object({ registered: z.boolean(), lastDeliveryAt: z.string().nullable() }),
+  webhooks: z.object({ registered: z.boolean(), eventTypes: z.array(z.string()), lastDeliveryAt: z.string().nullable() }),
+  /** The connection's error (needs re-authorisation), else the latest run that failed or partly failed. */
   lastError: z
     .object({ code: z.string(), message: z.string(), help: z.string().optional(), at: z.string(), runId: z.uuid().nullable() })
     .nullable(),
+  /** queued: waiting to run; parked: waiting for a (re)connect; dead: gave up (see the sync history). */
   jobs: z.object({ queued: z.number().int(), parked: z.number().int(), dead: z.number().int() }),
 });
+export type SmokeballStatusResponse = z.infer<typeof SmokeballStatusResponse>;
 
 // ---- smokeball-matter-types (GET, member; refresh: admin) ----------------------------------------------
 /** A query flag: `1`/`true` or `0`/`false`. */

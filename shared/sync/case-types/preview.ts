@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { BUILT_IN_CASE_TYPES } from './catalog.ts';
 import { Resolution, resolveMatterType, type ResolveContext } from './resolve.ts';
 
-export const MappingPreview = z.object({ caseType: z.string(), resolution: Resolution });
+/** `matterCount`: how many of the firm's matters have this case type. */
+export const MappingPreview = z.object({ caseType: z.string(), resolution: Resolution, matterCount: z.number().int().min(0) });
 export type MappingPreview = z.infer<typeof MappingPreview>;
 
 /** One entry per case type, sorted by case type; each resolved exactly as the sync would resolve it. */
@@ -14,5 +15,5 @@ export function previewMappings(ctx: ResolveContext, inUse: ReadonlyMap<string, 
     ...ctx.overrides.map((row) => row.caseType),
     ...inUse.keys(),
   ]);
-  return [...caseTypes].sort().map((caseType) => ({ caseType, resolution: resolveMatterType(caseType, ctx) }));
+  return [...caseTypes].sort().map((caseType) => ({ caseType, resolution: resolveMatterType(caseType, ctx), matterCount: inUse.get(caseType) ?? 0 }));
 }

@@ -19,11 +19,11 @@ export async function previewFirmMappings(deps: FirmSmokeballDeps, input: FirmSc
     loadMappingContext(client, deps.sql, { firmId: input.firmId, jurisdiction: input.jurisdiction, accountId }),
     countMattersByCaseType(deps.sql, input.firmId),
   ]);
-  return { jurisdiction: input.jurisdiction, mappings: previewMappings(ctx, inUse).map((p) => toPreviewEntry(p, inUse.get(p.caseType) ?? 0)) };
+  return { jurisdiction: input.jurisdiction, mappings: previewMappings(ctx, inUse).map(toPreviewEntry) };
 }
 
 /** Pure: the wire shape of one resolved case type. */
-export function toPreviewEntry({ caseType, resolution }: MappingPreview, matterCount = 0): PreviewEntry {
+export function toPreviewEntry({ caseType, resolution, matterCount }: MappingPreview): PreviewEntry {
   if (resolution.status === 'unmapped') return { caseType, how: 'unmapped', matterType: null, reason: resolution.reason, matterCount };
   const { id, name, category } = resolution.matterType;
   return { caseType, how: resolution.how, matterType: { id, name, category: category ?? null }, reason: resolution.reason, matterCount };

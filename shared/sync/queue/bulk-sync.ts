@@ -23,7 +23,7 @@ export async function startBulkSync(
   firm: FirmMembership,
   userId: string,
   body: { matterIds: string[] } | { all: true },
-): Promise<{ batchId: string | null; queued: number; alreadyQueued: number }> {
+): Promise<{ batchId: string | null; queued: number; alreadyQueued: number; notFound: string[] }> {
   if ('all' in body && firm.role !== 'admin') throw forbidden('Only a firm admin can sync every matter');
   if ('matterIds' in body && firm.role !== 'admin' && new Set(body.matterIds).size > MAX_MEMBER_BULK_MATTER_IDS) {
     throw forbidden(`Only a firm admin can sync more than ${MAX_MEMBER_BULK_MATTER_IDS} matters at once`);
@@ -39,7 +39,8 @@ export async function startBulkSync(
   });
   if (result.unknown.length > 0 && result.queued + result.alreadyQueued === 0) throw notFound('None of these matters was found');
   // Nothing new to queue (no matters, or all already queued): no batch to follow.
-  return { batchId: result.queued > 0 ? batchId : null, queued: result.queued, alreadyQueued: result.alreadyQueued };
+  // Unknown ids and other firms' ids alike are `notFound`: the answer never says which matters another firm has.
+  return { batchId: result.queued > 0 ? batchId : null, queued: result.queued, alreadyQueued: result.alreadyQueued, notFound: result.unknown };
 }
 
 export async function readBulkSync(deps: { sql: Sql }, firmId: string, batchId: string) {

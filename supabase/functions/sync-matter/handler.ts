@@ -5,7 +5,7 @@
 //                               or, when it is not done within SYNC_MATTER_ANSWER_WITHIN_MS (20 s), 202
 //                               { runId, jobId, matterId, status: 'running' }: the matter's queued job
 //                               continues that run (shared/sync/matter/sync-within.ts)
-//   { matterIds: [...] }      → bulk: one queued job per matter → 202 { batchId, queued, alreadyQueued }
+//   { matterIds: [...] }      → bulk: one queued job per matter → 202 { batchId, queued, alreadyQueued, notFound }
 //   { all: true }  (admin)    → bulk over every matter of the firm
 // GET /functions/v1/sync-matter?batchId=… → the batch's progress { batchId, total, done, failed, remaining }.
 import * as api from '../../../shared/api/functions.ts';
@@ -43,7 +43,7 @@ export default defineFunction(
           ? { body: api.SyncMatterResult.parse(answer.body) }
           : { status: 202, body: api.HandedOffSync.parse(answer.body) };
       }
-      return { status: 202, body: await startBulkSync(runtime, firm, user.userId, body) };
+      return { status: 202, body: api.BulkSyncAccepted.parse(await startBulkSync(runtime, firm, user.userId, body)) };
     },
   },
   runtime,
