@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { pkceChallenge, sha256Hex } from '../../../shared/crypto/hash.ts';
 import { codeVerifierContext } from '../../../shared/sync/connection/start-connect.ts';
 import { stackKeys, stackSealer, startConnect, startConnectUrl, startUnconfiguredFunction } from '../../helpers/connect.ts';
+import { ErrorEnvelope } from '../../../shared/api/errors.ts';
 import { connectAsSuperuser, createFirm, createMember, createUser, type Sql } from '../../helpers/db.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
 
@@ -24,8 +25,8 @@ async function expectError(res: Response, status: number, code: string) {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   const body = await res.json();
-  // `{ error: { code, message } }`, plus the request id when the function (not the gateway) answered.
-  expect(body.error).toEqual({ code, message: expect.any(String) });
+  // The contract's envelope: `{ error: { code, message, retryable, details? }, requestId }`.
+  expect(ErrorEnvelope.parse(body).error).toMatchObject({ code, message: expect.any(String), retryable: false });
   expect(Object.keys(body).filter((k) => k !== 'requestId')).toEqual(['error']);
   return body as { error: { code: string; message: string } };
 }

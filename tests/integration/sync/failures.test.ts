@@ -63,7 +63,7 @@ describe('sync-matter failures', () => {
     const matter = await newMatter(firm);
     const res = await requestSync(token, matter.id);
     expect(res.status).toBe(409);
-    expect((await res.json()).error).toEqual({ code: 'not_connected', message: expect.stringContaining('not connected') });
+    expect((await res.json()).error).toEqual({ code: 'not_connected', message: expect.stringContaining('not connected'), retryable: false });
     expect(await sql`select id from public.sync_runs where matter_id = ${matter.id}`).toEqual([]);
   });
 
@@ -74,7 +74,7 @@ describe('sync-matter failures', () => {
     const since = await bookmark(firm.accountId);
     const res = await requestSync(firm.memberToken, matter.id);
     expect(res.status).toBe(409);
-    expect((await res.json()).error).toEqual({ code: 'smokeball_reauth_required', message: expect.stringContaining('connect Smokeball again') });
+    expect((await res.json()).error).toEqual({ code: 'smokeball_reauth_required', message: expect.stringContaining('connect Smokeball again'), retryable: false });
     expect(await accountRequests(firm.accountId, since)).toEqual([]);
   });
 
