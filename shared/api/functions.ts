@@ -200,7 +200,10 @@ export type HandedOffSync = z.infer<typeof HandedOffSync>;
 export const BulkSyncAccepted = z.object({
   batchId: Uuid.nullable(),
   queued: z.number().int(),
+  /** Matters that had a queued job already (approvals, manual syncs, other batches). */
   alreadyQueued: z.number().int(),
+  /** Of those, the ones whose job joined this batch (a job of no other batch): the batch's total is queued + joined. */
+  joined: z.number().int(),
   notFound: z.array(Uuid),
 });
 export type BulkSyncAccepted = z.infer<typeof BulkSyncAccepted>;

@@ -7,7 +7,8 @@
 //                               continues that run (shared/sync/matter/sync-within.ts)
 //   { matterIds: [...] }      → bulk: one queued job per matter → 202 { batchId, queued, alreadyQueued, notFound }
 //   { all: true }  (admin)    → bulk over every matter of the firm
-// GET /functions/v1/sync-matter?batchId=… → the batch's progress { batchId, total, done, failed, remaining }.
+// GET /functions/v1/sync-matter?batchId=…&offset=&limit= → the batch's progress { batchId, total, succeeded,
+//   partial, failed, remaining, startedAt, finishedAt, items: [{ matterId, status, runId, errorCode }], offset, limit }.
 import * as api from '../../../shared/api/functions.ts';
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
@@ -30,7 +31,7 @@ export default defineFunction(
       if (req.method === 'GET') {
         const firm = await authorizeFirm(runtime.sql, user, url, 'member');
         const query = parseWith(api.BatchProgressQuery, Object.fromEntries(url.searchParams), 'invalid_query');
-        return { body: await readBulkSync(runtime, firm.firmId, query.batchId) };
+        return { body: api.BatchProgress.parse(await readBulkSync(runtime, firm.firmId, query)) };
       }
       const { firmId, ...body } = parseWith(api.SyncMatterRequest, await readJsonBody(req), 'invalid_body');
       const firm = await authorizeFirm(runtime.sql, user, url, 'member', firmId);

@@ -10,6 +10,7 @@ import { asActor, connectAsSuperuser, createClient, createDocument, createFirm, 
 import { callInternal } from '../../helpers/queue.ts';
 import { callFunction, functionUrl, signToken, supabaseAs } from '../../helpers/stack.ts';
 import { putDocumentObject } from '../../helpers/sync.ts';
+import { waitFor } from '../../helpers/wait.ts';
 
 let sql: Sql;
 let firm: { id: string };
@@ -107,12 +108,34 @@ describe('the contract, function by function', () => {
     expect(picker.categories.length).toBeGreaterThan(0);
   });
 
-  test('a bulk with an unknown id reports it in notFound; the Smokeball matter list', async () => {
+  test('a bulk with an unknown id reports it in notFound; a matter already queued joins the batch; the progress adds up, page by page', async () => {
     const client = await createClient(sql, firm.id);
-    const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
+    const fresh = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
+    const waiting = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
+    // A job queued before the bulk (as an approval queues one), not yet due so nothing claims it meanwhile.
+    const [job] = await sql`
+      insert into public.sync_jobs (firm_id, kind, subject_id, trigger, run_after)
+      values (${firm.id}, 'sync_matter', ${waiting.id}, 'auto', now() + interval '1 hour') returning id`;
     const unknown = newId();
-    const bulk = await invokeAnswer(supabaseAs(memberToken), 'sync-matter', { body: { matterIds: [matter.id, unknown] } }, api.BulkSyncAccepted);
-    expect(bulk).toMatchObject({ ok: true, status: 202, body: { queued: 1, alreadyQueued: 0, notFound: [unknown] } });
+    const bulk = await invokeAnswer(supabaseAs(memberToken), 'sync-matter', { body: { matterIds: [fresh.id, waiting.id, unknown] } }, api.BulkSyncAccepted);
+    expect(bulk).toMatchObject({ ok: true, status: 202, body: { queued: 1, alreadyQueued: 1, joined: 1, notFound: [unknown] } });
+    if (!bulk.ok) return;
+    const batchId = bulk.body.batchId!;
+    await sql`update public.sync_jobs set run_after = now() where id = ${job.id}`;
+
+    const progress = (query = '') => expectAnswer(get('sync-matter', memberToken, `?batchId=${batchId}${query}`), api.BatchProgress);
+    const done = await waitFor(async () => {
+      const p = await progress();
+      return p.remaining === 0 && p;
+    }, { timeoutMs: 30_000, intervalMs: 200, what: 'the batch to finish' });
+    expect(done).toMatchObject({ total: 2, succeeded: 2, partial: 0, failed: 0, remaining: 0, finishedAt: expect.any(String) });
+    expect(Date.parse(done.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(done.startedAt));
+    expect(done.items.map((i) => i.matterId).sort()).toEqual([fresh.id, waiting.id].sort());
+    for (const item of done.items) expect(item).toMatchObject({ status: 'succeeded', runId: expect.any(String), errorCode: null });
+    const [first, second] = [await progress('&limit=1'), await progress('&limit=1&offset=1')];
+    expect([first.items.length, second.items.length]).toEqual([1, 1]);
+    expect(new Set([first.items[0].matterId, second.items[0].matterId])).toEqual(new Set([fresh.id, waiting.id]));
+
     const matters = await expectAnswer(get('smokeball-matters', memberToken, '?limit=10'), api.SmokeballMattersResponse);
     expect(matters).toMatchObject({ offset: 0, limit: 10 });
   });
