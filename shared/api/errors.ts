@@ -111,11 +111,8 @@ export type ItemError = z.infer<typeof ItemError>;
  * What `oauth-callback` puts in the app's URL as `error=` (it never answers with a page): the project's
  * own codes, and the authorization server's (RFC 6749 §4.1.2.1) passed on as they are.
  */
-export const OAuthRedirectErrorCode = z.enum([
-  'invalid_state',
-  'smokeball_not_configured',
-  'internal_error',
-  'authorization_failed',
+/** The authorization server's error codes (RFC 6749 §4.1.2.1), passed on as they are; any other becomes `authorization_failed`. */
+export const AuthorizationServerErrorCode = z.enum([
   'access_denied',
   'invalid_request',
   'unauthorized_client',
@@ -123,6 +120,15 @@ export const OAuthRedirectErrorCode = z.enum([
   'invalid_scope',
   'server_error',
   'temporarily_unavailable',
+]);
+export type AuthorizationServerErrorCode = z.infer<typeof AuthorizationServerErrorCode>;
+
+export const OAuthRedirectErrorCode = z.enum([
+  'invalid_state',
+  'smokeball_not_configured',
+  'internal_error',
+  'authorization_failed',
+  ...AuthorizationServerErrorCode.options,
 ]);
 export type OAuthRedirectErrorCode = z.infer<typeof OAuthRedirectErrorCode>;
 
