@@ -68,3 +68,12 @@ function parseOrExplain<S extends z.ZodType>(schema: S, json: unknown, status: n
   const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
   throw new Error(`${status} answer does not match the contract (${issues}): ${JSON.stringify(json).slice(0, 300)}`);
 }
+
+/**
+ * Checks a Response against the contract (success schema or error envelope) and hands it back unread,
+ * so helpers that return raw Responses still hold every answer to the contract.
+ */
+export async function conforming<S extends z.ZodType>(res: Response, schema: S): Promise<Response> {
+  await readAnswer(res.clone(), schema);
+  return res;
+}
