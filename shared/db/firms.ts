@@ -1,10 +1,10 @@
-import type { Sql } from './connection.ts';
+import type { Sql, Tx } from './connection.ts';
 
 export type FirmRole = 'admin' | 'member';
 export type FirmMembership = { firmId: string; role: FirmRole; jurisdiction: string };
 
 /** The caller's memberships, optionally narrowed to one firm. */
-export async function listFirmMemberships(sql: Sql, userId: string, firmId?: string): Promise<FirmMembership[]> {
+export async function listFirmMemberships(sql: Sql | Tx, userId: string, firmId?: string): Promise<FirmMembership[]> {
   return sql<FirmMembership[]>`
     select m.firm_id as "firmId", m.role, f.jurisdiction
     from public.firm_members m

@@ -130,7 +130,9 @@ async function completeLocked(deps: CompleteConnectDeps, tx: Tx, handleHash: str
   }
   // An admin who lost the role (or left the firm) since starting must not connect it; checked before
   // the code is spent.
-  const [membership] = await listFirmMemberships(deps.sql, pending.userId, pending.firmId);
+  // On the transaction's own connection: a second connection from the instance's small pool, taken while
+  // this one is held, deadlocks as soon as as many completions as the pool has connections run at once.
+  const [membership] = await listFirmMemberships(tx, pending.userId, pending.firmId);
   if (membership?.role !== 'admin') {
     await deleteOAuthState(tx, pending.stateHash);
     deps.log('oauth_complete_rejected', { firmId: pending.firmId, reason: 'not_an_admin' });
