@@ -19,6 +19,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'register-webhooks': userJwt('POST'),
   'smokeball-matter-types': userJwt('GET'),
   'smokeball-matters': userJwt('GET'),
+  'smokeball-status': userJwt('GET'),
   'sync-worker': secretKey,
   'on-document-approved': secretKey,
   // No state: straight back to the app, before any database or Smokeball call.

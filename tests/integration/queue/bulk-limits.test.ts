@@ -34,7 +34,7 @@ describe('bulk sync limits', () => {
     expect(MAX_MEMBER_BULK_MATTER_IDS).toBe(50);
     const tooMany = await postSync(firm.memberToken, { matterIds });
     expect(tooMany.status).toBe(403);
-    expect(tooMany.body.error).toEqual({ code: 'forbidden', message: expect.stringContaining('50'), help: helpFor('forbidden') });
+    expect(tooMany.body.error).toEqual({ code: 'forbidden', message: expect.stringContaining('50'), help: helpFor('forbidden'), retryable: false });
     expect(await sql`select 1 from public.sync_jobs where firm_id = ${firm.id}`).toHaveLength(0);
 
     // Duplicates do not count twice.

@@ -2,6 +2,7 @@
 // matter under a batch id; the queue runs them through the shared rate limiter, so 100 matters of 3
 // firms reach Smokeball with no 429; `GET sync-matter?batchId=` shows the progress to the firm only.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import * as api from '../../../shared/api/functions.ts';
 import { connectAsSuperuser, createClient, createMatter, newId, type Sql } from '../../helpers/db.ts';
 import { callFunction } from '../../helpers/stack.ts';
 import { createConnectedFirm, settledSimAccount, sim, type ConnectedFirm } from '../../helpers/sync.ts';
@@ -16,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => sql.end());
 
-type Progress = { batchId: string; total: number; done: number; failed: number; superseded: number; remaining: number };
+type Progress = api.BatchProgress;
 
 const postSync = (token: string, body: unknown) =>
   callFunction('sync-matter', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -35,7 +36,7 @@ async function waitForBatch(token: string, batchId: string, timeoutMs: number): 
   return waitFor(async () => {
     const res = await getBatch(token, batchId);
     if (res.status !== 200) throw new Error(`batch progress answered ${res.status}: ${await res.text()}`);
-    const progress = (await res.json()) as Progress;
+    const progress = api.BatchProgress.parse(await res.json());
     return progress.remaining === 0 && progress;
   }, { timeoutMs, intervalMs: 250, what: `batch ${batchId} to finish` });
 }
@@ -51,17 +52,17 @@ describe('bulk sync', () => {
       const res = await postSync(firm.adminToken, { all: true });
       expect(res.status).toBe(202);
       const body = (await res.json()) as { batchId: string; queued: number; alreadyQueued: number };
-      expect(body).toEqual({ batchId: expect.any(String), queued: counts[i], alreadyQueued: 0 });
+      expect(api.BulkSyncAccepted.parse(body)).toEqual({ batchId: expect.any(String), queued: counts[i], alreadyQueued: 0, joined: 0, notFound: [] });
       return body.batchId;
     }));
     // Progress is readable while it runs, by any member of the firm.
     const early = (await (await getBatch(firms[0].memberToken, batches[0])).json()) as Progress;
     expect(early).toMatchObject({ batchId: batches[0], total: 34 });
-    expect(early.done + early.failed + early.remaining).toBe(34);
+    expect(early.succeeded + early.partial + early.failed + early.remaining).toBe(34);
 
     const finals = await Promise.all(firms.map((f, i) => waitForBatch(f.memberToken, batches[i], 220_000)));
     const wallMs = Date.now() - started;
-    finals.forEach((p, i) => expect(p).toEqual({ batchId: batches[i], total: counts[i], done: counts[i], failed: 0, superseded: 0, remaining: 0 }));
+    finals.forEach((p, i) => expect(p).toMatchObject({ batchId: batches[i], total: counts[i], succeeded: counts[i], partial: 0, failed: 0, remaining: 0, finishedAt: expect.any(String) }));
 
     const accounts = new Set(firms.map((f) => f.accountId));
     const ours = (await sim().requests()).filter((r) => r.accountId !== null && accounts.has(r.accountId));
@@ -92,7 +93,7 @@ describe('bulk sync', () => {
     expect(res.status).toBe(202);
     const body = (await res.json()) as { batchId: string; queued: number; alreadyQueued: number };
     expect(body).toMatchObject({ queued: 2, alreadyQueued: 0 });
-    expect(await waitForBatch(firm.memberToken, body.batchId, 30_000)).toMatchObject({ total: 2, done: 2, failed: 0 });
+    expect(await waitForBatch(firm.memberToken, body.batchId, 30_000)).toMatchObject({ total: 2, succeeded: 2, failed: 0 });
 
     const unknown = await postSync(firm.memberToken, { matterIds: [newId(), newId()] });
     expect(unknown.status).toBe(404);
