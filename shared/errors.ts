@@ -1,4 +1,4 @@
-// One error class for every failure that ends a request or a job (STYLE §4). The status comes from the
+// One error class for every failure that ends a request or a job. The status comes from the
 // kind of failure; `message` is safe to show a firm admin; `cause` is logged, never returned.
 
 // The closed list of codes lives in the app's contract (shared/api/errors.ts).

@@ -98,7 +98,7 @@ describe('a job whose sync stopped at a checkpoint', () => {
       // Every checkpoint after the bulk call says stop: the chunk's uploads are finished all the same.
       let checks = 0;
       const result = await syncMatter(deps, { firmId: firm.id, matterId: matter.id, trigger: 'auto', jobId: job.id, control: { shouldYield: () => ++checks > 3 } });
-      expect(result).toMatchObject({ status: 'succeeded', documents: { uploaded: DOCUMENTS, skipped: 0, failed: 0 } });
+      expect(result).toMatchObject({ status: 'succeeded', counts: { uploaded: DOCUMENTS, skipped: 0, failed: 0 } });
       const log = await accountRequests(firm.accountId, since);
       expect(log.filter((r) => r.endpoint.startsWith('GET /matters/{id}/documents/files'))).toEqual([]);
     } finally {

@@ -24,15 +24,17 @@ describe('shared/api', () => {
     expect(OAuthRedirectErrorCode.options).toEqual(expect.arrayContaining(['invalid_state', 'authorization_failed', 'access_denied', 'internal_error']));
   });
 
-  test('the envelope refuses a body without retryable or with an unknown code', () => {
-    const ok = { error: { code: 'invalid_body', message: 'm', retryable: false, details: { fields: ['matterId'] } }, requestId: 'r' };
+  test('the envelope refuses a body without help or retryable, or with an unknown code', () => {
+    const ok = { error: { code: 'invalid_body', message: 'm', help: 'h', retryable: false, details: { fields: ['matterId'] } }, requestId: 'r' };
     expect(ErrorEnvelope.parse(ok)).toEqual(ok);
-    expect(ErrorEnvelope.safeParse({ error: { code: 'invalid_body', message: 'm' }, requestId: 'r' }).success).toBe(false);
-    expect(ErrorEnvelope.safeParse({ error: { code: 'made_up', message: 'm', retryable: false }, requestId: 'r' }).success).toBe(false);
+    expect(ErrorEnvelope.safeParse({ error: { code: 'invalid_body', message: 'm', help: 'h' }, requestId: 'r' }).success).toBe(false);
+    expect(ErrorEnvelope.safeParse({ error: { code: 'invalid_body', message: 'm', retryable: false }, requestId: 'r' }).success).toBe(false);
+    expect(ErrorEnvelope.safeParse({ error: { code: 'made_up', message: 'm', help: 'h', retryable: false }, requestId: 'r' }).success).toBe(false);
   });
 
   test("a run's steps and counts", () => {
     expect(RunStep.parse({ step: 'document', outcome: 'uploaded', at: '2026-12-01T10:00:00.000Z', detail: 'd1' })).toMatchObject({ step: 'document' });
+    expect(RunStep.parse({ step: 'refused', outcome: 'not_connected', at: '2026-12-01T10:00:00.000Z' })).toMatchObject({ step: 'refused' });
     expect(RunStep.safeParse({ step: 'teleport', outcome: 'x', at: '2026-12-01T10:00:00.000Z' }).success).toBe(false);
     expect(RunCounts.parse({})).toEqual({});
     expect(RunCounts.safeParse({ uploaded: -1 }).success).toBe(false);

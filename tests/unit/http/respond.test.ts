@@ -73,6 +73,7 @@ describe('errorResponse(): the contract envelope', () => {
     expect(body.error).toEqual({
       code: 'matter_type_unmapped',
       message: 'No matter type',
+      help: helpFor('matter_type_unmapped'),
       retryable: false,
       details: { caseType: 'maritime_salvage' },
       runId: '6b1f0c1e-7a53-4c55-9d53-2b2a4f6f0a11',
