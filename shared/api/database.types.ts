@@ -210,6 +210,7 @@ export type Database = {
           id: string
           jurisdiction: string
           name: string
+          smokeball_jurisdiction: string | null
           updated_at: string
         }
         Insert: {
@@ -217,6 +218,7 @@ export type Database = {
           id?: string
           jurisdiction: string
           name: string
+          smokeball_jurisdiction?: string | null
           updated_at?: string
         }
         Update: {
@@ -224,6 +226,7 @@ export type Database = {
           id?: string
           jurisdiction?: string
           name?: string
+          smokeball_jurisdiction?: string | null
           updated_at?: string
         }
         Relationships: []
@@ -474,6 +477,7 @@ export type Database = {
           error_message: string | null
           finished_at: string | null
           firm_id: string
+          help: string | null
           id: string
           job_id: string | null
           matter_id: string | null
@@ -492,6 +496,7 @@ export type Database = {
           error_message?: string | null
           finished_at?: string | null
           firm_id: string
+          help?: string | null
           id?: string
           job_id?: string | null
           matter_id?: string | null
@@ -510,6 +515,7 @@ export type Database = {
           error_message?: string | null
           finished_at?: string | null
           firm_id?: string
+          help?: string | null
           id?: string
           job_id?: string | null
           matter_id?: string | null
@@ -664,6 +670,7 @@ export type Database = {
           failed: number | null
           firm_id: string | null
           remaining: number | null
+          superseded: number | null
           total: number | null
           updated_at: string | null
         }

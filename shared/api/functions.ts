@@ -2,7 +2,7 @@
 // `functions.invoke`). The functions parse their input and produce their output through these schemas,
 // and the integration tests parse every answer with them. Zod only: the app imports this file.
 import { z } from 'zod';
-import { ItemError } from './errors.ts';
+import { ErrorCode, ItemError } from './errors.ts';
 import { RunStatus } from './sync-history.ts';
 
 const Uuid = z.uuid();
@@ -86,9 +86,7 @@ export const SmokeballStatusResponse = z.object({
   autoSync: z.boolean(),
   webhooks: z.object({ registered: z.boolean(), eventTypes: z.array(z.string()), lastDeliveryAt: z.string().nullable() }),
   /** The connection's error (needs re-authorisation), else the latest run that failed or partly failed. */
-  lastError: z
-    .object({ code: z.string(), message: z.string(), help: z.string().optional(), at: z.string(), runId: z.uuid().nullable() })
-    .nullable(),
+  lastError: z.object({ code: ErrorCode, message: z.string(), help: z.string(), at: z.string(), runId: z.uuid().nullable() }).nullable(),
   /** queued: waiting to run; parked: waiting for a (re)connect; dead: gave up (see the sync history). */
   jobs: z.object({ queued: z.number().int(), parked: z.number().int(), dead: z.number().int() }),
 });
@@ -228,7 +226,7 @@ export const BatchItem = z.object({
   matterId: Uuid,
   status: BatchItemStatus,
   runId: Uuid.nullable(),
-  errorCode: z.string().nullable(),
+  errorCode: ErrorCode.nullable(),
 });
 export const BatchProgress = z.object({
   batchId: Uuid,

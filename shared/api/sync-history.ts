@@ -1,6 +1,7 @@
 // The sync history as the app reads it (public.sync_runs under RLS): the shape of a run row and of its
 // `steps` and `counts` JSON. Zod only: the app imports this file.
 import { z } from 'zod';
+import { ErrorCode } from './errors.ts';
 
 export const RunTrigger = z.enum(['manual', 'auto', 'bulk', 'webhook']);
 export type RunTrigger = z.infer<typeof RunTrigger>;
@@ -49,8 +50,10 @@ export const SyncRunRow = z.object({
   started_at: z.string(),
   finished_at: z.string().nullable(),
   duration_ms: z.number().int().nullable(),
-  error_code: z.string().nullable(),
+  error_code: ErrorCode.nullable(),
   error_message: z.string().nullable(),
+  /** What to do about error_code (the code's help); null while running and for runs without an error. */
+  help: z.string().nullable(),
   updated_at: z.string(),
 });
 export type SyncRunRow = z.infer<typeof SyncRunRow>;

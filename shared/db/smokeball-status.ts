@@ -1,5 +1,6 @@
 // What the settings page shows about a firm's Smokeball integration, in one round trip of four small
 // queries: the connection, its webhook subscription and last delivery, the latest error, the job counts.
+import type { ErrorCode } from '../errors.ts';
 import type { Sql } from './sql.ts';
 
 export type ConnectionStatusRow = {
@@ -11,7 +12,7 @@ export type ConnectionStatusRow = {
   connectedAt: Date;
   refreshTokenExpiresAt: Date | null;
   autoSync: boolean;
-  lastErrorCode: string | null;
+  lastErrorCode: ErrorCode | null;
   lastErrorMessage: string | null;
   updatedAt: Date;
 };
@@ -37,8 +38,8 @@ export async function readWebhookStatus(sql: Sql, firmId: string): Promise<{ eve
 export async function readLatestRunError(
   sql: Sql,
   firmId: string,
-): Promise<{ runId: string; code: string; message: string; at: Date } | undefined> {
-  const [row] = await sql<{ runId: string; code: string; message: string; at: Date }[]>`
+): Promise<{ runId: string; code: ErrorCode; message: string; at: Date } | undefined> {
+  const [row] = await sql<{ runId: string; code: ErrorCode; message: string; at: Date }[]>`
     select id as "runId", error_code as code, coalesce(error_message, '') as message, coalesce(finished_at, started_at) as at
     from public.sync_runs
     where firm_id = ${firmId} and status in ('failed', 'partial') and error_code is not null

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { SmokeballStatusResponse } from '../../api/functions.ts';
 import type { Sql } from '../../db/sql.ts';
+import { helpFor } from '../../error-help.ts';
 import { countJobsByState, readConnectionStatus, readLatestRunError, readWebhookStatus } from '../../db/smokeball-status.ts';
 
 type Status = z.infer<typeof SmokeballStatusResponse>;
@@ -17,9 +18,11 @@ export async function readSmokeballStatus(deps: { sql: Sql; configured: boolean 
   const jobs = await countJobsByState(deps.sql, firmId, connection?.status === 'connected');
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
   const connectionError = connection?.lastErrorCode
-    ? { code: connection.lastErrorCode, message: connection.lastErrorMessage ?? '', at: iso(connection.updatedAt)!, runId: null }
+    ? { code: connection.lastErrorCode, message: connection.lastErrorMessage ?? '', help: helpFor(connection.lastErrorCode), at: iso(connection.updatedAt)!, runId: null }
     : null;
-  const lastRunError = runError ? { code: runError.code, message: runError.message, at: iso(runError.at)!, runId: runError.runId } : null;
+  const lastRunError = runError
+    ? { code: runError.code, message: runError.message, help: helpFor(runError.code), at: iso(runError.at)!, runId: runError.runId }
+    : null;
   return {
     configured: deps.configured,
     state: connection?.status ?? 'not_connected',

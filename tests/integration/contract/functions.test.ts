@@ -4,6 +4,7 @@
 // mappings, starts a bulk with an unknown id, and disconnects; the internal callers and the webhook too.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import * as api from '../../../shared/api/index.ts';
+import { helpFor } from '../../../shared/error-help.ts';
 import { approveAt, followCallback, handleFrom } from '../../helpers/connect.ts';
 import { expectAnswer, expectError, invokeAnswer, readAnswer } from '../../helpers/contract.ts';
 import { asActor, connectAsSuperuser, createClient, createDocument, createFirm, createMatter, createMember, addMember, newId, type Sql } from '../../helpers/db.ts';
@@ -75,17 +76,18 @@ describe('the contract, function by function', () => {
     expect(run).toMatchObject({ status: 'partial', counts: { uploaded: 1, skipped: 0, failed: 1 } });
     const byId = new Map(run.documents.map((d) => [d.documentId, d]));
     expect(byId.get(good.id)).toMatchObject({ fileName: 'signed-will.pdf', status: 'uploaded', smokeballFileId: expect.any(String) });
-    expect(byId.get(missing.id)).toMatchObject({ fileName: 'missing-scan.pdf', status: 'failed', smokeballFileId: null, error: { code: 'document_unavailable' } });
+    expect(byId.get(missing.id)).toMatchObject({ fileName: 'missing-scan.pdf', status: 'failed', smokeballFileId: null, error: { code: 'document_unavailable', help: helpFor('document_unavailable') } });
 
     // The history as the app reads it under RLS (the member's role and claims, as PostgREST sets them).
     const [data] = await asActor(sql, { role: 'authenticated', userId: memberId }, (tx) => tx`
       select id, firm_id, matter_id, job_id, trigger, status, steps, counts, api_calls, request_ids,
              to_json(started_at) #>> '{}' as started_at, to_json(finished_at) #>> '{}' as finished_at, duration_ms,
-             error_code, error_message, to_json(updated_at) #>> '{}' as updated_at
+             error_code, error_message, help, to_json(updated_at) #>> '{}' as updated_at
       from public.sync_runs where id = ${run.runId}`);
     const row = api.SyncRunRow.parse(data);
     expect(row.steps.map((s) => s.step)).toEqual(['matter_type', 'contact', 'matter', 'document', 'document']);
     expect(row.counts).toEqual({ uploaded: 1, skipped: 0, failed: 1 });
+    expect(row).toMatchObject({ status: 'partial', error_code: 'document_unavailable', help: helpFor('document_unavailable') });
 
     // A second sync sends nothing new: the sent document is skipped, the missing one fails again.
     const again = await expectAnswer(callFunction('sync-matter', { method: 'POST', token: memberToken, body: JSON.stringify({ matterId: matter.id }) }), api.SyncMatterResult);

@@ -23,8 +23,9 @@ test('a running run has its contact, matter and first documents recorded before 
     const doc = await createDocument(sql, firm.id, matter.id, { status: 'approved', fileName: name });
     await putDocumentObject(doc.storagePath);
   }
-  // Each file create waits, so the run is caught running after its contact and matter steps.
-  const fault = await sim().addFault({ account: firm.accountId, endpoint: 'POST /matters/{id}/documents/files', latencyMs: 4_000, count: 2 });
+  // The files' create (one bulk call for both) waits, so the run is caught running after its contact and
+  // matter steps.
+  const fault = await sim().addFault({ account: firm.accountId, endpoint: 'POST /matters/{id}/documents/files/bulk', latencyMs: 4_000, count: 1 });
   try {
     const answer = expectAnswer(requestSync(firm.memberToken, matter.id), api.SyncMatterResult);
     const running = await waitFor(async () => {
