@@ -2,7 +2,7 @@
 // headless Chromium, on a page of another origin than the functions, signed in as a firm admin. Connect,
 // read the status, sync a matter with one failing document, meet an unmapped case type, start a bulk with
 // an unknown id — every answer read through the contract (shared/api), and the request id readable by the
-// page (CORS exposes it).
+// page (CORS exposes it). Realtime is checked in SQL: no local Realtime server runs here.
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -10,10 +10,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { z } from 'zod';
 import * as api from '../../shared/api/index.ts';
+import { helpFor } from '../../shared/error-help.ts';
 import { freePort } from '../../dev/net.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { approveAt, followCallback, handleFrom } from '../helpers/connect.ts';
-import { connectAsSuperuser, createClient, createDocument, createFirm, createMatter, createMember, newId, type Sql } from '../helpers/db.ts';
+import { asActor, connectAsSuperuser, createClient, createDocument, createFirm, createMatter, createMember, newId, type Sql } from '../helpers/db.ts';
 import { signToken } from '../helpers/stack.ts';
 import { putDocumentObject } from '../helpers/sync.ts';
 
@@ -96,21 +97,46 @@ describe('the app in a browser, on another origin', () => {
       const run = success(await invokeInPage(page, token, 'sync-matter', { body: { matterId: matter.id } }), api.SyncMatterResult);
       expect(run).toMatchObject({ status: 'partial', counts: { uploaded: 1, failed: 1 } });
       const failed = run.documents.find((d) => d.documentId === missing.id)!;
-      expect(failed).toMatchObject({ fileName: 'lost-scan.pdf', status: 'failed', error: { code: 'document_unavailable', message: expect.any(String) } });
+      expect(failed).toMatchObject({
+        fileName: 'lost-scan.pdf',
+        status: 'failed',
+        smokeballFileId: null,
+        error: { code: 'document_unavailable', message: expect.any(String), help: helpFor('document_unavailable') },
+      });
       expect(failed.error!.message.length).toBeGreaterThan(10);
+      expect(run.documents.find((d) => d.documentId === good.id)).toMatchObject({ status: 'uploaded', smokeballFileId: expect.any(String) });
+
+      // Live progress: no Realtime server runs locally, so what it would send is checked where it is
+      // decided. The run's table is in the supabase_realtime publication, and RLS (which Realtime applies
+      // per subscriber) shows the run to this firm's admin and to no one of another firm.
+      const [published] = await sql`
+        select count(*)::int as n from pg_catalog.pg_publication_tables
+        where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = 'sync_runs'`;
+      expect(published.n).toBe(1);
+      const stranger = await createMember(sql, (await createFirm(sql)).id, 'admin');
+      const seen = (userId: string) =>
+        asActor(sql, { role: 'authenticated', userId }, (tx) => tx`select status, counts from public.sync_runs where id = ${run.runId}`);
+      expect(await seen(admin.id)).toEqual([{ status: 'partial', counts: { uploaded: 1, skipped: 0, failed: 1 } }]);
+      expect(await seen(stranger.id)).toEqual([]);
 
       // An unmapped case type: the error's envelope, its case type and run, and the request id, all readable.
       const salvage = await createMatter(sql, firm.id, client.id, { caseType: 'maritime_salvage' });
       const refused = await invokeInPage(page, token, 'sync-matter', { body: { matterId: salvage.id } });
       expect(refused).toMatchObject({ ok: false, status: 422, requestId: expect.any(String) });
       const envelope = api.ErrorEnvelope.parse(refused.body);
-      expect(envelope.error).toMatchObject({ code: 'matter_type_unmapped', retryable: false, details: { caseType: 'maritime_salvage' }, runId: expect.any(String) });
+      expect(envelope.error).toMatchObject({
+        code: 'matter_type_unmapped',
+        help: helpFor('matter_type_unmapped'),
+        retryable: false,
+        details: { caseType: 'maritime_salvage' },
+        runId: expect.any(String),
+      });
       expect(envelope.requestId).toBe(refused.requestId);
 
       // Bulk: the unknown id comes back in notFound; the batch's progress is readable from the page.
       const unknown = newId();
       const bulk = success(await invokeInPage(page, token, 'sync-matter', { body: { matterIds: [matter.id, unknown] } }), api.BulkSyncAccepted);
-      expect(bulk).toMatchObject({ queued: 1, notFound: [unknown] });
+      expect(bulk).toMatchObject({ queued: 1, alreadyQueued: 0, notFound: [unknown] });
       const progress = success(await invokeInPage(page, token, `sync-matter?batchId=${bulk.batchId}`, { method: 'GET' }), api.BatchProgress);
       expect(progress).toMatchObject({ batchId: bulk.batchId, total: 1 });
     } finally {
