@@ -5,7 +5,7 @@
 //                               or, when it is not done within SYNC_MATTER_ANSWER_WITHIN_MS (20 s), 202
 //                               { runId, jobId, matterId, status: 'running' }: the matter's queued job
 //                               continues that run (shared/sync/matter/sync-within.ts)
-//   { matterIds: [...] }      → bulk: one queued job per matter → 202 { batchId, queued, alreadyQueued, notFound }
+//   { matterIds: [...] }      → bulk: one queued job per matter → 202 { batchId, queued, alreadyQueued, joined, notFound }
 //   { all: true }  (admin)    → bulk over every matter of the firm
 // GET /functions/v1/sync-matter?batchId=…&offset=&limit= → the batch's progress { batchId, total, succeeded,
 //   partial, failed, remaining, startedAt, finishedAt, items: [{ matterId, status, runId, errorCode }], offset, limit }.
