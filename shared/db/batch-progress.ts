@@ -1,5 +1,6 @@
 // A bulk batch's progress from its jobs and each job's latest run: succeeded, partial (some documents did
 // not go) and failed add up with what remains to the total, and each matter is an item the app can list.
+import type { ErrorCode } from '../errors.ts';
 import type { Sql } from './sql.ts';
 
 export type BatchTotals = {
@@ -11,7 +12,7 @@ export type BatchTotals = {
   startedAt: Date;
   lastChangeAt: Date;
 };
-export type BatchItemRow = { matterId: string; status: 'queued' | 'running' | 'succeeded' | 'partial' | 'failed'; runId: string | null; errorCode: string | null };
+export type BatchItemRow = { matterId: string; status: 'queued' | 'running' | 'succeeded' | 'partial' | 'failed'; runId: string | null; errorCode: ErrorCode | null };
 
 /**
  * The item of each job: its job status, refined by its latest run (a succeeded job whose run was partial).

@@ -76,7 +76,10 @@ describe('gateway', () => {
   test('an unknown function gets 404 function_not_found as JSON', async () => {
     const res = await callFunction('no-such-function', { token: await signToken(user) });
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: 'function_not_found', message: 'Requested function was not found', retryable: false }, requestId: expect.any(String) });
+    expect(await res.json()).toEqual({
+      error: { code: 'function_not_found', message: 'Requested function was not found', help: helpFor('function_not_found'), retryable: false },
+      requestId: expect.any(String),
+    });
   });
 
   test('answers CORS preflight for a function without a token', async () => {

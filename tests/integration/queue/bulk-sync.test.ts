@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as api from '../../../shared/api/functions.ts';
 import { connectAsSuperuser, createClient, createMatter, newId, type Sql } from '../../helpers/db.ts';
+import { conforming } from '../../helpers/contract.ts';
 import { callFunction } from '../../helpers/stack.ts';
 import { createConnectedFirm, settledSimAccount, sim, type ConnectedFirm } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
@@ -19,9 +20,13 @@ afterAll(() => sql.end());
 
 type Progress = api.BatchProgress;
 
-const postSync = (token: string, body: unknown) =>
-  callFunction('sync-matter', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-const getBatch = (token: string, batchId: string) => callFunction(`sync-matter?batchId=${batchId}`, { method: 'GET', token });
+// Every answer is checked against the contract (a success's schema, or the error envelope).
+const postSync = async (token: string, body: unknown) =>
+  conforming(
+    await callFunction('sync-matter', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    api.BulkSyncAccepted,
+  );
+const getBatch = async (token: string, batchId: string) => conforming(await callFunction(`sync-matter?batchId=${batchId}`, { method: 'GET', token }), api.BatchProgress);
 
 async function createMatters(firmId: string, count: number): Promise<string[]> {
   const ids: string[] = [];
@@ -89,11 +94,12 @@ describe('bulk sync', () => {
   test('a member syncs the matters they name; unknown ids alone are 404', async () => {
     const firm = firms[0];
     const ids = await createMatters(firm.id, 2);
-    const res = await postSync(firm.memberToken, { matterIds: [ids[0], ids[1], ids[0], newId()] });
+    const unknownId = newId();
+    const res = await postSync(firm.memberToken, { matterIds: [ids[0], ids[1], ids[0], unknownId] });
     expect(res.status).toBe(202);
-    const body = (await res.json()) as { batchId: string; queued: number; alreadyQueued: number };
-    expect(body).toMatchObject({ queued: 2, alreadyQueued: 0 });
-    expect(await waitForBatch(firm.memberToken, body.batchId, 30_000)).toMatchObject({ total: 2, succeeded: 2, failed: 0 });
+    const body = api.BulkSyncAccepted.parse(await res.json());
+    expect(body).toEqual({ batchId: expect.any(String), queued: 2, alreadyQueued: 0, joined: 0, notFound: [unknownId] });
+    expect(await waitForBatch(firm.memberToken, body.batchId!, 30_000)).toMatchObject({ total: 2, succeeded: 2, failed: 0 });
 
     const unknown = await postSync(firm.memberToken, { matterIds: [newId(), newId()] });
     expect(unknown.status).toBe(404);
