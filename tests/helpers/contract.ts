@@ -4,6 +4,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { z } from 'zod';
 import { ErrorEnvelope } from '../../shared/api/errors.ts';
+import * as api from '../../shared/api/functions.ts';
 
 export type Answer<S extends z.ZodType> =
   | { ok: true; status: number; body: z.infer<S>; headers: Headers }
@@ -75,5 +76,62 @@ function parseOrExplain<S extends z.ZodType>(schema: S, json: unknown, status: n
  */
 export async function conforming<S extends z.ZodType>(res: Response, schema: S): Promise<Response> {
   await readAnswer(res.clone(), schema);
+  return res;
+}
+
+/**
+ * The contract's schema for a function's success, by function name, method, status and (for the two
+ * answers of one status) the body; undefined for a function the contract does not describe (a test's own).
+ */
+export function successSchema(name: string, method: string, status: number, url: URL, body: unknown): z.ZodType | undefined {
+  switch (name) {
+    case 'health':
+      return api.HealthResponse;
+    case 'oauth-start':
+      return api.OAuthStartResponse;
+    case 'oauth-complete':
+      return api.OAuthCompleteResponse;
+    case 'disconnect':
+      return api.DisconnectResponse;
+    case 'register-webhooks':
+      return api.RegisterWebhooksResponse;
+    case 'smokeball-status':
+      return api.SmokeballStatusResponse;
+    case 'smokeball-matters':
+      return api.SmokeballMattersResponse;
+    case 'smokeball-matter-types':
+      return ['1', 'true'].includes(url.searchParams.get('preview') ?? '') ? api.MappingPreviewList : api.MatterTypeList;
+    case 'sync-matter':
+      if (method === 'GET') return api.BatchProgress;
+      if (status === 200) return api.SyncMatterResult;
+      return body !== null && typeof body === 'object' && 'batchId' in body ? api.BulkSyncAccepted : api.HandedOffSync;
+    case 'sync-worker':
+      return api.DrainSummary;
+    case 'on-document-approved':
+      return api.DocumentApprovedResponse;
+    case 'smokeball-webhook':
+      return api.WebhookAck;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Checks any function's answer against the contract and hands it back unread: a JSON success through its
+ * function's schema, an error through the envelope (health's 503 is its own answer, not an error).
+ * Preflights, redirects and empty answers have no body to check.
+ */
+export async function conformingAnswer(res: Response, url: URL, method: string): Promise<Response> {
+  const name = url.pathname.split('/').pop() ?? '';
+  if (method === 'OPTIONS' || method === 'HEAD' || res.status === 204 || (res.status >= 300 && res.status < 400)) return res;
+  const text = await res.clone().text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${name} answered ${res.status} with something that is not JSON: ${text.slice(0, 200)}`);
+  }
+  const schema = res.ok || (name === 'health' && res.status === 503) ? successSchema(name, method, res.status, url, json) : ErrorEnvelope;
+  if (schema) parseOrExplain(schema, json, res.status);
   return res;
 }
