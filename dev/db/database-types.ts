@@ -1,14 +1,13 @@
 // Database types from Supabase's own generator without Docker. `supabase gen types typescript --db-url`
-// runs postgres-meta in a container; the `@supabase/postgres-meta` npm package is that same program, and
-// its server entry prints the types and exits when PG_META_GENERATE_TYPES is set (the way the CLI runs
-// the image). `npm run gen:types` writes them from a freshly migrated database; a test regenerates them
-// against the test database and fails on drift.
-import { execFile } from 'node:child_process';
+// runs postgres-meta in a container; postgres-meta's introspection and TypeScript generator are the npm
+// package `@supabase/postgrest-typegen` (postgres-meta calls it for the CLI), which takes any driver whose
+// `query(sql)` resolves to `{ rows }`: here postgres.js, the driver the project already has. The options
+// are the ones the CLI's postgres-meta run uses (included schema `public`, one-to-one detection on).
+// `npm run gen:types` writes the types from a freshly migrated database; a test regenerates them against
+// the test database and fails on drift.
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-const POSTGRES_META = fileURLToPath(new URL('../../node_modules/@supabase/postgres-meta/dist/server/server.js', import.meta.url));
+import { generateTypescript, introspect, sortGeneratorMetadata } from '@supabase/postgrest-typegen';
+import postgres from 'postgres';
 
 /** Where the committed types live; the app imports them through shared/api. */
 export const DATABASE_TYPES_FILE = fileURLToPath(new URL('../../shared/api/database.types.ts', import.meta.url));
@@ -17,16 +16,14 @@ export const DATABASE_TYPES_FILE = fileURLToPath(new URL('../../shared/api/datab
 const SCHEMAS = ['public'];
 
 export async function generateDatabaseTypes(dbUrl: string): Promise<string> {
-  const { stdout } = await run(process.execPath, [POSTGRES_META], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PG_META_DB_URL: dbUrl,
-      PG_META_GENERATE_TYPES: 'typescript',
-      PG_META_GENERATE_TYPES_INCLUDED_SCHEMAS: SCHEMAS.join(','),
-      PG_META_GENERATE_TYPES_DETECT_ONE_TO_ONE_RELATIONSHIPS: 'true',
-    },
-    maxBuffer: 32 << 20,
-    timeout: 120_000,
-  });
-  return stdout;
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => undefined });
+  try {
+    const queryable = { query: async (text: string) => ({ rows: [...(await sql.unsafe(text))] }) };
+    // The generators emit objects in metadata order: sorted first, as postgres-meta does.
+    const metadata = sortGeneratorMetadata(await introspect(queryable, { includedSchemas: SCHEMAS }));
+    // postgres-meta prints the types with console.log: the same text and a final newline.
+    return `${await generateTypescript(metadata, { detectOneToOneRelationships: true, defaultSchema: 'public' })}\n`;
+  } finally {
+    await sql.end();
+  }
 }
