@@ -17,8 +17,10 @@ export const errorHelp = {
   function_not_found: 'No function has this name; check the URL.',
   unauthorized: 'This call needs a valid key or sign-in; sign in again, or check the secret key the caller sends.',
   invalid_jwt: 'Your session is missing or has expired; sign in to CaseHug again.',
+  firm_required: 'You belong to several firms: name the firm the call is for with `firmId` (in the query, or in a POST body).',
   forbidden: 'Your role in this firm does not allow this; ask a firm admin (bulk syncs of more than 50 matters and syncing every matter are an admin\'s call).',
   internal_error: 'Something failed on CaseHug\'s side; try again, and contact support with the request id if it keeps happening.',
+  function_unavailable: 'The function could not be started or did not answer (a platform failure); try again in a moment.',
   // configuration and connection
   smokeball_not_configured: 'The firm\'s Smokeball API credentials have not been set up for this CaseHug installation; contact support.',
   not_connected: `Smokeball is not connected (or was disconnected) for this firm; an admin connects it in ${SETTINGS}. Syncs waiting for it run then.`,

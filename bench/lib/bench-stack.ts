@@ -143,7 +143,7 @@ async function finishHandedOffRun(ctx: BenchContext, runId: string): Promise<Rec
     { timeoutMs: 10 * 60_000, intervalMs: 500, what: `the handed-off run ${runId} to end` },
   );
   if (run.status !== 'succeeded') throw new Error(`the handed-off run ${runId} ended ${run.status}`);
-  return { runId, status: run.status, documents: run.counts, apiCalls: run.api_calls };
+  return { runId, status: run.status, counts: run.counts, apiCalls: run.api_calls };
 }
 
 /** Polls `check` until it returns a truthy value or the deadline passes (state polling, never a bare sleep). */

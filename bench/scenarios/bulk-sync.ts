@@ -177,7 +177,7 @@ export async function runBulkSyncScenario(ctx: BenchContext): Promise<BulkSyncRe
 
 async function readBatch(ctx: BenchContext, firm: BenchFirm, batchId: string) {
   const res = await fetch(`${functionUrl(ctx, 'sync-matter')}?batchId=${batchId}`, { headers: { authorization: `Bearer ${firm.adminToken}` } });
-  const body = (await res.json()) as { total: number; done: number; failed: number; remaining: number };
+  const body = (await res.json()) as { total: number; succeeded: number; partial: number; failed: number; remaining: number };
   if (res.status !== 200) throw new Error(`batch progress answered ${res.status}: ${JSON.stringify(body)}`);
   if (body.failed > 0) throw new Error(`batch ${batchId}: ${body.failed} matters failed`);
   return body;

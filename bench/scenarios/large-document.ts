@@ -109,7 +109,7 @@ export async function runLargeDocumentScenario(ctx: BenchContext): Promise<Large
     const syncMs = performance.now() - started;
     const cpuAfter = await readCpu(pid);
     const after = await readMemory(pid);
-    const uploaded = (run.documents as { uploaded: number }).uploaded;
+    const uploaded = (run.counts as { uploaded: number }).uploaded;
     if (uploaded !== 1) throw new Error(`the sync uploaded ${uploaded} documents, expected 1`);
     // VmHWM is the peak since the process started: it speaks for this sync only if it rose during it.
     const peakKb = Math.max(peakPolledKb, after.hwmKb > before.hwmKb ? after.hwmKb : 0);

@@ -19,6 +19,7 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'register-webhooks': userJwt('POST'),
   'smokeball-matter-types': userJwt('GET'),
   'smokeball-matters': userJwt('GET'),
+  'smokeball-status': userJwt('GET'),
   'import-smokeball-matters': userJwt('POST'),
   // Neither a user JWT nor a secret key: refused by the user check.
   reconcile: userJwt('POST'),

@@ -4,10 +4,14 @@
 //   /auth/v1/user                     the Auth server's check of a user JWT (what supabase-js
 //                                     `auth.getUser()` / `getClaims()` ask for legacy HS256 tokens)
 //   /storage/v1/…                     the Storage subset (dev/storage)
-// Every error it answers itself is JSON `{ "error": { "code", "message" } }`, never a stack trace.
+// Every error it answers itself is the contract's envelope (shared/api/errors.ts) with CORS headers, so
+// a browser page reads it like a function's own error; never a stack trace.
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { JWK, JWTPayload } from 'jose';
 import type { FunctionProcess } from './function-process.ts';
+import { randomUUID } from 'node:crypto';
+import { isRetryableErrorCode, type ErrorCode, type ErrorEnvelope } from '../../shared/api/errors.ts';
+import { helpFor } from '../../shared/error-help.ts';
 import { createProjectJwtVerifier } from './project-jwt.ts';
 
 export type GatewayOptions = {
@@ -26,6 +30,7 @@ const CORS_HEADERS = {
   'access-control-allow-headers': 'authorization, x-client-info, apikey, content-type, x-region',
   'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
   'access-control-max-age': '86400',
+  'access-control-expose-headers': 'x-request-id',
 };
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']);
 
@@ -33,7 +38,7 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
   const verifyProjectJwt = createProjectJwtVerifier({ jwks: options.jwks, legacyJwtSecret: options.legacyJwtSecret });
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
-      if (!res.headersSent) sendError(res, 500, 'gateway_error', 'The gateway failed to handle the request');
+      if (!res.headersSent) sendError(res, 500, 'internal_error', 'The gateway failed to handle the request');
       else res.destroy();
     });
   });
@@ -54,7 +59,7 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
       return void res.end();
     }
     if (target.verifyJwt && !(await hasValidJwt(req))) {
-      return sendError(res, 401, 'invalid_jwt', 'Invalid or missing JWT', CORS_HEADERS);
+      return sendError(res, 401, 'invalid_jwt', 'Invalid or missing JWT');
     }
     let port: number;
     try {
@@ -180,6 +185,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-  sendJson(res, status, { error: { code, message } }, headers);
+function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
+  const requestId = randomUUID();
+  const body: ErrorEnvelope = { error: { code, message, help: helpFor(code), retryable: isRetryableErrorCode(code) }, requestId };
+  sendJson(res, status, body, { ...CORS_HEADERS, 'x-request-id': requestId });
 }

@@ -73,12 +73,6 @@ export async function enqueueBulkSync(
   return { queued: inserted.length, alreadyQueued: matters.length - inserted.length, unknown };
 }
 
-export async function readBatchProgress(sql: Sql, firmId: string, batchId: string) {
-  const [row] = await sql<{ total: number; done: number; failed: number; superseded: number; remaining: number }[]>`
-    select total, done, failed, superseded, remaining from public.sync_batches where firm_id = ${firmId} and batch_id = ${batchId}`;
-  return row;
-}
-
 /**
  * The matter's queued sync job: the one already queued (an approval's or a bulk sync's: it will do the
  * same work), else a new one. A run handed off to it is continued by it.

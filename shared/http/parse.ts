@@ -27,5 +27,5 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, code: 
   if (result.success) return result.data;
   const where = code === 'invalid_body' ? 'body' : 'query';
   const fields = [...new Set(result.error.issues.map((i) => i.path.join('.') || where))].slice(0, 5);
-  throw new AppError({ code, status: 400, message: `Invalid request ${where}: check ${fields.join(', ')}` });
+  throw new AppError({ code, status: 400, message: `Invalid request ${where}: check ${fields.join(', ')}`, details: { fields } });
 }

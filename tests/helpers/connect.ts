@@ -9,15 +9,19 @@ import { FunctionProcess } from '../../dev/gateway/function-process.ts';
 import { publicJwks, type StackKeys } from '../../dev/keys.ts';
 import { SimControl, type RequestLogEntry } from '../../dev/smokeball-sim/sim-client.ts';
 import { parseSealer, type Sealer } from '../../shared/crypto/seal.ts';
+import { OAuthRedirectQuery } from '../../shared/api/errors.ts';
+import { OAuthCompleteResponse, OAuthStartResponse } from '../../shared/api/functions.ts';
+import { conforming } from './contract.ts';
 import { callFunction } from './stack.ts';
 
 export async function startConnect(token: string, body: unknown = {}, query = ''): Promise<Response> {
-  return callFunction(`oauth-start${query}`, {
+  const res = await callFunction(`oauth-start${query}`, {
     method: 'POST',
     token,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
+  return conforming(res, OAuthStartResponse);
 }
 
 /** Follows the authorize URL with auto-approval; returns the callback URL Smokeball redirected to. */
@@ -35,17 +39,20 @@ export async function followCallback(callbackUrl: string): Promise<{ status: num
   const res = await fetch(callbackUrl, { redirect: 'manual' });
   await res.body?.cancel();
   const location = res.headers.get('location');
+  // The app's URL carries `connect=<handle>` or one of the contract's `error=` codes.
+  if (location) OAuthRedirectQuery.parse(Object.fromEntries(new URL(location).searchParams));
   return { status: res.status, location: location ? new URL(location) : null };
 }
 
 /** oauth-complete as the app calls it: `POST { handle, switchAccount? }` with a user's JWT (or none). */
 export async function completeConnect(token: string | undefined, body: unknown): Promise<Response> {
-  return callFunction('oauth-complete', {
+  const res = await callFunction('oauth-complete', {
     method: 'POST',
     token,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
+  return conforming(res, OAuthCompleteResponse);
 }
 
 /** The `connect=` handle the callback sent the browser to the app with (throws on an `error=`). */

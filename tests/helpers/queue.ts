@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { FunctionProcess } from '../../dev/gateway/function-process.ts';
 import { publicJwks } from '../../dev/keys.ts';
 import { stackKeys } from './connect.ts';
+import { conformingAnswer } from './contract.ts';
 import type { Sql } from './db.ts';
 import { functionUrl } from './stack.ts';
 import { sim } from './sync.ts';
@@ -65,7 +66,9 @@ export async function waitForJob(sql: Sql, jobId: string, done: (job: JobRow) =>
 export async function callInternal(name: string, body: string | object | undefined, apikey: string | null = inject('secretKey')): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (apikey !== null) headers.apikey = apikey;
-  return fetch(functionUrl(name), { method: 'POST', headers, body: typeof body === 'object' ? JSON.stringify(body) : body });
+  const url = new URL(functionUrl(name));
+  // Held to the app's contract like every other answer (tests/helpers/contract.ts).
+  return conformingAnswer(await fetch(url, { method: 'POST', headers, body: typeof body === 'object' ? JSON.stringify(body) : body }), url, 'POST');
 }
 
 /** Files of the firm's simulator account per CaseHug document id (the casehugDocumentId they carry). */

@@ -4,6 +4,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { inject } from 'vitest';
 import WebSocket from 'ws';
 import { signAccessToken, type TokenClaims } from '../../dev/keys.ts';
+import { conformingAnswer } from './contract.ts';
 
 export const gatewayUrl = () => inject('gatewayUrl');
 export const functionUrl = (name: string) => `${inject('gatewayUrl')}/functions/v1/${name}`;
@@ -25,5 +26,7 @@ export function supabaseAs(accessToken?: string): SupabaseClient {
 export async function callFunction(name: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-  return fetch(functionUrl(name), { ...init, headers });
+  const url = new URL(functionUrl(name));
+  // Every answer a test reads through this helper is held to the app's contract (shared/api).
+  return conformingAnswer(await fetch(url, { ...init, headers }), url, (init.method ?? 'GET').toUpperCase());
 }

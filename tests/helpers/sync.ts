@@ -4,6 +4,8 @@ import { inject } from 'vitest';
 import { SimControl, SimControlError, type FaultRuleInput, type RequestLogEntry } from '../../dev/smokeball-sim/sim-client.ts';
 import { connectFirm } from './connect.ts';
 import { createFirm, createMember, type Sql } from './db.ts';
+import { HandedOffSync, SyncMatterResult } from '../../shared/api/functions.ts';
+import { conforming } from './contract.ts';
 import { callFunction, signToken } from './stack.ts';
 import { waitFor } from './wait.ts';
 
@@ -48,13 +50,15 @@ export async function putDocumentObject(storagePath: string, size = 4096): Promi
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** sync-matter `{ matterId }`; its answer (200 run, 202 handoff, or an error) is checked against the contract. */
 export async function requestSync(token: string, matterId: string): Promise<Response> {
-  return callFunction('sync-matter', {
+  const res = await callFunction('sync-matter', {
     method: 'POST',
     token,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ matterId }),
   });
+  return conforming(res, res.status === 202 ? HandedOffSync : SyncMatterResult);
 }
 
 /** The simulator's request log for one account, after the entry numbered `since`. */

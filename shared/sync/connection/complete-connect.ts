@@ -6,6 +6,7 @@
 // at the region the state was bound to), the approving account is checked against the one the firm's
 // links belong to, the tokens are sealed and stored, and the work that waited for a reconnect resumes.
 import { z } from 'zod';
+import { OAuthCompleteRequest } from '../../api/functions.ts';
 import { AppError } from '../../errors.ts';
 import type { Sealer } from '../../crypto/seal.ts';
 import { sha256Hex } from '../../crypto/hash.ts';
@@ -23,12 +24,7 @@ import { authorizationCodeContext } from './receive-callback.ts';
 import { codeVerifierContext } from './start-connect.ts';
 import { sealTokens } from './tokens.ts';
 
-export const CompleteConnectBody = z
-  .object({
-    handle: z.string().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/, 'must be the connect value from the redirect'),
-    switchAccount: z.boolean().default(false),
-  })
-  .strict();
+export const CompleteConnectBody = OAuthCompleteRequest;
 export type CompleteConnectBody = z.infer<typeof CompleteConnectBody>;
 
 export type CompleteConnectDeps = {

@@ -4,6 +4,7 @@
 // who started the flow may spend it (oauth-complete; RFC 9700 §4.7.1 binds the state to the user agent).
 // Never an error page or a 500, never a token or code in a URL: every outcome is a redirect to APP_URL +
 // the stored return path with `connect=<handle>` or `error=<code>`.
+import { AuthorizationServerErrorCode, type OAuthRedirectErrorCode } from '../../api/errors.ts';
 import type { Sealer } from '../../crypto/seal.ts';
 import { sha256Hex } from '../../crypto/hash.ts';
 import { randomToken } from '../../crypto/random.ts';
@@ -21,10 +22,7 @@ export type ReceiveCallbackDeps = {
 };
 
 /** Error codes the authorization server may send back (RFC 6749 §4.1.2.1); anything else is generalised. */
-const AUTHORIZE_ERRORS = new Set([
-  'access_denied', 'invalid_request', 'unauthorized_client', 'unsupported_response_type', 'invalid_scope',
-  'server_error', 'temporarily_unavailable',
-]);
+const AUTHORIZE_ERRORS: ReadonlySet<string> = new Set(AuthorizationServerErrorCode.options);
 
 export const authorizationCodeContext = (stateHash: string) => `oauth_state:${stateHash}:code`;
 
@@ -56,7 +54,7 @@ async function receiveOrThrow(
     deps.log('oauth_callback_rejected', { reason: pending ? 'expired_state' : 'unknown_state' });
     return redirect(deps.appUrl, pending?.returnPath ?? '/', { error: 'invalid_state' });
   }
-  const fail = async (code: string) => {
+  const fail = async (code: OAuthRedirectErrorCode) => {
     await deleteOAuthState(deps.sql, stateHash);
     return redirect(deps.appUrl, pending.returnPath, { error: code });
   };
@@ -64,7 +62,7 @@ async function receiveOrThrow(
   if (!(await deps.isConfiguredFor(pending.firmId))) return fail('smokeball_not_configured');
   const error = query.get('error');
   if (error) {
-    const code = AUTHORIZE_ERRORS.has(error) ? error : 'authorization_failed';
+    const code = AUTHORIZE_ERRORS.has(error) ? (error as AuthorizationServerErrorCode) : 'authorization_failed';
     deps.log('oauth_callback_denied', { firmId: pending.firmId, error: code });
     return fail(code);
   }

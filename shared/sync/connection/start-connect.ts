@@ -1,6 +1,7 @@
 // Connect, step 1 (docs/architecture.md §5): a state of 32 random bytes (only its hash kept) bound to user, firm and
 // region with a 10-minute expiry, and a sealed PKCE S256 verifier; answers the authorize URL.
-import { z } from 'zod';
+import type { z } from 'zod';
+import { OAuthStartRequest } from '../../api/functions.ts';
 import { pkceChallenge, sha256Hex } from '../../crypto/hash.ts';
 import { randomToken } from '../../crypto/random.ts';
 import type { Sealer } from '../../crypto/seal.ts';
@@ -11,15 +12,9 @@ import { jurisdictionParts, type SmokeballJurisdiction } from '../../smokeball/j
 import { jurisdictionAmbiguous } from '../firm-smokeball.ts';
 import type { SmokeballOAuth } from '../../smokeball/oauth.ts';
 
-/** A path of the app: `/…`, never `//host`, a scheme, a backslash or a control character (no open redirect). */
-export const AppPath = z
-  .string()
-  .max(2048)
-  .regex(/^\/(?!\/)[^\\\u0000-\u001f\u007f]*$/, 'must be a path of the app, starting with a single /');
-
-export const StartConnectBody = z
-  .object({ region: SmokeballRegion.optional(), returnTo: AppPath.default('/') })
-  .strict();
+export { AppPath } from '../../api/functions.ts';
+/** The contract's request without `firmId`, which names the firm before this runs. */
+export const StartConnectBody = OAuthStartRequest.omit({ firmId: true });
 export type StartConnectBody = z.infer<typeof StartConnectBody>;
 
 export type StartConnectDeps = {

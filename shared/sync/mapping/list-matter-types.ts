@@ -2,28 +2,16 @@
 // firm's jurisdiction's matter types (or lead types) from Smokeball, grouped by category (the practice
 // area) and sorted by category then name. Served from the client's per-process cache (10 min TTL,
 // matter-type-cache.ts); `refresh` drops this firm's entries first.
-import { z } from 'zod';
+import type { z } from 'zod';
+import { MatterTypeGroup, MatterTypeKind, MatterTypeList, PickerMatterType } from '../../api/functions.ts';
 import type { MatterTypeInfo } from '../../smokeball/schemas/matter-type.ts';
 import { normalizeMatterTypeName, sameLocation } from './normalize.ts';
 import { cacheAccountKey, type FirmScope, type FirmSmokeballDeps, openFirmSmokeball } from '../firm-smokeball.ts';
 
-export const MatterTypeKind = z.enum(['matter', 'lead']);
+export { MatterTypeKind, PickerMatterType, MatterTypeGroup, MatterTypeList };
 export type MatterTypeKind = z.infer<typeof MatterTypeKind>;
-
-export const PickerMatterType = z.object({
-  id: z.string(),
-  name: z.string(),
-  /** Smokeball's category (practice area); null only if Smokeball sent none. */
-  category: z.string().nullable(),
-  location: z.string().nullable(),
-  representativeOptions: z.array(z.string()),
-});
 export type PickerMatterType = z.infer<typeof PickerMatterType>;
-
-export const MatterTypeGroup = z.object({ category: z.string().nullable(), matterTypes: z.array(PickerMatterType) });
 export type MatterTypeGroup = z.infer<typeof MatterTypeGroup>;
-
-export const MatterTypeList = z.object({ jurisdiction: z.string(), type: MatterTypeKind, categories: z.array(MatterTypeGroup) });
 export type MatterTypeList = z.infer<typeof MatterTypeList>;
 
 export type ListMatterTypesInput = FirmScope & {

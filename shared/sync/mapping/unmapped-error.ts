@@ -6,5 +6,5 @@ import { AppError } from '../../errors.ts';
 export function unmappedError(caseType: string, reason: string): AppError {
   // Every unmapped reason from resolveMatterType() names the case type; one from elsewhere gets it added.
   const message = reason.includes(caseType) ? reason : `${reason} (case type '${caseType}')`;
-  return new AppError({ code: 'matter_type_unmapped', status: 422, message });
+  return new AppError({ code: 'matter_type_unmapped', status: 422, message, details: { caseType } });
 }

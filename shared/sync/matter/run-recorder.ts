@@ -5,8 +5,15 @@ import type { RunStep } from '../../db/sync-runs.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
 
-/** `resumed`: what the run recorded before it stopped, when this attempt continues it. */
-export function createRunRecorder(now: () => number, resumed?: { steps: RunStep[]; apiCalls: number; requestIds: string[] }) {
+/**
+ * `resumed`: what the run recorded before it stopped, when this attempt continues it. `onStep`: called
+ * after each step with the progress so far (the sync writes it to the running row).
+ */
+export function createRunRecorder(
+  now: () => number,
+  resumed?: { steps: RunStep[]; apiCalls: number; requestIds: string[] },
+  onStep?: (progress: { steps: RunStep[]; apiCalls: number }) => void,
+) {
   const steps: RunStep[] = [...(resumed?.steps ?? [])];
   const requestIds: string[] = [...(resumed?.requestIds ?? [])];
   let apiCalls = resumed?.apiCalls ?? 0;
@@ -17,6 +24,7 @@ export function createRunRecorder(now: () => number, resumed?: { steps: RunStep[
     },
     step(step: string, outcome: string, detail?: string): void {
       steps.push({ step, outcome, at: new Date(now()).toISOString(), ...(detail ? { detail } : {}) });
+      onStep?.({ steps: [...steps], apiCalls });
     },
     snapshot() {
       return { steps: [...steps], apiCalls, requestIds: [...requestIds] };

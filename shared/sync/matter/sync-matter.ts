@@ -28,7 +28,8 @@ import { ensureMatter, type MatterAction } from './ensure-matter.ts';
 import { withMatterLease } from './matter-lease.ts';
 import type { OpenDocument } from './storage-reader.ts';
 import { createRunRecorder } from './run-recorder.ts';
-import { describeDocumentFailures, uploadApprovedDocuments, type DocumentCounts } from './upload-documents.ts';
+import { describeDocumentFailures, uploadApprovedDocuments, type DocumentCounts, type DocumentResult } from './upload-documents.ts';
+import { recordRunProgress } from '../../db/run-progress.ts';
 
 export type SyncMatterDeps = {
   sql: Sql;
@@ -69,22 +70,26 @@ export type SyncControl = {
   onRun?(runId: string): void;
 };
 
+/** What sync-matter answers (shared/api `SyncMatterResult`): the counts and each approved document's outcome. */
 export type SyncMatterResult = {
   runId: string;
   status: 'succeeded' | 'partial' | 'failed';
   contact: { id: string; action: ContactAction };
   matter: { id: string; action: MatterAction };
-  documents: DocumentCounts;
+  counts: DocumentCounts;
+  documents: DocumentResult[];
   apiCalls: number;
 };
 
 /** A sync that stopped at a checkpoint: its run goes on as the matter's queued job. */
-export type SyncMatterStopped = { runId: string; status: 'running'; documents: DocumentCounts; apiCalls: number };
+export type SyncMatterStopped = { runId: string; status: 'running'; counts: DocumentCounts; apiCalls: number };
 
 /** An error that ended a run; the run id travels with it so the caller can point at the history. */
 export class SyncRunError extends AppError {
-  constructor(readonly runId: string, cause: AppError) {
-    super({ code: cause.code, status: cause.status, message: cause.message, cause });
+  declare readonly runId: string;
+
+  constructor(runId: string, cause: AppError) {
+    super({ code: cause.code, status: cause.status, message: cause.message, cause, details: cause.details, runId });
     this.name = 'SyncRunError';
   }
 }
@@ -122,7 +127,16 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
     const runId = resumed?.id ?? (await startRun(deps.sql, { firmId, matterId, jobId: input.jobId ?? null, trigger: input.trigger }));
     control?.onRun?.(runId);
     await failAbandonedRuns(deps.sql, firmId, matterId, runId, input.jobId ?? null);
-    const recorder = createRunRecorder(deps.now, resumed);
+    // Each step is written to the running row as it happens (one write at a time, in order), so the
+    // history shows a running run's progress; finishing the run waits for the last one.
+    let progressWrites: Promise<void> = Promise.resolve();
+    const recorder = createRunRecorder(deps.now, resumed, (progress) => {
+      progressWrites = progressWrites.then(() => recordRunProgress(deps.sql, firmId, runId, progress)).catch(() => undefined);
+    });
+    // Documents an earlier attempt of this run sent: this attempt finds them linked, and reports them as sent.
+    const sentEarlier = new Set(
+      (resumed?.steps ?? []).filter((s) => s.step === 'document' && s.outcome !== 'failed' && s.detail).map((s) => s.detail!),
+    );
     // Documents this run uploaded before it stopped: linked now, so this attempt counts them as skipped.
     const uploadedBefore = resumed?.counts.uploaded ?? 0;
     const shouldYield = () => control?.shouldYield?.() ?? false;
@@ -131,10 +145,11 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       const jobId = control?.continuation?.() ?? (input.jobId ? ((await findQueuedMatterSyncJob(deps.sql, firmId, matterId)) ?? input.jobId) : undefined);
       recorder.step(HANDOFF_STEP, 'queued', jobId);
       const progress = recorder.snapshot();
+      await progressWrites;
       const counts = documents ? mergeDocumentCounts(uploadedBefore, documents) : undefined;
       await checkpointRun(deps.sql, firmId, runId, { ...progress, counts: counts ?? resumed?.counts ?? {}, jobId });
       deps.log('matter_sync_handed_off', { firmId, matterId, runId, jobId, apiCalls: progress.apiCalls });
-      return { runId, status: 'running', documents: counts ?? { uploaded: uploadedBefore, skipped: 0, failed: 0 }, apiCalls: progress.apiCalls };
+      return { runId, status: 'running', counts: counts ?? { uploaded: uploadedBefore, skipped: 0, failed: 0 }, apiCalls: progress.apiCalls };
     };
 
     try {
@@ -177,6 +192,7 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       const status = documents.failed > 0 ? 'partial' : 'succeeded';
       const firstFailure = sent.failures[0];
       const progress = recorder.snapshot();
+      await progressWrites;
       await finishRun(deps.sql, firmId, runId, {
         status,
         ...progress,
@@ -185,12 +201,14 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
         errorMessage: firstFailure ? describeDocumentFailures(sent.failures, documents.uploaded + documents.skipped + documents.failed) : null,
       });
       deps.log('matter_synced', { firmId, matterId, runId, status, apiCalls: progress.apiCalls, ...documents });
-      return { runId, status, contact, matter, documents, apiCalls: progress.apiCalls };
+      const items = sent.items.map((item) => (item.status === 'skipped' && sentEarlier.has(item.documentId) ? { ...item, status: 'uploaded' as const } : item));
+      return { runId, status, contact, matter, counts: documents, documents: items, apiCalls: progress.apiCalls };
     } catch (err) {
       const appError = err instanceof AppError
         ? err
         : new AppError({ code: 'internal_error', status: 500, message: 'The sync failed unexpectedly', cause: err });
       const progress = recorder.snapshot();
+      await progressWrites;
       await finishRun(deps.sql, firmId, runId, {
         status: 'failed',
         ...progress,

@@ -6,6 +6,9 @@
 // create-started mark is set may already be in Smokeball (an attempt died before storing the id, a create
 // failed ambiguously, or a bulk call's uploads were cut short): it is looked up by the casehugDocumentId
 // it was created with, and linked, or uploaded to its existing file with a fresh URL, never created twice.
+// Each document's outcome is also returned as an item, the per-document result sync-matter answers.
+import type { DocumentResult } from '../../api/functions.ts';
+import { helpFor } from '../../error-help.ts';
 import { AppError, type ErrorCode } from '../../errors.ts';
 import { markDocumentCreateStarted, saveFileLink, type DocumentToSync } from '../../db/matter-sync.ts';
 import type { LogFields } from '../../log.ts';
@@ -18,6 +21,7 @@ import type { OpenDocument } from './storage-reader.ts';
 import type { SyncStepDeps } from './run-recorder.ts';
 
 export type DocumentCounts = { uploaded: number; skipped: number; failed: number };
+export type { DocumentResult };
 
 export type UploadDocumentsDeps = SyncStepDeps & {
   openDocument: OpenDocument;
@@ -62,8 +66,14 @@ export async function uploadApprovedDocuments(
   firmId: string,
   smokeballMatterId: string,
   documents: DocumentToSync[],
-): Promise<DocumentCounts & { failures: DocumentFailure[]; stopped: boolean }> {
+): Promise<DocumentCounts & { failures: DocumentFailure[]; items: DocumentResult[]; stopped: boolean }> {
   const counts = { uploaded: 0, skipped: 0, failed: 0 };
+  // By document id; returned in the order of `documents` (bulk creation finishes them out of order).
+  const items = new Map<string, DocumentResult>();
+  const done = (doc: DocumentToSync, status: 'uploaded' | 'skipped', smokeballFileId: string) => {
+    counts[status]++;
+    items.set(doc.id, { documentId: doc.id, fileName: doc.fileName, status, smokeballFileId });
+  };
   let stopped = false;
   const failures: DocumentFailure[] = [];
   // Once stopped, the documents already in Smokeball are still counted, so the counts cover them all.
@@ -71,11 +81,19 @@ export async function uploadApprovedDocuments(
   const fail = (doc: DocumentToSync, err: unknown) => {
     const e = err instanceof AppError ? err : undefined;
     counts.failed++;
-    failures.push({
+    const failure = {
       documentId: doc.id,
       fileName: doc.fileName,
       code: e?.code ?? 'internal_error',
       message: e?.message ?? 'The document could not be uploaded',
+    };
+    failures.push(failure);
+    items.set(doc.id, {
+      documentId: doc.id,
+      fileName: doc.fileName,
+      status: 'failed',
+      smokeballFileId: null,
+      error: { code: failure.code, message: failure.message, help: helpFor(failure.code) },
     });
     deps.recorder.step('document', 'failed', `${doc.id}: ${e?.code ?? 'internal_error'}`);
     deps.log('document_upload_failed', { firmId, documentId: doc.id, errorCode: e?.code ?? 'internal_error' });
@@ -85,11 +103,11 @@ export async function uploadApprovedDocuments(
   const uploaded = async (doc: DocumentToSync, fileId: string, outcome: string) => {
     await saveFileLink(deps.sql, firmId, doc.id, fileId);
     deps.recorder.step('document', outcome, doc.id);
-    counts.uploaded++;
+    done(doc, 'uploaded', fileId);
   };
 
   const pending = documents.filter((doc) => !doc.smokeballFileId);
-  counts.skipped = documents.length - pending.length;
+  for (const doc of documents) if (doc.smokeballFileId) done(doc, 'skipped', doc.smokeballFileId);
 
   // Documents an earlier attempt may have created in Smokeball (create-started mark set, no file id):
   // one listing of the matter's files serves them all, repeated through the consistency window until
@@ -118,9 +136,7 @@ export async function uploadApprovedDocuments(
       if (!found) {
         toCreate.push(doc);
       } else if (found.isUploaded) {
-        await saveFileLink(deps.sql, firmId, doc.id, found.fileId);
-        deps.recorder.step('document', 'linked', doc.id);
-        counts.uploaded++;
+        await uploaded(doc, found.fileId, 'linked');
       } else {
         // The record exists but its bytes never arrived (the attempt died mid-upload, or a bulk call's
         // uploads were cut short): upload to that record with a fresh URL instead of creating a second one.
@@ -201,7 +217,8 @@ export async function uploadApprovedDocuments(
       }
     }
   }
-  return { ...counts, failures, stopped };
+  const results = documents.flatMap((doc) => items.get(doc.id) ?? []);
+  return { ...counts, failures, items: results, stopped };
 }
 
 /** A pre-signed URL this close to its expiry is replaced before use: a large upload must finish in time. */

@@ -1,10 +1,11 @@
 // POST /functions/v1/oauth-complete (the JWT of the admin who started the connect; body { handle,
 // switchAccount? }) → { connected: true, accountId }. The app calls it with the `connect=` value the
 // callback put in its URL; see shared/sync/connection/complete-connect.ts.
+import * as api from '../../../shared/api/functions.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
-import { CompleteConnectBody, completeConnect } from '../../../shared/sync/connection/complete-connect.ts';
+import { completeConnect } from '../../../shared/sync/connection/complete-connect.ts';
 import { registerWebhooksForFirm, webhookUrlFor } from '../../../shared/runtime/register-webhooks-for-firm.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
@@ -16,7 +17,7 @@ export default defineFunction(
     auth: 'user',
     cors: true,
     async handle({ req, user, runtime, log }) {
-      const body = parseWith(CompleteConnectBody, await readJsonBody(req), 'invalid_body');
+      const body = parseWith(api.OAuthCompleteRequest, await readJsonBody(req), 'invalid_body');
       const result = await completeConnect(
         {
           sql: runtime.sql,
@@ -34,7 +35,7 @@ export default defineFunction(
         },
         { userId: user.userId, ...body },
       );
-      return { body: { connected: result.connected, accountId: result.accountId, switchedAccount: result.switchedAccount } };
+      return { body: api.OAuthCompleteResponse.parse(result) };
     },
   },
   runtime,

@@ -6,8 +6,9 @@
 //       representativeOptions }] }] }
 //     the firm's jurisdiction's types only, sorted by category then name; a category matching nothing
 //     gives `categories: []`.
-//   ?preview=1 → what every case type (the 30 built-ins + each one with a custom mapping) maps to now:
-//     { jurisdiction, mappings: [{ caseType, how, matterType: { id, name, category } | null, reason }] }
+//   ?preview=1 → what every case type (the 30 built-ins, each one with a custom mapping, each one the
+//     firm's matters use) maps to now, with how many of the firm's matters use it:
+//     { jurisdiction, mappings: [{ caseType, how, matterType: { id, name, category } | null, reason, matterCount }] }
 //     sorted by case type; `how` is custom-id | custom-name | built-in | alias | general-fallback |
 //     unmapped (matterType null, reason says what to fix). Resolved by the resolver sync-matter uses.
 //   &refresh=1 (admin only, else 403) → drop the firm's cached matter types before answering.
@@ -21,35 +22,17 @@
 // Errors: 401 without a valid JWT; 403 forbidden for a non-member (or a member asking to refresh);
 // 409 not_connected / smokeball_reauth_required; 503 smokeball_not_configured; Smokeball failures as
 // their smokeball_* codes.
-import { z } from 'zod';
+import * as api from '../../../shared/api/functions.ts';
 import { authorizeFirm } from '../../../shared/http/authorize.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
-import { listFirmMatterTypes, MatterTypeKind } from '../../../shared/sync/mapping/list-matter-types.ts';
+import { listFirmMatterTypes } from '../../../shared/sync/mapping/list-matter-types.ts';
 import { firmSmokeballDeps } from '../../../shared/runtime/firm-smokeball-deps.ts';
 import { previewFirmMappings } from '../../../shared/sync/mapping/preview-for-firm.ts';
 import { smokeballLocationOf } from '../../../shared/sync/firm-smokeball.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
-
-/** A query flag: `1`/`true` or `0`/`false`, parsed by the schema. */
-const Flag = z.enum(['1', 'true', '0', 'false']).transform((value) => value === '1' || value === 'true');
-
-const Query = z
-  .object({
-    firmId: z.uuid().optional(),
-    type: MatterTypeKind.optional(),
-    category: z.string().trim().min(1).max(200).optional(),
-    preview: Flag.optional(),
-    refresh: Flag.optional(),
-  })
-  .strict()
-  // The preview covers every case type of the firm; picker filters do not apply to it.
-  .refine((q) => !(q.preview && (q.type !== undefined || q.category !== undefined)), {
-    message: 'preview takes no type or category',
-    path: ['preview'],
-  });
 
 export default defineFunction(
   {
@@ -58,14 +41,14 @@ export default defineFunction(
     auth: 'user',
     cors: true,
     async handle({ url, user, runtime }) {
-      const query = parseWith(Query, Object.fromEntries(url.searchParams), 'invalid_query');
+      const query = parseWith(api.MatterTypesQuery, Object.fromEntries(url.searchParams), 'invalid_query');
       const refresh = query.refresh ?? false;
       const firm = await authorizeFirm(runtime.sql, user, url, refresh ? 'admin' : 'member');
       await runtime.smokeball.assertConfiguredFor(firm.firmId);
       const deps = firmSmokeballDeps(runtime);
       const scope = { firmId: firm.firmId, jurisdiction: smokeballLocationOf(firm.jurisdiction), refresh };
-      if (query.preview) return { body: await previewFirmMappings(deps, scope) };
-      return { body: await listFirmMatterTypes(deps, { ...scope, kind: query.type ?? 'matter', category: query.category }) };
+      if (query.preview) return { body: api.MappingPreviewList.parse(await previewFirmMappings(deps, scope)) };
+      return { body: api.MatterTypeList.parse(await listFirmMatterTypes(deps, { ...scope, kind: query.type ?? 'matter', category: query.category })) };
     },
   },
   runtime,

@@ -2,6 +2,7 @@
 // 200 { received, duplicate } well inside Smokeball's 10 s; 413 oversized, 400 not JSON / missing
 // headers / not a notification, 401 unverified (signature, timestamp, subscription or account — never
 // saying which). The stored event is processed after the answer, and again by the sweep if that fails.
+import * as api from '../../../shared/api/functions.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
 import { coalesced } from '../../../shared/sync/queue/coalesce.ts';
@@ -51,7 +52,7 @@ export default defineFunction(
       if (delivery.stored && delivery.eventId) {
         (globalThis as unknown as { EdgeRuntime?: { waitUntil(p: Promise<unknown>): void } }).EdgeRuntime?.waitUntil(processPending());
       }
-      return { body: delivery.stored ? { received: true, duplicate: delivery.duplicate } : { received: true, ignored: delivery.ignored } };
+      return { body: api.WebhookAck.parse(delivery.stored ? { received: true, duplicate: delivery.duplicate } : { received: true, ignored: delivery.ignored }) };
     },
   },
   runtime,

@@ -2,7 +2,7 @@
 // queued jobs and pg_cron's 30 s sweep, locally the job pump): drains due sync jobs — four lanes, each
 // claiming the next due job — within its wall-clock budget → the summary. The body is empty or `{}`
 // (pg_net, pg_cron and the pump send `{}`); anything else is refused, not silently ignored.
-import { z } from 'zod';
+import * as api from '../../../shared/api/functions.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { parseWith, readJsonBody } from '../../../shared/http/parse.ts';
 import { lazyRuntime } from '../../../shared/runtime/runtime.ts';
@@ -11,22 +11,20 @@ import { drainDeps, newWorkerId } from '../../../shared/runtime/worker-deps.ts';
 
 export const runtime = lazyRuntime(() => Deno.env.toObject());
 
-const SweepBody = z.object({}).strict();
-
 export default defineFunction(
   {
     name: 'sync-worker',
     methods: ['POST'],
     auth: 'secret-key',
     async handle({ req, runtime, log }) {
-      parseWith(SweepBody, await readJsonBody(req, { emptyAs: {} }), 'invalid_body');
+      parseWith(api.SyncWorkerRequest, await readJsonBody(req, { emptyAs: {} }), 'invalid_body');
       const summary = await drainSyncJobs(drainDeps(runtime, log.info), {
         budgetMs: WORKER_BUDGET_MS,
         worker: newWorkerId('sync-worker'),
         leaseSeconds: runtime.config.syncLeaseSeconds,
       });
       if (summary.claimed > 0) log.info('sync_worker_drained', summary);
-      return { body: summary };
+      return { body: api.DrainSummary.parse(summary) };
     },
   },
   runtime,

@@ -79,7 +79,7 @@ describe('who may disconnect', () => {
     const member = await createMember(sql, firm.id, 'member');
     const { status, body } = await disconnect(await signToken({ sub: member.id }));
     expect(status).toBe(403);
-    expect(body.error).toEqual({ code: 'forbidden', message: expect.any(String), help: helpFor('forbidden') });
+    expect(body.error).toEqual({ code: 'forbidden', message: expect.any(String), help: helpFor('forbidden'), retryable: false });
     expect(await sql`select 1 from private.smokeball_credentials where firm_id = ${firm.id}`).toHaveLength(1);
   });
 

@@ -133,7 +133,7 @@ describe('a successful completion', () => {
     const mark = await tokenLogMark();
     const again = await complete(token, { handle });
     expect(again.status).toBe(400);
-    expect(again.body.error).toEqual({ code: 'invalid_state', message: expect.stringContaining('expired'), help: helpFor('invalid_state') });
+    expect(again.body.error).toEqual({ code: 'invalid_state', message: expect.stringContaining('expired'), help: helpFor('invalid_state'), retryable: false });
     expect(await tokenCallsSince(mark, 'authorization_code', await simAccountId(username))).toEqual([]);
     expect((await storedTokens(firm.id))!.row.sealed_access_token).toBe(before.row.sealed_access_token);
   });
@@ -196,7 +196,7 @@ describe('the forwarded-link attack', () => {
     for (const intruder of [v, colleague]) {
       const refused = await complete(intruder.token, { handle });
       expect(refused.status).toBe(403);
-      expect(refused.body.error).toEqual({ code: 'oauth_user_mismatch', message: expect.any(String), help: helpFor('oauth_user_mismatch') });
+      expect(refused.body.error).toEqual({ code: 'oauth_user_mismatch', message: expect.any(String), help: helpFor('oauth_user_mismatch'), retryable: false });
     }
 
     // Nothing was exchanged or stored; the handle is untouched.

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { pkceChallenge, sha256Hex } from '../../../shared/crypto/hash.ts';
 import { codeVerifierContext } from '../../../shared/sync/connection/start-connect.ts';
 import { stackKeys, stackSealer, startConnect, startConnectUrl, startUnconfiguredFunction } from '../../helpers/connect.ts';
+import { ErrorEnvelope } from '../../../shared/api/errors.ts';
 import { connectAsSuperuser, createFirm, createMember, createUser, type Sql } from '../../helpers/db.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
 import { helpFor } from '../../../shared/error-help.ts';
@@ -26,8 +27,8 @@ async function expectError(res: Response, status: number, code: ErrorCode) {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   const body = await res.json();
-  // `{ error: { code, message, help } }`, plus the request id when the function (not the gateway) answered.
-  expect(body.error).toEqual({ code, message: expect.any(String), help: helpFor(code) });
+  // The contract's envelope: `{ error: { code, message, help, retryable, details? }, requestId }`.
+  expect(ErrorEnvelope.parse(body).error).toMatchObject({ code, message: expect.any(String), help: helpFor(code), retryable: false });
   expect(Object.keys(body).filter((k) => k !== 'requestId')).toEqual(['error']);
   return body as { error: { code: string; message: string; help: string } };
 }

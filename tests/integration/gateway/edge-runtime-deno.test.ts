@@ -24,7 +24,7 @@ test(`the binary is Deno ${EDGE_DENO_VERSION}`, () => {
 test(`on Deno ${EDGE_DENO_VERSION} a user-auth function answers 401 invalid_jwt without a token`, async () => {
   const res = await fetch(fn.url);
   expect(res.status).toBe(401);
-  expect((await res.json()).error).toEqual({ code: 'invalid_jwt', message: 'Missing bearer token', help: helpFor('invalid_jwt') });
+  expect((await res.json()).error).toEqual({ code: 'invalid_jwt', message: 'Missing bearer token', help: helpFor('invalid_jwt'), retryable: false });
 });
 
 test(`on Deno ${EDGE_DENO_VERSION} a user-auth function answers 200 to a valid ES256 token`, async () => {

@@ -25,7 +25,7 @@ describe('health', () => {
     const res = await callFunction('health');
     expect(res.status).toBe(401);
     const body = await res.json();
-    expect(body).toEqual({ error: { code: 'invalid_jwt', message: 'Missing bearer token', help: helpFor('invalid_jwt') }, requestId: expect.any(String) });
+    expect(body).toEqual({ error: { code: 'invalid_jwt', message: 'Missing bearer token', help: helpFor('invalid_jwt'), retryable: false }, requestId: expect.any(String) });
     // The request id is the function's: the gateway's own errors carry none.
     expect(res.headers.get('x-request-id')).toBe(body.requestId);
   });
@@ -68,7 +68,7 @@ describe('health', () => {
   test('a wrong method gets 405 with a JSON error', async () => {
     const res = await callFunction('health', { method: 'POST', token: await signToken(user), body: '{}' });
     expect(res.status).toBe(405);
-    expect((await res.json()).error).toEqual({ code: 'method_not_allowed', message: 'Use GET', help: helpFor('method_not_allowed') });
+    expect((await res.json()).error).toEqual({ code: 'method_not_allowed', message: 'Use GET', help: helpFor('method_not_allowed'), retryable: false });
   });
 });
 
@@ -76,7 +76,10 @@ describe('gateway', () => {
   test('an unknown function gets 404 function_not_found as JSON', async () => {
     const res = await callFunction('no-such-function', { token: await signToken(user) });
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: 'function_not_found', message: 'Requested function was not found' } });
+    expect(await res.json()).toEqual({
+      error: { code: 'function_not_found', message: 'Requested function was not found', help: helpFor('function_not_found'), retryable: false },
+      requestId: expect.any(String),
+    });
   });
 
   test('answers CORS preflight for a function without a token', async () => {

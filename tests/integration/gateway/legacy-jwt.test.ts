@@ -80,7 +80,7 @@ describe('a project on the legacy JWT secret', () => {
   test('no token gets 401 invalid_jwt', async () => {
     const res = await health();
     expect(res.status).toBe(401);
-    expect((await res.json()).error).toEqual({ code: 'invalid_jwt', message: 'Missing bearer token', help: helpFor('invalid_jwt') });
+    expect((await res.json()).error).toEqual({ code: 'invalid_jwt', message: 'Missing bearer token', help: helpFor('invalid_jwt'), retryable: false });
   });
 
   test("the Auth server stand-in answers GET /auth/v1/user in Supabase Auth's shape", async () => {
@@ -102,7 +102,10 @@ describe('a project on the legacy JWT secret', () => {
     expect(ok.status).toBe(200);
     const forged = await health(await signLegacyToken(randomBytes(32).toString('base64url'), issuer, user), 'health-gated');
     expect(forged.status).toBe(401);
-    // Refused by the gate itself: its error has no request id, the function's always does.
-    expect(await forged.json()).toEqual({ error: { code: 'invalid_jwt', message: 'Invalid or missing JWT' } });
+    // Refused by the gate itself, in the same envelope as the functions' own errors.
+    expect(await forged.json()).toEqual({
+      error: { code: 'invalid_jwt', message: 'Invalid or missing JWT', help: helpFor('invalid_jwt'), retryable: false },
+      requestId: expect.any(String),
+    });
   });
 });

@@ -60,7 +60,14 @@ describe('preview vs sync-matter', () => {
       const sync = await requestSync(firm.memberToken, matterOf.get(entry.caseType)!);
       const body = await sync.json();
       expect(sync.status, entry.caseType).toBe(422);
-      expect(body.error).toEqual({ code: 'matter_type_unmapped', message: entry.reason, help: helpFor('matter_type_unmapped') });
+      expect(body.error).toEqual({
+        code: 'matter_type_unmapped',
+        message: entry.reason,
+        help: helpFor('matter_type_unmapped'),
+        retryable: false,
+        details: { caseType: entry.caseType },
+        runId: expect.any(String),
+      });
     }
     expect((await accountRequests(firm.accountId, since)).filter(isWrite)).toEqual([]);
 

@@ -8,7 +8,7 @@ import { BUILT_IN_CASE_TYPES } from '../../../shared/sync/mapping/catalog.ts';
 import { generalNameIn, STATES } from '../../unit/sync/mapping/sim-catalog.ts';
 import { catalogType, getMatterTypes, saveMappingAs } from './helpers.ts';
 
-type Entry = { caseType: string; how: string; matterType: { id: string; name: string; category: string } | null; reason: string };
+type Entry = { caseType: string; how: string; matterType: { id: string; name: string; category: string } | null; reason: string; matterCount: number };
 
 let sql: Sql;
 beforeAll(() => {
@@ -36,6 +36,7 @@ describe('smokeball-matter-types?preview=1', () => {
         how: 'built-in',
         matterType: { id: target.id, name: target.name, category: builtIn.practiceArea },
         reason: expect.any(String),
+        matterCount: 0,
       });
     }
   });
@@ -83,6 +84,7 @@ describe('smokeball-matter-types?preview=1', () => {
       how: 'unmapped',
       matterType: null,
       reason: "custom mapping for trust_administration names matter type 'Trust Settlement Services', which does not exist in CA",
+      matterCount: 0,
     });
     expect(of('daca')).toMatchObject({ how: 'custom-id', matterType: { id: catalogType('CA', 'Asylum').id } });
     expect(of('adoption')).toMatchObject({

@@ -1,6 +1,9 @@
 // Who may queue how much: every firm shares Smokeball's 5 requests/s, so a plain member's bulk sync names
 // at most 50 matters; more is an admin's call (as `{ all: true }` is). The firm's connection waits for
 // re-authorisation here, so the queued jobs stay parked and spend none of the shared limit.
+import type { ErrorEnvelope } from '../../../shared/api/errors.ts';
+import { BulkSyncAccepted } from '../../../shared/api/functions.ts';
+import { readAnswer } from '../../helpers/contract.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { helpFor } from '../../../shared/error-help.ts';
 import { MAX_MEMBER_BULK_MATTER_IDS } from '../../../shared/sync/queue/bulk-sync.ts';
@@ -26,7 +29,9 @@ afterAll(() => sql.end());
 
 const postSync = async (token: string, body: unknown) => {
   const res = await callFunction('sync-matter', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
+  // Read through the contract: a 202 as BulkSyncAccepted, an error as the envelope.
+  const answer = await readAnswer(res, BulkSyncAccepted);
+  return { status: answer.status, body: answer.body as BulkSyncAccepted & ErrorEnvelope };
 };
 
 describe('bulk sync limits', () => {
@@ -34,7 +39,8 @@ describe('bulk sync limits', () => {
     expect(MAX_MEMBER_BULK_MATTER_IDS).toBe(50);
     const tooMany = await postSync(firm.memberToken, { matterIds });
     expect(tooMany.status).toBe(403);
-    expect(tooMany.body.error).toEqual({ code: 'forbidden', message: expect.stringContaining('50'), help: helpFor('forbidden') });
+    // The refusal is in the sync history, and the error points at its row.
+    expect(tooMany.body.error).toEqual({ code: 'forbidden', message: expect.stringContaining('50'), help: helpFor('forbidden'), retryable: false, runId: expect.any(String) });
     expect(await sql`select 1 from public.sync_jobs where firm_id = ${firm.id}`).toHaveLength(0);
 
     // Duplicates do not count twice.

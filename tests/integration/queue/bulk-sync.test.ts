@@ -2,7 +2,9 @@
 // matter under a batch id; the queue runs them through the shared rate limiter, so 100 matters of 3
 // firms reach Smokeball with no 429; `GET sync-matter?batchId=` shows the progress to the firm only.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import * as api from '../../../shared/api/functions.ts';
 import { connectAsSuperuser, createClient, createMatter, newId, type Sql } from '../../helpers/db.ts';
+import { conforming } from '../../helpers/contract.ts';
 import { callFunction } from '../../helpers/stack.ts';
 import { createConnectedFirm, settledSimAccount, sim, type ConnectedFirm } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
@@ -16,11 +18,15 @@ beforeAll(async () => {
 });
 afterAll(() => sql.end());
 
-type Progress = { batchId: string; total: number; done: number; failed: number; superseded: number; remaining: number };
+type Progress = api.BatchProgress;
 
-const postSync = (token: string, body: unknown) =>
-  callFunction('sync-matter', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-const getBatch = (token: string, batchId: string) => callFunction(`sync-matter?batchId=${batchId}`, { method: 'GET', token });
+// Every answer is checked against the contract (a success's schema, or the error envelope).
+const postSync = async (token: string, body: unknown) =>
+  conforming(
+    await callFunction('sync-matter', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    api.BulkSyncAccepted,
+  );
+const getBatch = async (token: string, batchId: string) => conforming(await callFunction(`sync-matter?batchId=${batchId}`, { method: 'GET', token }), api.BatchProgress);
 
 async function createMatters(firmId: string, count: number): Promise<string[]> {
   const ids: string[] = [];
@@ -35,7 +41,7 @@ async function waitForBatch(token: string, batchId: string, timeoutMs: number): 
   return waitFor(async () => {
     const res = await getBatch(token, batchId);
     if (res.status !== 200) throw new Error(`batch progress answered ${res.status}: ${await res.text()}`);
-    const progress = (await res.json()) as Progress;
+    const progress = api.BatchProgress.parse(await res.json());
     return progress.remaining === 0 && progress;
   }, { timeoutMs, intervalMs: 250, what: `batch ${batchId} to finish` });
 }
@@ -51,17 +57,17 @@ describe('bulk sync', () => {
       const res = await postSync(firm.adminToken, { all: true });
       expect(res.status).toBe(202);
       const body = (await res.json()) as { batchId: string; queued: number; alreadyQueued: number };
-      expect(body).toEqual({ batchId: expect.any(String), queued: counts[i], alreadyQueued: 0 });
+      expect(api.BulkSyncAccepted.parse(body)).toEqual({ batchId: expect.any(String), queued: counts[i], alreadyQueued: 0, joined: 0, notFound: [] });
       return body.batchId;
     }));
     // Progress is readable while it runs, by any member of the firm.
     const early = (await (await getBatch(firms[0].memberToken, batches[0])).json()) as Progress;
     expect(early).toMatchObject({ batchId: batches[0], total: 34 });
-    expect(early.done + early.failed + early.remaining).toBe(34);
+    expect(early.succeeded + early.partial + early.failed + early.remaining).toBe(34);
 
     const finals = await Promise.all(firms.map((f, i) => waitForBatch(f.memberToken, batches[i], 220_000)));
     const wallMs = Date.now() - started;
-    finals.forEach((p, i) => expect(p).toEqual({ batchId: batches[i], total: counts[i], done: counts[i], failed: 0, superseded: 0, remaining: 0 }));
+    finals.forEach((p, i) => expect(p).toMatchObject({ batchId: batches[i], total: counts[i], succeeded: counts[i], partial: 0, failed: 0, remaining: 0, finishedAt: expect.any(String) }));
 
     const accounts = new Set(firms.map((f) => f.accountId));
     const ours = (await sim().requests()).filter((r) => r.accountId !== null && accounts.has(r.accountId));
@@ -88,11 +94,12 @@ describe('bulk sync', () => {
   test('a member syncs the matters they name; unknown ids alone are 404', async () => {
     const firm = firms[0];
     const ids = await createMatters(firm.id, 2);
-    const res = await postSync(firm.memberToken, { matterIds: [ids[0], ids[1], ids[0], newId()] });
+    const unknownId = newId();
+    const res = await postSync(firm.memberToken, { matterIds: [ids[0], ids[1], ids[0], unknownId] });
     expect(res.status).toBe(202);
-    const body = (await res.json()) as { batchId: string; queued: number; alreadyQueued: number };
-    expect(body).toMatchObject({ queued: 2, alreadyQueued: 0 });
-    expect(await waitForBatch(firm.memberToken, body.batchId, 30_000)).toMatchObject({ total: 2, done: 2, failed: 0 });
+    const body = api.BulkSyncAccepted.parse(await res.json());
+    expect(body).toEqual({ batchId: expect.any(String), queued: 2, alreadyQueued: 0, joined: 0, notFound: [unknownId] });
+    expect(await waitForBatch(firm.memberToken, body.batchId!, 30_000)).toMatchObject({ total: 2, succeeded: 2, failed: 0 });
 
     const unknown = await postSync(firm.memberToken, { matterIds: [newId(), newId()] });
     expect(unknown.status).toBe(404);

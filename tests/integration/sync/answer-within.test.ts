@@ -103,7 +103,7 @@ describe('sync-matter answers within its bound', () => {
       status: 'succeeded',
       contact: { id: expect.any(String), action: expect.any(String) },
       matter: { id: expect.any(String), action: 'created' },
-      documents: { uploaded: 1, skipped: 0, failed: 0 },
+      counts: { uploaded: 1, skipped: 0, failed: 0 },
       apiCalls: expect.any(Number),
     });
     expect(await jobsOfMatter(sql, matter.id)).toEqual([]);

@@ -2,6 +2,7 @@
 // `POST …/documents/files/bulk` call, then streams each document to its own URL; exactly once still holds
 // when that call fails ambiguously (reconciled by listing through the consistency window) and when the
 // uploads after it are cut short (resumed on the files already created, with fresh URLs).
+import { helpFor } from '../../../shared/error-help.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectAsSuperuser, createClient, createDocument, createMatter, newId, type Sql } from '../../helpers/db.ts';
 import {
@@ -77,8 +78,13 @@ describe('sync-matter: several documents, one bulk call', () => {
       status: 'succeeded',
       contact: { action: 'created' },
       matter: { action: 'created' },
-      documents: { uploaded: 5, skipped: 0, failed: 0 },
+      counts: { uploaded: 5, skipped: 0, failed: 0 },
     });
+    // Each document's own result, with the file id its bulk call gave it.
+    const byId = (a: { documentId: string }, b: { documentId: string }) => a.documentId.localeCompare(b.documentId);
+    expect([...run.documents].sort(byId)).toEqual(
+      documents.map((d) => ({ documentId: d.id, fileName: d.storagePath.split('/').at(-1), status: 'uploaded', smokeballFileId: expect.any(String) })).sort(byId),
+    );
     const log = await runRequests(sql, run.runId, firm.accountId, since);
     expect(run.apiCalls).toBe(log.length);
     // Four requests were accepted. A write naming the contact or matter created moments before may first be
@@ -104,7 +110,7 @@ describe('sync-matter: several documents, one bulk call', () => {
 
     // A re-sync with nothing new sends nothing.
     const again = await (await requestSync(firm.memberToken, matter.id)).json();
-    expect(again).toMatchObject({ status: 'succeeded', documents: { uploaded: 0, skipped: 5, failed: 0 }, apiCalls: 0 });
+    expect(again).toMatchObject({ status: 'succeeded', counts: { uploaded: 0, skipped: 5, failed: 0 }, apiCalls: 0 });
   });
 
   test('a 502 on the bulk call: the next sync lists the files through the consistency window, then creates each once', { timeout: 60_000 }, async () => {
@@ -112,7 +118,7 @@ describe('sync-matter: several documents, one bulk call', () => {
     const res = await withFault({ account: firm.accountId, endpoint: BULK, status: 502, count: 1 }, () => requestSync(firm.memberToken, matter.id));
     expect(res.status).toBe(200);
     const first = await res.json();
-    expect(first).toMatchObject({ status: 'partial', matter: { action: 'created' }, documents: { uploaded: 0, skipped: 0, failed: 5 } });
+    expect(first).toMatchObject({ status: 'partial', matter: { action: 'created' }, counts: { uploaded: 0, skipped: 0, failed: 5 } });
     // A 502 may come after Smokeball accepted the files: every document keeps its mark.
     expect((await documentRows(documents)).map((r) => r.marked)).toEqual([true, true, true, true, true]);
 
@@ -120,7 +126,7 @@ describe('sync-matter: several documents, one bulk call', () => {
     const res2 = await requestSync(firm.memberToken, matter.id);
     expect(res2.status).toBe(200);
     const run = await res2.json();
-    expect(run).toMatchObject({ status: 'succeeded', documents: { uploaded: 5, skipped: 0, failed: 0 } });
+    expect(run).toMatchObject({ status: 'succeeded', counts: { uploaded: 5, skipped: 0, failed: 0 } });
     const endpoints = (await runRequests(sql, run.runId, firm.accountId, since)).map((r) => r.endpoint);
     // Looked first (one listing per poll, never one per document), then one bulk call.
     expect(endpoints.at(-1)).toBe(BULK);
@@ -136,13 +142,20 @@ describe('sync-matter: several documents, one bulk call', () => {
     );
     expect(res.status).toBe(200);
     const first = await res.json();
-    expect(first).toMatchObject({ status: 'partial', documents: { uploaded: 3, skipped: 0, failed: 2 } });
+    expect(first).toMatchObject({ status: 'partial', counts: { uploaded: 3, skipped: 0, failed: 2 } });
+    // The two failed uploads are named with their error and its help; the three others carry their file ids.
+    const failedItems = first.documents.filter((d: { status: string }) => d.status === 'failed');
+    expect(failedItems).toHaveLength(2);
+    for (const item of failedItems) {
+      expect(item).toEqual({ documentId: expect.any(String), fileName: expect.any(String), status: 'failed', smokeballFileId: null, error: { code: 'smokeball_upload_failed', message: expect.any(String), help: helpFor('smokeball_upload_failed') } });
+    }
+    expect(first.documents.filter((d: { status: string; smokeballFileId: string | null }) => d.status === 'uploaded' && d.smokeballFileId)).toHaveLength(3);
     const unsent = (await documentRows(documents)).filter((r) => r.smokeball_file_id === null);
     expect(unsent.map((r) => r.marked)).toEqual([true, true]);
 
     const since = await bookmark(firm.accountId);
     const run = await (await requestSync(firm.memberToken, matter.id)).json();
-    expect(run).toMatchObject({ status: 'succeeded', documents: { uploaded: 2, skipped: 3, failed: 0 } });
+    expect(run).toMatchObject({ status: 'succeeded', counts: { uploaded: 2, skipped: 3, failed: 0 } });
     const endpoints = (await runRequests(sql, run.runId, firm.accountId, since)).map((r) => r.endpoint);
     // A listing finds both files (repeated only while Smokeball does not show the new matter yet), then a
     // fresh upload URL for each; nothing is created again.

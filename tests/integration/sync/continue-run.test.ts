@@ -50,14 +50,14 @@ describe('a job whose sync stopped at a checkpoint', () => {
       // before each document's upload. Stop before the third upload.
       let checks = 0;
       const first = await syncMatter(deps, { ...input, control: { shouldYield: () => ++checks > 5 } });
-      expect(first).toMatchObject({ status: 'running', documents: { uploaded: 2, skipped: 0, failed: 0 } });
+      expect(first).toMatchObject({ status: 'running', counts: { uploaded: 2, skipped: 0, failed: 0 } });
       const [stopped] = await sql<{ status: string; job_id: string; counts: Record<string, number>; steps: { step: string; detail?: string }[] }[]>`
         select status, job_id, counts, steps from public.sync_runs where id = ${first.runId}`;
       expect(stopped).toMatchObject({ status: 'running', job_id: job.id, counts: { uploaded: 2, skipped: 0, failed: 0 } });
       expect(stopped.steps.at(-1)).toMatchObject({ step: 'handoff', detail: job.id });
 
       const second = await syncMatter(deps, input);
-      expect(second).toMatchObject({ runId: first.runId, status: 'succeeded', documents: { uploaded: DOCUMENTS, skipped: 0, failed: 0 } });
+      expect(second).toMatchObject({ runId: first.runId, status: 'succeeded', counts: { uploaded: DOCUMENTS, skipped: 0, failed: 0 } });
       expect((await runsOfMatter(sql, matter.id)).map((r) => [r.id, r.status])).toEqual([[first.runId, 'succeeded']]);
       const [finished] = await sql<{ counts: Record<string, number>; request_ids: string[] }[]>`
         select counts, request_ids from public.sync_runs where id = ${first.runId}`;
@@ -98,7 +98,7 @@ describe('a job whose sync stopped at a checkpoint', () => {
       // Every checkpoint after the bulk call says stop: the chunk's uploads are finished all the same.
       let checks = 0;
       const result = await syncMatter(deps, { firmId: firm.id, matterId: matter.id, trigger: 'auto', jobId: job.id, control: { shouldYield: () => ++checks > 3 } });
-      expect(result).toMatchObject({ status: 'succeeded', documents: { uploaded: DOCUMENTS, skipped: 0, failed: 0 } });
+      expect(result).toMatchObject({ status: 'succeeded', counts: { uploaded: DOCUMENTS, skipped: 0, failed: 0 } });
       const log = await accountRequests(firm.accountId, since);
       expect(log.filter((r) => r.endpoint.startsWith('GET /matters/{id}/documents/files'))).toEqual([]);
     } finally {

@@ -33,7 +33,7 @@ describe('documents outside the document bucket', () => {
 
     const res = await requestSync(firm.memberToken, matter.id);
     const body = await res.json();
-    expect(body.documents).toMatchObject({ uploaded: 1, failed: 1 });
+    expect(body.counts).toMatchObject({ uploaded: 1, failed: 1 });
     const [run] = await sql`select error_code, error_message from public.sync_runs where id = ${body.runId}`;
     expect(run.error_code).toBe('document_unavailable');
     expect(run.error_message).toContain('elsewhere.pdf');

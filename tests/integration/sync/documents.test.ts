@@ -45,7 +45,7 @@ describe('sync-matter documents', () => {
     const res = await requestSync(firm.memberToken, matter.id);
     expect(res.status).toBe(200);
     const run = await res.json();
-    expect(run).toMatchObject({ status: 'succeeded', documents: { uploaded: 2, skipped: 0, failed: 0 } });
+    expect(run).toMatchObject({ status: 'succeeded', counts: { uploaded: 2, skipped: 0, failed: 0 } });
 
     const files = await uploadedFiles(run.matter.id, 2);
     for (const doc of [large, small]) {
@@ -63,7 +63,7 @@ describe('sync-matter documents', () => {
     const res = await requestSync(firm.memberToken, matter.id);
     expect(res.status).toBe(200);
     const run = await res.json();
-    expect(run).toMatchObject({ status: 'partial', matter: { action: 'created' }, documents: { uploaded: 2, skipped: 0, failed: 1 } });
+    expect(run).toMatchObject({ status: 'partial', matter: { action: 'created' }, counts: { uploaded: 2, skipped: 0, failed: 1 } });
     const files = await uploadedFiles(run.matter.id, 2);
     expect(files.map((f) => f.sha256).sort()).toEqual([first.sha256, last.sha256].sort());
 
@@ -88,7 +88,7 @@ describe('sync-matter documents', () => {
     const sha256 = await putDocumentObject(missing.storagePath, 2500);
     const since = await bookmark(firm.accountId);
     const again = await (await requestSync(firm.memberToken, matter.id)).json();
-    expect(again).toMatchObject({ status: 'succeeded', matter: { action: 'existing' }, documents: { uploaded: 1, skipped: 2, failed: 0 } });
+    expect(again).toMatchObject({ status: 'succeeded', matter: { action: 'existing' }, counts: { uploaded: 1, skipped: 2, failed: 0 } });
     expect((await runRequests(sql, again.runId, firm.accountId, since)).map((r) => r.endpoint)).toEqual(['POST /matters/{id}/documents/files']);
     expect(again.apiCalls).toBe(1);
     const all = await uploadedFiles(run.matter.id, 3);

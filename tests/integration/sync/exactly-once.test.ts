@@ -99,7 +99,7 @@ describe('sync-matter exactly once', () => {
     } finally {
       await fault.remove();
     }
-    expect(first).toMatchObject({ status: 'partial', matter: { action: 'created' }, documents: { uploaded: 0, skipped: 0, failed: 1 } });
+    expect(first).toMatchObject({ status: 'partial', matter: { action: 'created' }, counts: { uploaded: 0, skipped: 0, failed: 1 } });
     expect(await runRow(first.runId)).toMatchObject({ status: 'partial', error_code: 'internal_error' });
 
     const since = await bookmark(firm.accountId);
@@ -108,7 +108,7 @@ describe('sync-matter exactly once', () => {
     const res = await requestSync(firm.memberToken, matter.id);
     expect(res.status).toBe(200);
     const run = await res.json();
-    expect(run).toMatchObject({ status: 'succeeded', matter: { action: 'existing' }, documents: { uploaded: 1, skipped: 0, failed: 0 } });
+    expect(run).toMatchObject({ status: 'succeeded', matter: { action: 'existing' }, counts: { uploaded: 1, skipped: 0, failed: 0 } });
     expect((await accountRequests(firm.accountId, since)).filter(isWrite)).toEqual([]);
 
     const files = await waitFor(async () => {
@@ -177,7 +177,7 @@ describe('sync-matter exactly once', () => {
     const runs = [await a.json(), await b.json()];
     expect(runs.map((r) => r.matter.action).sort()).toEqual(['created', 'existing']);
     expect(runs.map((r) => r.contact.action).sort()).toEqual(['created', 'existing']);
-    expect(runs.map((r) => r.documents.uploaded).sort()).toEqual([0, 1]);
+    expect(runs.map((r) => r.counts.uploaded).sort()).toEqual([0, 1]);
     expect(runs[0].matter.id).toBe(runs[1].matter.id);
 
     const account = await settledSimAccount(firm.username);

@@ -65,9 +65,9 @@ describe('sync-matter failures', () => {
     const res = await requestSync(token, matter.id);
     expect(res.status).toBe(409);
     const { error } = await res.json();
-    expect(error).toEqual({ code: 'not_connected', message: expect.stringContaining('not connected'), help: helpFor('not_connected') });
-    expect(await sql`select status, error_code, error_message, help, api_calls from public.sync_runs where matter_id = ${matter.id}`).toEqual([
-      { status: 'failed', error_code: 'not_connected', error_message: error.message, help: helpFor('not_connected'), api_calls: 0 },
+    expect(error).toEqual({ code: 'not_connected', message: expect.stringContaining('not connected'), help: helpFor('not_connected'), retryable: false, runId: expect.any(String) });
+    expect(await sql`select id, status, error_code, error_message, help, api_calls from public.sync_runs where matter_id = ${matter.id}`).toEqual([
+      { id: error.runId, status: 'failed', error_code: 'not_connected', error_message: error.message, help: helpFor('not_connected'), api_calls: 0 },
     ]);
   });
 
@@ -82,6 +82,8 @@ describe('sync-matter failures', () => {
       code: 'smokeball_reauth_required',
       message: expect.stringContaining('connect Smokeball again'),
       help: helpFor('smokeball_reauth_required'),
+      retryable: false,
+      runId: expect.any(String),
     });
     expect(await accountRequests(firm.accountId, since)).toEqual([]);
   });

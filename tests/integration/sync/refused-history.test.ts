@@ -4,6 +4,7 @@
 // matter, a worker job for a matter that no longer exists, and a member's bulk over the cap (refused per
 // request: one row for the whole request, no matter).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ErrorEnvelope, isRetryableErrorCode } from '../../../shared/api/errors.ts';
 import { helpFor } from '../../../shared/error-help.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { MAX_MEMBER_BULK_MATTER_IDS } from '../../../shared/sync/queue/bulk-sync.ts';
@@ -14,6 +15,7 @@ import { accountRequests, bookmark, createConnectedFirm, requestSync, sim, type 
 import { waitFor } from '../../helpers/wait.ts';
 
 type RunRow = {
+  id: string;
   matterId: string | null;
   jobId: string | null;
   trigger: string;
@@ -33,7 +35,7 @@ beforeAll(() => {
 afterAll(() => sql.end());
 
 const runsOf = (firmId: string) => sql<RunRow[]>`
-  select matter_id as "matterId", job_id as "jobId", trigger, status, error_code as "errorCode",
+  select id, matter_id as "matterId", job_id as "jobId", trigger, status, error_code as "errorCode",
          error_message as "errorMessage", help, api_calls as "apiCalls", finished_at is not null as finished, steps
   from public.sync_runs where firm_id = ${firmId} order by started_at, id`;
 
@@ -45,11 +47,13 @@ async function newMatter(firmId: string, caseType = 'will') {
 /** The error body and the one history row a refusal left, checked to agree with each other. */
 async function expectRefusal(res: Response, firmId: string, expected: { status: number; code: ErrorCode }) {
   expect(res.status).toBe(expected.status);
-  const body = (await res.json()) as { error: { code: string; message: string; help: string } };
-  expect(body.error).toEqual({ code: expected.code, message: expect.any(String), help: helpFor(expected.code) });
+  const body = ErrorEnvelope.parse(await res.json());
+  // The body points at the history row that records the refusal.
+  expect(body.error).toEqual({ code: expected.code, message: expect.any(String), help: helpFor(expected.code), retryable: isRetryableErrorCode(expected.code), runId: expect.any(String) });
   const runs = await runsOf(firmId);
   expect(runs).toHaveLength(1);
   expect(runs[0]).toMatchObject({
+    id: body.error.runId,
     status: 'failed',
     finished: true,
     errorCode: expected.code,
@@ -106,9 +110,16 @@ describe('refused syncs in the history', () => {
     const res = await requestSync(firm.memberToken, matter.id);
     expect(res.status).toBe(422);
     const body = await res.json();
-    expect(body.error).toEqual({ code: 'matter_type_unmapped', message: expect.stringContaining('maritime_salvage'), help: helpFor('matter_type_unmapped') });
+    expect(body.error).toEqual({
+      code: 'matter_type_unmapped',
+      message: expect.stringContaining('maritime_salvage'),
+      help: helpFor('matter_type_unmapped'),
+      retryable: false,
+      details: { caseType: 'maritime_salvage' },
+      runId: expect.any(String),
+    });
     const [run] = await runsOf(firm.id);
-    expect(run).toMatchObject({ matterId: matter.id, status: 'failed', errorCode: 'matter_type_unmapped', help: helpFor('matter_type_unmapped') });
+    expect(run).toMatchObject({ id: body.error.runId, matterId: matter.id, status: 'failed', errorCode: 'matter_type_unmapped', help: helpFor('matter_type_unmapped') });
     expect(run.errorMessage).toContain('maritime_salvage');
     expect(run.help).toMatch(/adds a mapping for that case type/);
     expect(run.steps).toContainEqual(expect.objectContaining({ step: 'matter_type', outcome: 'unmapped', detail: expect.stringContaining('maritime_salvage') }));
@@ -166,10 +177,11 @@ describe('refused syncs in the history, without Smokeball credentials', () => {
 
     const bulk = await post({ matterIds: [matter.id] });
     expect(bulk.status).toBe(503);
-    expect((await bulk.json()).error).toEqual({ code: 'smokeball_not_configured', message: run.errorMessage, help: helpFor('smokeball_not_configured') });
+    const bulkError = ErrorEnvelope.parse(await bulk.json()).error;
+    expect(bulkError).toEqual({ code: 'smokeball_not_configured', message: run.errorMessage, help: helpFor('smokeball_not_configured'), retryable: false, runId: expect.any(String) });
     const runs = await runsOf(firm.id);
     expect(runs).toHaveLength(2);
-    expect(runs[1]).toMatchObject({ matterId: null, trigger: 'bulk', errorCode: 'smokeball_not_configured', help: helpFor('smokeball_not_configured') });
+    expect(runs[1]).toMatchObject({ id: bulkError.runId, matterId: null, trigger: 'bulk', errorCode: 'smokeball_not_configured', help: helpFor('smokeball_not_configured') });
     expect(await sql`select 1 from public.sync_jobs where firm_id = ${firm.id}`).toHaveLength(0);
   });
 });

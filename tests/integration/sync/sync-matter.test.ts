@@ -37,7 +37,7 @@ describe('sync-matter', () => {
       status: 'succeeded',
       contact: { action: 'created' },
       matter: { action: 'created' },
-      documents: { uploaded: 3, skipped: 0, failed: 0 },
+      counts: { uploaded: 3, skipped: 0, failed: 0 },
     });
 
     // Only the run's own requests (by RequestId): webhook processing may re-read what it wrote.
@@ -77,7 +77,7 @@ describe('sync-matter', () => {
     expect((await requestSync(firm.memberToken, matter.id)).status).toBe(200);
     const since = await bookmark(firm.accountId);
     const again = await (await requestSync(firm.memberToken, matter.id)).json();
-    expect(again).toMatchObject({ status: 'succeeded', contact: { action: 'existing' }, matter: { action: 'existing' }, documents: { uploaded: 0, skipped: 2, failed: 0 }, apiCalls: 0 });
+    expect(again).toMatchObject({ status: 'succeeded', contact: { action: 'existing' }, matter: { action: 'existing' }, counts: { uploaded: 0, skipped: 2, failed: 0 }, apiCalls: 0 });
     expect((await accountRequests(firm.accountId, since)).filter(isWrite)).toEqual([]);
   });
 

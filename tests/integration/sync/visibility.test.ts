@@ -47,7 +47,7 @@ describe('dependent writes on just-created resources', () => {
         status: 'succeeded',
         contact: { action: 'created' },
         matter: { action: 'created' },
-        documents: { uploaded: DOCUMENTS_PER_MATTER, skipped: 0, failed: 0 },
+        counts: { uploaded: DOCUMENTS_PER_MATTER, skipped: 0, failed: 0 },
       });
     }
     const elapsedMs = Date.now() - started;

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterEach, beforeAll, beforeEach, describe, expect, test, vi, type MockInstance } from 'vitest';
 import { parseConfig } from '../../../shared/config.ts';
+import { ErrorEnvelope, isRetryableErrorCode } from '../../../shared/api/errors.ts';
 import { helpFor } from '../../../shared/error-help.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { createCallerAuth } from '../../../shared/http/auth.ts';
@@ -112,6 +113,7 @@ const FUNCTIONS: Record<string, Spec> = {
   'register-webhooks': { methods: ['POST'], auth: 'user', cors: true },
   'smokeball-matter-types': { methods: ['GET'], auth: 'user', cors: true },
   'smokeball-matters': { methods: ['GET'], auth: 'user', cors: true },
+  'smokeball-status': { methods: ['GET'], auth: 'user', cors: true },
   'smokeball-webhook': { methods: ['POST'], auth: 'none', cors: false },
   'sync-matter': { methods: ['POST', 'GET'], auth: 'user', cors: true },
   'sync-worker': { methods: ['POST'], auth: 'secret-key', cors: false },
@@ -143,13 +145,17 @@ async function call(name: string, c: Call = {}): Promise<Response> {
 const asUser = async (c: Call = {}): Promise<Call> => ({ ...c, headers: { authorization: `Bearer ${await userToken()}`, ...c.headers } });
 const withSecret = (c: Call = {}): Call => ({ ...c, headers: { apikey: SECRET_KEY, ...c.headers } });
 
-/** The one error shape: status, `{ error: { code, message, help }, requestId }`, the request id header, CORS where declared. */
+/** The one error shape: status, `{ error: { code, message, help, retryable, details? }, requestId }`, the request id header, CORS where declared. */
 async function expectError(name: string, res: Response, status: number, code: ErrorCode): Promise<string> {
   const body = await res.json();
   expect({ status: res.status, body }).toEqual({
     status,
-    body: { error: { code, message: expect.any(String), help: helpFor(code) }, requestId: REQUEST_ID },
+    body: {
+      error: { code, message: expect.any(String), help: helpFor(code), retryable: isRetryableErrorCode(code), ...(body.error?.details ? { details: body.error.details } : {}) },
+      requestId: REQUEST_ID,
+    },
   });
+  ErrorEnvelope.parse(body);
   expect(res.headers.get('x-request-id')).toBe(REQUEST_ID);
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   expect(res.headers.get('access-control-allow-origin')).toBe(FUNCTIONS[name].cors ? '*' : null);
@@ -220,9 +226,14 @@ describe.each(NAMES)('%s: what every function decides first', (name) => {
 
 // --- the firm check (shared/http/authorize.ts), before Smokeball is asked ------------------------------
 
+/** A body each POST function accepts (the body is parsed first: it may name the firm as `firmId`). */
+const validBody = (name: string): string | undefined =>
+  FUNCTIONS[name].methods[0] !== 'POST' ? undefined : name === 'sync-matter' ? JSON.stringify({ matterId: randomUUID() }) : '{}';
+
 describe('the firm check comes before Smokeball', () => {
   const FIRM_SCOPED = [
-    'disconnect', 'register-webhooks', 'oauth-start', 'sync-matter', 'smokeball-matters', 'smokeball-matter-types', 'import-smokeball-matters', 'reconcile',
+    'disconnect', 'register-webhooks', 'oauth-start', 'sync-matter', 'smokeball-matters', 'smokeball-matter-types', 'smokeball-status',
+    'import-smokeball-matters', 'reconcile',
   ];
   const ADMIN_ONLY: [string, string][] = [
     ['import-smokeball-matters', ''],
@@ -235,14 +246,14 @@ describe('the firm check comes before Smokeball', () => {
 
   test.each(FIRM_SCOPED)('%s: a user of no firm is 403 forbidden after one membership lookup', async (name) => {
     answer = (text) => (/from public\.firm_members/.test(text) ? [] : undefined);
-    await expectError(name, await call(name, await asUser({ body: FUNCTIONS[name].methods[0] === 'POST' ? '{}' : undefined })), 403, 'forbidden');
+    await expectError(name, await call(name, await asUser({ body: validBody(name) })), 403, 'forbidden');
     expect(queries).toHaveLength(1);
   });
 
-  test.each(FIRM_SCOPED)('%s: a user of several firms who names none is 400 invalid_query', async (name) => {
+  test.each(FIRM_SCOPED)('%s: a user of several firms who names none is 400 firm_required', async (name) => {
     const firm = () => ({ firmId: randomUUID(), role: 'admin', jurisdiction: 'US-IL' });
     answer = (text) => (/from public\.firm_members/.test(text) ? [firm(), firm()] : undefined);
-    await expectError(name, await call(name, await asUser({ body: FUNCTIONS[name].methods[0] === 'POST' ? '{}' : undefined })), 400, 'invalid_query');
+    await expectError(name, await call(name, await asUser({ body: validBody(name) })), 400, 'firm_required');
     expect(queries).toHaveLength(1);
   });
 
@@ -258,10 +269,10 @@ describe('the firm check comes before Smokeball', () => {
 describe('parsing before the database', () => {
   const BIG = 'x'.repeat(64 * 1024 + 1);
 
-  test.each(['disconnect', 'register-webhooks', 'oauth-start', 'sync-matter', 'smokeball-matters', 'smokeball-matter-types'])(
+  test.each(['disconnect', 'register-webhooks', 'oauth-start', 'sync-matter', 'smokeball-matters', 'smokeball-matter-types', 'smokeball-status'])(
     '%s: a firmId that is not a UUID is 400 invalid_query, before the membership lookup',
     async (name) => {
-      await expectError(name, await call(name, await asUser({ query: '?firmId=firm-1' })), 400, 'invalid_query');
+      await expectError(name, await call(name, await asUser({ query: '?firmId=firm-1', body: validBody(name) })), 400, 'invalid_query');
       expect(queries).toEqual([]);
     },
   );
@@ -303,10 +314,10 @@ describe('parsing before the database', () => {
     ['an unknown region', JSON.stringify({ region: 'MARS' })],
     ['an unknown key', JSON.stringify({ firm: 'x' })],
     ['a return path to another site', JSON.stringify({ returnTo: 'https://evil.example/' })],
-  ])('oauth-start: %s is 400 invalid_body after the firm check, before Smokeball or any write', async (_what, body) => {
+  ])('oauth-start: %s is 400 invalid_body before the firm check (the body may name the firm), nothing asked', async (_what, body) => {
     answer = membership('admin');
     await expectError('oauth-start', await call('oauth-start', await asUser({ body })), 400, 'invalid_body');
-    expect(queries).toHaveLength(1);
+    expect(queries).toEqual([]);
   });
 
   test.each([
@@ -316,10 +327,10 @@ describe('parsing before the database', () => {
     ['an empty matterIds', 400, 'invalid_body', JSON.stringify({ matterIds: [] })],
     ['all: false', 400, 'invalid_body', JSON.stringify({ all: false })],
     ['a body over 64 KiB', 413, 'payload_too_large', BIG],
-  ] as const)('sync-matter POST: %s is %i %s after the firm check, nothing else asked', async (_what, status, code, body) => {
+  ] as const)('sync-matter POST: %s is %i %s before the firm check (the body may name the firm), nothing asked', async (_what, status, code, body) => {
     answer = membership('member');
     await expectError('sync-matter', await call('sync-matter', await asUser({ body })), status, code);
-    expect(queries).toHaveLength(1);
+    expect(queries).toEqual([]);
   });
 
   test.each([['no batchId', ''], ['a batchId that is not a UUID', '?batchId=b-1'], ['an unknown key', `?batchId=${randomUUID()}&x=1`]])(

@@ -57,7 +57,7 @@ describe('defineFunction(): method and CORS', () => {
     const handle = vi.fn(async () => ({ body: {} }));
     const res = await probe(handle)(new Request(URL_, { method: 'GET', headers: { 'x-request-id': 'req-abcdefgh' } }));
     expect(res.status).toBe(405);
-    expect(await res.json()).toEqual({ error: { code: 'method_not_allowed', message: 'Use POST', help: helpFor('method_not_allowed') }, requestId: 'req-abcdefgh' });
+    expect(await res.json()).toEqual({ error: { code: 'method_not_allowed', message: 'Use POST', help: helpFor('method_not_allowed'), retryable: false }, requestId: 'req-abcdefgh' });
     expect(handle).not.toHaveBeenCalled();
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { AppError, forbidden } from '../../../shared/errors.ts';
+import { ErrorEnvelope } from '../../../shared/api/errors.ts';
 import { errorResponse, jsonResponse } from '../../../shared/http/respond.ts';
 import { SmokeballHttpError } from '../../../shared/smokeball/errors.ts';
 import { helpFor } from '../../../shared/error-help.ts';
@@ -21,7 +22,7 @@ describe('errorResponse()', () => {
     expect(res.headers.get('x-request-id')).toBe('req-12345678');
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await res.json()).toEqual({
-      error: { code: 'forbidden', message: 'Only a firm admin can do this', help: helpFor('forbidden') },
+      error: { code: 'forbidden', message: 'Only a firm admin can do this', help: helpFor('forbidden'), retryable: false },
       requestId: 'req-12345678',
     });
   });
@@ -36,7 +37,7 @@ describe('errorResponse()', () => {
     const err = new AppError({ code: 'token_exchange_failed', status: 502, message: 'Smokeball refused the sign-in', cause: new Error('refresh_token=abc123') });
     const text = await errorResponse(err, 'r1').text();
     expect(text).not.toContain('abc123');
-    expect(JSON.parse(text)).toEqual({ error: { code: 'token_exchange_failed', message: 'Smokeball refused the sign-in', help: helpFor('token_exchange_failed') }, requestId: 'r1' });
+    expect(JSON.parse(text)).toEqual({ error: { code: 'token_exchange_failed', message: 'Smokeball refused the sign-in', help: helpFor('token_exchange_failed'), retryable: false }, requestId: 'r1' });
   });
 
   test.each([
@@ -49,7 +50,7 @@ describe('errorResponse()', () => {
     const res = errorResponse(thrown, 'r1');
     expect(res.status).toBe(500);
     const text = await res.text();
-    expect(JSON.parse(text)).toEqual({ error: { code: 'internal_error', message: 'Something went wrong on our side', help: helpFor('internal_error') }, requestId: 'r1' });
+    expect(JSON.parse(text)).toEqual({ error: { code: 'internal_error', message: 'Something went wrong on our side', help: helpFor('internal_error'), retryable: true }, requestId: 'r1' });
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('ECONNREFUSED');
   });
@@ -59,5 +60,30 @@ describe('errorResponse()', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('x-request-id')).toBe('r1');
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  });
+});
+
+describe('errorResponse(): the contract envelope', () => {
+  test('details and the run id travel with the error; every body parses as the ErrorEnvelope', async () => {
+    const res = errorResponse(
+      new AppError({ code: 'matter_type_unmapped', status: 422, message: 'No matter type', details: { caseType: 'maritime_salvage' }, runId: '6b1f0c1e-7a53-4c55-9d53-2b2a4f6f0a11' }),
+      'r2',
+    );
+    const body = ErrorEnvelope.parse(await res.json());
+    expect(body.error).toEqual({
+      code: 'matter_type_unmapped',
+      message: 'No matter type',
+      help: helpFor('matter_type_unmapped'),
+      retryable: false,
+      details: { caseType: 'maritime_salvage' },
+      runId: '6b1f0c1e-7a53-4c55-9d53-2b2a4f6f0a11',
+    });
+  });
+
+  test('retryable: true for a busy or unreachable Smokeball, false for what needs a change first', async () => {
+    const busy = await errorResponse(new SmokeballHttpError(503, undefined, { endpoint: 'POST /matters' }), 'r3').json();
+    expect(ErrorEnvelope.parse(busy).error.retryable).toBe(true);
+    const invalid = await errorResponse(new AppError({ code: 'invalid_body', status: 400, message: 'bad', details: { fields: ['matterId'] } }), 'r4').json();
+    expect(ErrorEnvelope.parse(invalid).error).toMatchObject({ retryable: false, details: { fields: ['matterId'] } });
   });
 });

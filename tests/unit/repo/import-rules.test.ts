@@ -1,6 +1,7 @@
 // Data flows one way: functions → shared/runtime (composition) → shared/sync (the domain) → shared/db and
 // shared/smokeball. The domain imports neither HTTP nor the runtime; the SQL layer imports neither the
-// Smokeball client nor anything above it; HTTP knows nothing of the domain. Checked on every import line.
+// Smokeball client nor anything above it; HTTP knows nothing of the domain. shared/api, the contract the
+// app imports as it is, imports zod and its own files only. Checked on every import line.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,4 +68,17 @@ describe('import rules', () => {
       expect(broken).toEqual([]);
     });
   }
+
+  it('shared/api imports nothing but zod and its own files (the app imports it without the server)', () => {
+    const broken: string[] = [];
+    for (const file of tsFiles(join(SHARED, 'api'))) {
+      for (const spec of importSpecifiers(readFileSync(file, 'utf8'))) {
+        const own = spec.startsWith('./') && dirname(resolve(dirname(file), spec)) === join(SHARED, 'api');
+        if (spec !== 'zod' && !own) broken.push(`${relative(ROOT, file)} → ${spec}`);
+      }
+    }
+    expect(broken).toEqual([]);
+    // The check sees the contract's imports at all (it would pass vacuously on an empty folder).
+    expect([...tsFiles(join(SHARED, 'api'))].length).toBeGreaterThanOrEqual(4);
+  });
 });

@@ -8,8 +8,9 @@ const type = (id: string, name: string) => ({ id, name, category: 'Family Law', 
 const resolved = (caseType: string, how: 'built-in' | 'alias' | 'custom-id' | 'general-fallback', id: string, name: string): MappingPreview => ({
   caseType,
   resolution: { status: 'resolved', how, matterType: type(id, name), reason: 'test' },
+  matterCount: 0,
 });
-const unmapped = (caseType: string): MappingPreview => ({ caseType, resolution: { status: 'unmapped', how: 'unmapped', reason: 'test' } });
+const unmapped = (caseType: string): MappingPreview => ({ caseType, resolution: { status: 'unmapped', how: 'unmapped', reason: 'test' }, matterCount: 0 });
 
 const previews = [
   resolved('divorce_standard', 'built-in', 'div_IL', 'Divorce'),

@@ -16,8 +16,9 @@ describe('toPreviewEntry()', () => {
       how: 'general-fallback',
       matterType: { id: general.id, name: 'General Personal Injury', category: 'Personal Injury' },
       reason: expect.stringContaining("no 'Nursing Home Negligence'"),
+      matterCount: 0,
     });
-    expect(Object.keys(nursing!).sort()).toEqual(['caseType', 'how', 'matterType', 'reason']);
+    expect(Object.keys(nursing!).sort()).toEqual(['caseType', 'how', 'matterCount', 'matterType', 'reason']);
   });
 
   test('an unmapped case type has matterType null and the reason to fix it', () => {
@@ -33,6 +34,7 @@ describe('toPreviewEntry()', () => {
       how: 'unmapped',
       matterType: null,
       reason: "custom mapping for adoption names matter type 'Adoption', which does not exist in IL",
+      matterCount: 0,
     });
   });
 });

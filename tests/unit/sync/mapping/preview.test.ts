@@ -30,4 +30,14 @@ describe('previewMappings()', () => {
     expect(of('zoning_appeal')).toMatchObject({ status: 'unmapped', reason: expect.stringContaining("'Zoning', which does not exist in TX") });
     expect(of('removal_defense')).toMatchObject({ how: 'general-fallback', matterType: { name: 'General Immigration' } });
   });
+
+  test("adds every case type the firm's matters use, with its matter count; an unknown one shows as unmapped", () => {
+    const inUse = new Map([['maritime_salvage', 3], ['will', 2]]);
+    const preview = previewMappings({ jurisdiction: 'IL', matterTypes: listedFor('IL'), overrides: [] }, inUse);
+    expect(preview).toHaveLength(31);
+    const of = (caseType: string) => preview.find((entry) => entry.caseType === caseType);
+    expect(of('maritime_salvage')).toMatchObject({ matterCount: 3, resolution: { status: 'unmapped' } });
+    expect(of('will')).toMatchObject({ matterCount: 2, resolution: { how: 'built-in' } });
+    expect(of('divorce_standard')).toMatchObject({ matterCount: 0 });
+  });
 });
