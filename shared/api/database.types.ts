@@ -58,6 +58,7 @@ export type Database = {
           phone: string | null
           smokeball_contact_id: string | null
           smokeball_create_started_at: string | null
+          smokeball_deleted_at: string | null
           smokeball_synced_at: string | null
           smokeball_version: number | null
           updated_at: string
@@ -72,6 +73,7 @@ export type Database = {
           phone?: string | null
           smokeball_contact_id?: string | null
           smokeball_create_started_at?: string | null
+          smokeball_deleted_at?: string | null
           smokeball_synced_at?: string | null
           smokeball_version?: number | null
           updated_at?: string
@@ -86,6 +88,7 @@ export type Database = {
           phone?: string | null
           smokeball_contact_id?: string | null
           smokeball_create_started_at?: string | null
+          smokeball_deleted_at?: string | null
           smokeball_synced_at?: string | null
           smokeball_version?: number | null
           updated_at?: string
@@ -234,13 +237,14 @@ export type Database = {
       matters: {
         Row: {
           case_number: string | null
-          case_type: string
+          case_type: string | null
           client_id: string
           created_at: string
           description: string | null
           firm_id: string
           id: string
           smokeball_create_started_at: string | null
+          smokeball_deleted_at: string | null
           smokeball_matter_id: string | null
           smokeball_synced_at: string | null
           smokeball_version: number | null
@@ -250,13 +254,14 @@ export type Database = {
         }
         Insert: {
           case_number?: string | null
-          case_type: string
+          case_type?: string | null
           client_id: string
           created_at?: string
           description?: string | null
           firm_id: string
           id?: string
           smokeball_create_started_at?: string | null
+          smokeball_deleted_at?: string | null
           smokeball_matter_id?: string | null
           smokeball_synced_at?: string | null
           smokeball_version?: number | null
@@ -266,13 +271,14 @@ export type Database = {
         }
         Update: {
           case_number?: string | null
-          case_type?: string
+          case_type?: string | null
           client_id?: string
           created_at?: string
           description?: string | null
           firm_id?: string
           id?: string
           smokeball_create_started_at?: string | null
+          smokeball_deleted_at?: string | null
           smokeball_matter_id?: string | null
           smokeball_synced_at?: string | null
           smokeball_version?: number | null
@@ -301,6 +307,7 @@ export type Database = {
         Row: {
           access_token_expires_at: string | null
           account_id: string | null
+          apply_from_smokeball: boolean
           auto_sync: boolean
           connected_at: string
           connected_by: string | null
@@ -310,6 +317,7 @@ export type Database = {
           last_error_code: string | null
           last_error_message: string | null
           last_refreshed_at: string | null
+          push_to_smokeball: boolean
           refresh_token_expires_at: string | null
           region: string
           status: string
@@ -318,6 +326,7 @@ export type Database = {
         Insert: {
           access_token_expires_at?: string | null
           account_id?: string | null
+          apply_from_smokeball?: boolean
           auto_sync?: boolean
           connected_at?: string
           connected_by?: string | null
@@ -327,6 +336,7 @@ export type Database = {
           last_error_code?: string | null
           last_error_message?: string | null
           last_refreshed_at?: string | null
+          push_to_smokeball?: boolean
           refresh_token_expires_at?: string | null
           region: string
           status?: string
@@ -335,6 +345,7 @@ export type Database = {
         Update: {
           access_token_expires_at?: string | null
           account_id?: string | null
+          apply_from_smokeball?: boolean
           auto_sync?: boolean
           connected_at?: string
           connected_by?: string | null
@@ -344,6 +355,7 @@ export type Database = {
           last_error_code?: string | null
           last_error_message?: string | null
           last_refreshed_at?: string | null
+          push_to_smokeball?: boolean
           refresh_token_expires_at?: string | null
           region?: string
           status?: string
@@ -356,6 +368,63 @@ export type Database = {
             isOneToOne: true
             referencedRelation: "firms"
             referencedColumns: ["id"]
+          },
+        ]
+      }
+      smokeball_imports: {
+        Row: {
+          batch_id: string
+          case_type: string | null
+          created_at: string
+          firm_id: string
+          id: string
+          matter_id: string | null
+          note: string | null
+          requested_by: string | null
+          smokeball_matter_id: string
+          status: string
+          updated_at: string
+        }
+        Insert: {
+          batch_id: string
+          case_type?: string | null
+          created_at?: string
+          firm_id: string
+          id?: string
+          matter_id?: string | null
+          note?: string | null
+          requested_by?: string | null
+          smokeball_matter_id: string
+          status?: string
+          updated_at?: string
+        }
+        Update: {
+          batch_id?: string
+          case_type?: string | null
+          created_at?: string
+          firm_id?: string
+          id?: string
+          matter_id?: string | null
+          note?: string | null
+          requested_by?: string | null
+          smokeball_matter_id?: string
+          status?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "smokeball_imports_firm_id_fkey"
+            columns: ["firm_id"]
+            isOneToOne: false
+            referencedRelation: "firms"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "smokeball_imports_matter_same_firm_fkey"
+            columns: ["firm_id", "matter_id"]
+            isOneToOne: false
+            referencedRelation: "matters"
+            referencedColumns: ["firm_id", "id"]
           },
         ]
       }
@@ -393,6 +462,94 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: "smokeball_link_history_firm_id_fkey"
+            columns: ["firm_id"]
+            isOneToOne: false
+            referencedRelation: "firms"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      smokeball_reconcile_state: {
+        Row: {
+          files_checked_through: string | null
+          firm_id: string
+          last_finished_at: string | null
+          last_run_id: string | null
+          updated_at: string
+        }
+        Insert: {
+          files_checked_through?: string | null
+          firm_id: string
+          last_finished_at?: string | null
+          last_run_id?: string | null
+          updated_at?: string
+        }
+        Update: {
+          files_checked_through?: string | null
+          firm_id?: string
+          last_finished_at?: string | null
+          last_run_id?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "smokeball_reconcile_state_firm_id_fkey"
+            columns: ["firm_id"]
+            isOneToOne: true
+            referencedRelation: "firms"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      smokeball_sync_conflicts: {
+        Row: {
+          casehug_changed_at: string
+          casehug_value: string | null
+          detected_at: string
+          field: string
+          firm_id: string
+          id: string
+          record_id: string
+          record_kind: string
+          smokeball_changed_at: string
+          smokeball_id: string
+          smokeball_value: string | null
+          smokeball_version: string
+          winner: string
+        }
+        Insert: {
+          casehug_changed_at: string
+          casehug_value?: string | null
+          detected_at?: string
+          field: string
+          firm_id: string
+          id?: string
+          record_id: string
+          record_kind: string
+          smokeball_changed_at: string
+          smokeball_id: string
+          smokeball_value?: string | null
+          smokeball_version: string
+          winner: string
+        }
+        Update: {
+          casehug_changed_at?: string
+          casehug_value?: string | null
+          detected_at?: string
+          field?: string
+          firm_id?: string
+          id?: string
+          record_id?: string
+          record_kind?: string
+          smokeball_changed_at?: string
+          smokeball_id?: string
+          smokeball_value?: string | null
+          smokeball_version?: string
+          winner?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "smokeball_sync_conflicts_firm_id_fkey"
             columns: ["firm_id"]
             isOneToOne: false
             referencedRelation: "firms"
