@@ -10,11 +10,12 @@ import { importHmacKey, sha256Hex } from '../../crypto/hash.ts';
 import { randomToken } from '../../crypto/random.ts';
 import type { Sealer } from '../../crypto/seal.ts';
 import type { Sql } from '../../db/sql.ts';
-import { findDeliveryTarget, storeWebhookEvent, type DeliveryTarget } from '../../db/webhooks.ts';
+import { findDeliveryTarget, type DeliveryTarget } from '../../db/webhooks.ts';
 import type { LogFields } from '../../log.ts';
 import { readTextBody } from '../../read-body.ts';
 import { parseSmokeballJson } from '../../smokeball/schemas/common.ts';
 import { webhookKeyContext } from '../connection/tokens.ts';
+import { createWebhookEventWriter } from './event-writer.ts';
 import { isSignatureValid, isTimestampFresh, readDeliveryHeaders } from './verify-delivery.ts';
 
 /** Smokeball's deliveries are small JSON envelopes; anything larger is refused unread. */
@@ -73,6 +74,8 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
   const targets = new Map<string, { target: (DeliveryTarget & { key: CryptoKey; clientId: string }) | undefined; until: number }>();
   // Signs deliveries for unknown subscriptions, so they cost the same time as a wrong signature.
   const decoyKey = importHmacKey(randomToken(24));
+  // One writer per receiver (per instance): concurrent deliveries share its statements.
+  const storeEvent = createWebhookEventWriter(deps.sql);
 
   async function targetFor(subscriptionId: string) {
     const cached = targets.get(subscriptionId);
@@ -116,7 +119,7 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
     // Redeliveries repeat the originating RequestId (or its absence), the type, the resource and the
     // event's own time, so a delivery without RequestId still dedupes on the other four.
     const fingerprint = await sha256Hex([body.subscriptionId, headers.requestId, body.type, resourceId ?? '', body.timestamp].join('|'));
-    const { eventId, subscribed } = await storeWebhookEvent(deps.sql, {
+    const { eventId, subscribed } = await storeEvent({
       firmId: target.firmId,
       fingerprint,
       subscriptionId: target.subscriptionId,
