@@ -48,6 +48,12 @@ export type FairnessResult = {
   interactiveIdleP50Ms: number;
   interactiveIdleP95Ms: number;
   interactiveP95Ratio: number;
+  /**
+   * What B's idle syncs cost at Smokeball: API requests per sync, and how many of them were refused
+   * (4xx: a write naming the contact or matter created moments before, not yet visible, sent again).
+   */
+  interactiveIdleRequestsPerSync: number;
+  interactiveIdleRefusedPerSync: number;
   /** C: approval (the update of the document row) → its file uploaded in Smokeball. */
   autoSyncP50Ms: number;
   autoSyncP95Ms: number;
@@ -98,7 +104,9 @@ export async function runFairnessScenario(ctx: BenchContext): Promise<FairnessRe
     }
     return latencies;
   };
+  const idleSince = await logMark(ctx);
   const idle = await manualSyncs(idleMatters);
+  const idleRequests = (await ctx.sim.requests({ since: idleSince })).filter((e) => e.accountId === firmB.accountId && isApiRequest(e));
   ctx.log(`fairness: idle manual syncs ${idle.join(', ')} ms`);
 
   const pump = await startJobPump({ dbUrl: ctx.stack.dbUrl, functionsUrl: `${ctx.stack.gatewayUrl}/functions/v1`, secretKey: ctx.stack.keys.secretKey, listen: true });
@@ -217,6 +225,8 @@ export async function runFairnessScenario(ctx: BenchContext): Promise<FairnessRe
       interactiveIdleP50Ms: round(percentile(idle, 50)),
       interactiveIdleP95Ms,
       interactiveP95Ratio: round(interactiveP95Ms / Math.max(1, interactiveIdleP95Ms), 2),
+      interactiveIdleRequestsPerSync: round(idleRequests.length / idle.length, 1),
+      interactiveIdleRefusedPerSync: round(idleRequests.filter((e) => e.status >= 400 && e.status < 500).length / idle.length, 1),
       autoSyncP50Ms: round(percentile(autoSync, 50)),
       autoSyncP95Ms: round(percentile(autoSync, 95)),
       bulkWallMs: wallMs,
