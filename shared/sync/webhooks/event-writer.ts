@@ -27,10 +27,12 @@ export function createWebhookEventWriter(sql: Sql, options: { maxInFlight?: numb
     while (inFlight < maxInFlight && queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
       inFlight++;
-      write(batch).finally(() => {
+      // write() settles every caller itself and never rejects; the next batch starts either way.
+      const next = () => {
         inFlight--;
         flush();
-      });
+      };
+      write(batch).then(next, next);
     }
   };
 
@@ -48,6 +50,7 @@ export function createWebhookEventWriter(sql: Sql, options: { maxInFlight?: numb
     let results: StoredDelivery[];
     try {
       results = await storeWebhookEvents(sql, unique);
+      if (results.length !== unique.length) throw new Error(`${results.length} answers for ${unique.length} deliveries`);
     } catch (err) {
       // Nothing of the statement was stored: every delivery in it is refused (500), and Smokeball retries.
       for (const p of batch) p.reject(err);
