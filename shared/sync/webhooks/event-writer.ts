@@ -47,23 +47,43 @@ export function createWebhookEventWriter(sql: Sql, options: { maxInFlight?: numb
         unique.push(p.event);
       }
     }
-    let results: StoredDelivery[];
+    let results: (StoredDelivery | { failed: unknown })[];
     try {
-      results = await storeWebhookEvents(sql, unique);
-      if (results.length !== unique.length) throw new Error(`${results.length} answers for ${unique.length} deliveries`);
+      results = await storeAll(unique);
     } catch (err) {
-      // Nothing of the statement was stored: every delivery in it is refused (500), and Smokeball retries.
       for (const p of batch) p.reject(err);
       return;
     }
     const answered = new Set<string>();
     for (const p of batch) {
       const result = results[first.get(p.event.fingerprint)!];
+      if ('failed' in result) {
+        p.reject(result.failed);
+        continue;
+      }
       if (answered.has(p.event.fingerprint)) p.resolve({ eventId: null, subscribed: result.subscribed });
       else {
         answered.add(p.event.fingerprint);
         p.resolve(result);
       }
+    }
+  }
+
+  /**
+   * One statement for the batch. If it fails, nothing of it was stored, and one delivery the database
+   * refuses must not cost the others their answer: each is then written alone, and only the one that
+   * fails again is refused (500, Smokeball retries it).
+   */
+  async function storeAll(events: StoredEvent[]): Promise<(StoredDelivery | { failed: unknown })[]> {
+    try {
+      const results = await storeWebhookEvents(sql, events);
+      if (results.length !== events.length) throw new Error(`${results.length} answers for ${events.length} deliveries`);
+      return results;
+    } catch (err) {
+      if (events.length === 1) return [{ failed: err }];
+      const alone: (StoredDelivery | { failed: unknown })[] = [];
+      for (const e of events) alone.push(...(await storeAll([e])));
+      return alone;
     }
   }
 

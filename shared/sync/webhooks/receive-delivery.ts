@@ -34,6 +34,8 @@ export const HANDLED_EVENT = /^(matter|contact)\.[a-z]+$|^error$/;
  */
 const SmokeballId = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/);
 
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
 const Envelope = z.object({
   accountId: SmokeballId,
   userId: z.string().max(100).nullish(),
@@ -41,7 +43,11 @@ const Envelope = z.object({
   type: z.string().min(1).max(100),
   source: z.string().max(50).nullish(),
   payload: z.record(z.string(), z.unknown()),
-  timestamp: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]).transform(String),
+  // .NET ticks are stored as bigint: a value beyond it is no Smokeball timestamp.
+  timestamp: z
+    .union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()])
+    .transform(String)
+    .refine((ticks) => BigInt(ticks) <= MAX_BIGINT),
 });
 
 /** The resource a notification is about: `payload.id`, or `resourceId` for `error`; only id-shaped values. */

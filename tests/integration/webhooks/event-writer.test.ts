@@ -73,3 +73,15 @@ test('a delivery already stored is answered as a duplicate and stores nothing mo
   const rows = await sql`select 1 from public.webhook_events where fingerprint = ${e.fingerprint}`;
   expect(rows).toHaveLength(1);
 });
+
+test('a delivery the database refuses fails alone: the others of its statement are stored and answered', async () => {
+  const store = createWebhookEventWriter(sql, { maxInFlight: 1 });
+  const good = Array.from({ length: 4 }, () => event(`test-${randomUUID()}`));
+  // Beyond bigint: the statement that carries it fails.
+  const bad = { ...event(`test-${randomUUID()}`), timestampTicks: '99999999999999999999' };
+  const calls = [good[0], good[1], bad, good[2], good[3]];
+  const answers = await Promise.allSettled(calls.map((e) => store(e)));
+  expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+  const rows = await sql<{ fingerprint: string }[]>`select fingerprint from public.webhook_events where fingerprint = any(${calls.map((c) => c.fingerprint)})`;
+  expect(rows.map((r) => r.fingerprint).sort()).toEqual(good.map((g) => g.fingerprint).sort());
+});
