@@ -41,7 +41,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`webhook sender failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // fetch's own message says only "fetch failed"; the cause says how (reset, refused, closed).
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
+    process.stderr.write(`webhook sender failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}${cause}\n`);
     process.exit(1);
   },
 );

@@ -48,6 +48,12 @@ export type FairnessResult = {
   interactiveIdleP50Ms: number;
   interactiveIdleP95Ms: number;
   interactiveP95Ratio: number;
+  /**
+   * What B's idle syncs cost at Smokeball: API requests per sync, and how many of them were refused
+   * (4xx: a write naming the contact or matter created moments before, not yet visible, sent again).
+   */
+  interactiveIdleRequestsPerSync: number;
+  interactiveIdleRefusedPerSync: number;
   /** C: approval (the update of the document row) → its file uploaded in Smokeball. */
   autoSyncP50Ms: number;
   autoSyncP95Ms: number;
@@ -57,6 +63,14 @@ export type FairnessResult = {
   efficiency: number;
   apiRequests: number;
   throttled: number;
+  /**
+   * Where C's approval → uploaded time went, p50/p95 per stage: approval → its sync's first run started
+   * (the wake-up and the claim), run started → its first Smokeball request (the limiter), first request →
+   * uploaded; and the runs and job attempts it took (a job retried later waits for the next wake-up).
+   */
+  autoSyncStages: { toRunStartMs: [number, number]; toFirstRequestMs: [number, number]; toUploadedMs: [number, number]; runs: number; attempts: number; jobErrors: string[] };
+  /** Each 429 in the window: its endpoint, which firm's request it was, and ms into the window. */
+  throttledRequests: { endpoint: string; firm: string; atMs: number }[];
 };
 
 export async function runFairnessScenario(ctx: BenchContext): Promise<FairnessResult> {
@@ -90,7 +104,9 @@ export async function runFairnessScenario(ctx: BenchContext): Promise<FairnessRe
     }
     return latencies;
   };
+  const idleSince = await logMark(ctx);
   const idle = await manualSyncs(idleMatters);
+  const idleRequests = (await ctx.sim.requests({ since: idleSince })).filter((e) => e.accountId === firmB.accountId && isApiRequest(e));
   ctx.log(`fairness: idle manual syncs ${idle.join(', ')} ms`);
 
   const pump = await startJobPump({ dbUrl: ctx.stack.dbUrl, functionsUrl: `${ctx.stack.gatewayUrl}/functions/v1`, secretKey: ctx.stack.keys.secretKey, listen: true });
@@ -175,6 +191,27 @@ export async function runFairnessScenario(ctx: BenchContext): Promise<FairnessRe
     const bound = lowerBoundMs(api, SMOKEBALL_LIMIT);
     const autoSync = docsC.map((d) => uploadedAt.get(d.id)! - approvedAt.get(d.id)!);
     const interactiveP95Ms = round(percentile(busy, 95));
+    // C's stages, from its runs (Postgres) and its requests (the simulator's log).
+    const runsC = await ctx.sql<{ matterId: string; startedAt: Date }[]>`
+      select matter_id as "matterId", started_at as "startedAt" from public.sync_runs where firm_id = ${firmC.id} order by started_at`;
+    const jobsC = await ctx.sql<{ attempts: number; code: string | null }[]>`
+      select attempts, last_error_code as code from public.sync_jobs where firm_id = ${firmC.id} and kind = 'sync_matter'`;
+    const requestsC = api.filter((e) => e.accountId === firmC.accountId);
+    const stage = { run: [] as number[], request: [] as number[], upload: [] as number[] };
+    for (const d of docsC) {
+      const approved = approvedAt.get(d.id)!;
+      const run = runsC.find((r) => r.matterId === d.matterId && r.startedAt.getTime() >= approved - 1_000);
+      if (!run) continue;
+      const runStart = run.startedAt.getTime();
+      const first = requestsC.find((e) => e.timeMs >= runStart);
+      stage.run.push(runStart - approved);
+      if (first) {
+        stage.request.push(first.timeMs - runStart);
+        stage.upload.push(uploadedAt.get(d.id)! - first.timeMs);
+      }
+    }
+    const p50p95 = (v: number[]): [number, number] => [round(percentile(v, 50)), round(percentile(v, 95))];
+    const firmOf = new Map([[firmA.accountId, 'A'], [firmB.accountId, 'B'], [firmC.accountId, 'C']]);
     const interactiveIdleP95Ms = round(percentile(idle, 95));
     return {
       name: 'fairness',
@@ -188,6 +225,8 @@ export async function runFairnessScenario(ctx: BenchContext): Promise<FairnessRe
       interactiveIdleP50Ms: round(percentile(idle, 50)),
       interactiveIdleP95Ms,
       interactiveP95Ratio: round(interactiveP95Ms / Math.max(1, interactiveIdleP95Ms), 2),
+      interactiveIdleRequestsPerSync: round(idleRequests.length / idle.length, 1),
+      interactiveIdleRefusedPerSync: round(idleRequests.filter((e) => e.status >= 400 && e.status < 500).length / idle.length, 1),
       autoSyncP50Ms: round(percentile(autoSync, 50)),
       autoSyncP95Ms: round(percentile(autoSync, 95)),
       bulkWallMs: wallMs,
@@ -195,6 +234,15 @@ export async function runFairnessScenario(ctx: BenchContext): Promise<FairnessRe
       efficiency: round(bound / wallMs, 3),
       apiRequests: api.length,
       throttled: window.filter((e) => e.throttled).length,
+      autoSyncStages: {
+        toRunStartMs: p50p95(stage.run),
+        toFirstRequestMs: p50p95(stage.request),
+        toUploadedMs: p50p95(stage.upload),
+        runs: runsC.length,
+        attempts: jobsC.reduce((n, j) => n + j.attempts, 0),
+        jobErrors: [...new Set(jobsC.map((j) => j.code).filter((c): c is string => c !== null))],
+      },
+      throttledRequests: window.filter((e) => e.throttled).map((e) => ({ endpoint: e.endpoint, firm: firmOf.get(e.accountId!) ?? '?', atMs: Math.round(e.timeMs - startedAtMs) })),
     };
   } finally {
     done = true;

@@ -53,6 +53,8 @@ export type OpenLoopStep = {
   ackP50Ms: number;
   ackP99Ms: number;
   errors: number;
+  /** Answers by status (`timeout`, `network` and `reset` for no answer): what the errors were. */
+  statuses: Record<string, number>;
   senderMaxLagMs: number;
   /** Whether the step's deliveries were all processed within a minute after it (before the next step). */
   drainedBefore?: boolean;
@@ -287,7 +289,7 @@ async function sendOpenLoop(url: string, ratePerSec: number, durationMs: number,
     child.stdin.end(`${JSON.stringify({ url, ratePerSec, durationMs, deliveries: deliveries.map(({ headers, body }) => ({ headers, body })) })}\n`);
     const code = await exited;
     if (code !== 0) throw new Error(`the open-loop sender exited (${code}): ${stderr.slice(-1000)}`);
-    const out = JSON.parse(stdout) as { offered: number; sent: number; latencies: number[]; errors: number; achievedPerSec: number; maxLagMs: number };
+    const out = JSON.parse(stdout) as { offered: number; sent: number; latencies: number[]; errors: number; statuses: Record<string, number>; achievedPerSec: number; maxLagMs: number };
     return {
       offeredPerSec: ratePerSec,
       sent: out.sent,
@@ -295,6 +297,7 @@ async function sendOpenLoop(url: string, ratePerSec: number, durationMs: number,
       ackP50Ms: round(percentile(out.latencies, 50), 1),
       ackP99Ms: round(percentile(out.latencies, 99), 1),
       errors: out.errors,
+      statuses: out.statuses,
       senderMaxLagMs: round(out.maxLagMs, 1),
     };
   } finally {

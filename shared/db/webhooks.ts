@@ -33,29 +33,55 @@ export type StoredEvent = {
 };
 
 /**
- * Stores a verified delivery once (unique fingerprint) and queues its processing in the same statement;
- * a duplicate stores and queues nothing. Nothing is stored either when the subscription is no longer the
- * firm's (removed since the caller looked it up): `subscribed` is then false.
+ * Stores verified deliveries, each once (unique fingerprint), and queues each new one's processing, all in
+ * ONE statement: the intake sends the deliveries that arrived while its previous statement ran as one
+ * round trip (shared/sync/webhooks/event-writer.ts). A duplicate stores and queues nothing. Nothing is
+ * stored either for a delivery whose subscription is no longer the firm's (removed since the caller looked
+ * it up): its `subscribed` is then false. Answers in the order given. The fingerprints must be distinct
+ * (a repeated one in the same statement would be answered as new twice).
  */
-export async function storeWebhookEvent(sql: Sql, e: StoredEvent): Promise<{ eventId: string | null; subscribed: boolean }> {
-  const [row] = await sql<{ eventId: string | null; subscribed: boolean }[]>`
-    with subscription as (
-      select id from public.webhook_subscriptions where firm_id = ${e.firmId} and id = ${e.subscriptionId}
+export async function storeWebhookEvents(sql: Sql, events: StoredEvent[]): Promise<{ eventId: string | null; subscribed: boolean }[]> {
+  if (events.length === 0) return [];
+  // Ticks exceed 2^53: they travel as digit strings and Postgres reads them as bigint.
+  const input = events.map((e, n) => ({
+    n,
+    firm_id: e.firmId,
+    fingerprint: e.fingerprint,
+    subscription_id: e.subscriptionId,
+    smokeball_subscription_id: e.smokeballSubscriptionId,
+    event_type: e.eventType,
+    request_id: e.requestId,
+    resource_id: e.resourceId,
+    timestamp_ticks: e.timestampTicks,
+    payload: e.payload,
+  }));
+  const rows = await sql<{ n: number; eventId: string | null; subscribed: boolean }[]>`
+    with input as (
+      select * from jsonb_to_recordset(${sql.json(input as never)}) as r(
+        n integer, firm_id uuid, fingerprint text, subscription_id uuid, smokeball_subscription_id text,
+        event_type text, request_id text, resource_id text, timestamp_ticks bigint, payload jsonb)
+    ), subscribed as (
+      select r.* from input r
+      where exists (select 1 from public.webhook_subscriptions s where s.firm_id = r.firm_id and s.id = r.subscription_id)
     ), inserted as (
       insert into public.webhook_events (firm_id, fingerprint, subscription_id, smokeball_subscription_id, event_type,
                                          request_id, resource_id, timestamp_ticks, payload)
-      select ${e.firmId}, ${e.fingerprint}, s.id, ${e.smokeballSubscriptionId}, ${e.eventType},
-             ${e.requestId}, ${e.resourceId}, ${e.timestampTicks}::bigint, ${sql.json(e.payload as never)}
-      from subscription s
+      select firm_id, fingerprint, subscription_id, smokeball_subscription_id, event_type,
+             request_id, resource_id, timestamp_ticks, payload
+      from subscribed order by n
       on conflict (fingerprint) do nothing
-      returning id, firm_id
+      returning id, firm_id, fingerprint
     ), job as (
       insert into public.sync_jobs (firm_id, kind, subject_id, trigger)
       select firm_id, 'process_webhook', id, 'webhook' from inserted
       returning id
     )
-    select (select id from inserted) as "eventId", (select count(*) from job) as jobs, exists (select 1 from subscription) as subscribed`;
-  return { eventId: row?.eventId ?? null, subscribed: row?.subscribed ?? false };
+    select r.n, i.id as "eventId", (s.n is not null) as subscribed, (select count(*) from job) as jobs
+    from input r
+    left join subscribed s on s.n = r.n
+    left join inserted i on i.fingerprint = r.fingerprint
+    order by r.n`;
+  return rows.map((r) => ({ eventId: r.eventId ?? null, subscribed: r.subscribed }));
 }
 
 export type WebhookEventRow = {

@@ -9,11 +9,11 @@ import { gcraParameters, INTERACTIVE, type RateLimit, type RateLimiter } from '.
 
 /**
  * A slot we reached this much after it was due is given up for a fresh one: a request sent late lands
- * right before the next one's slot, a bunch Smokeball's bucket may refuse; an unused slot is always safe.
+ * right before the next one's slot, a bunch Smokeball's bucket may refuse (429); an unused slot is always
+ * safe. A process stalled again and again keeps asking for fresh slots until its horizon, then fails with
+ * 503 like any request that found no slot: it never sends on a stale one.
  */
 export const LATE_SLOT_TOLERANCE_MS = 100;
-/** A process stalled again and again still sends in the end. */
-const MAX_RESERVATIONS = 5;
 /**
  * The furthest slot a request may reserve. A bucket is shared by every firm: without a horizon, one
  * caller firing thousands of requests would push everyone's next slot minutes ahead; with it, the excess
@@ -47,7 +47,7 @@ export function createPostgresRateLimiter(
       // A background caller is told to ask again while others go first; it gives up (503, the queue
       // retries the job later) once it has waited as long as an interactive call may.
       const giveUpAt = now() + horizonMs;
-      for (let reservation = 1; ; ) {
+      for (;;) {
         const slot = await acquireRateLimitSlot(sql, { bucket, intervalMs, toleranceMs, horizonMs, priority: claim.priority, firmId: claim.firmId ?? null });
         if (slot.waitMs === null) {
           // Nothing reserved: beyond the horizon (interactive), or not this class's turn yet.
@@ -59,8 +59,8 @@ export function createPostgresRateLimiter(
         const waitMs = Math.ceil(slot.waitMs);
         const dueAt = now() + waitMs;
         if (waitMs > 0) await limit.sleep(waitMs);
-        if (now() - dueAt <= LATE_SLOT_TOLERANCE_MS || reservation >= MAX_RESERVATIONS) return;
-        reservation++;
+        if (now() - dueAt <= LATE_SLOT_TOLERANCE_MS) return;
+        if (now() > giveUpAt) throw rateLimitedLocally();
       }
     },
   };

@@ -10,11 +10,12 @@ import { importHmacKey, sha256Hex } from '../../crypto/hash.ts';
 import { randomToken } from '../../crypto/random.ts';
 import type { Sealer } from '../../crypto/seal.ts';
 import type { Sql } from '../../db/sql.ts';
-import { findDeliveryTarget, storeWebhookEvent, type DeliveryTarget } from '../../db/webhooks.ts';
+import { findDeliveryTarget, type DeliveryTarget } from '../../db/webhooks.ts';
 import type { LogFields } from '../../log.ts';
 import { readTextBody } from '../../read-body.ts';
 import { parseSmokeballJson } from '../../smokeball/schemas/common.ts';
 import { webhookKeyContext } from '../connection/tokens.ts';
+import { createWebhookEventWriter } from './event-writer.ts';
 import { isSignatureValid, isTimestampFresh, readDeliveryHeaders } from './verify-delivery.ts';
 
 /** Smokeball's deliveries are small JSON envelopes; anything larger is refused unread. */
@@ -33,6 +34,8 @@ export const HANDLED_EVENT = /^(matter|contact)\.[a-z]+$|^error$/;
  */
 const SmokeballId = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/);
 
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
 const Envelope = z.object({
   accountId: SmokeballId,
   userId: z.string().max(100).nullish(),
@@ -40,7 +43,11 @@ const Envelope = z.object({
   type: z.string().min(1).max(100),
   source: z.string().max(50).nullish(),
   payload: z.record(z.string(), z.unknown()),
-  timestamp: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]).transform(String),
+  // .NET ticks are stored as bigint: a value beyond it is no Smokeball timestamp.
+  timestamp: z
+    .union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()])
+    .transform(String)
+    .refine((ticks) => BigInt(ticks) <= MAX_BIGINT),
 });
 
 /** The resource a notification is about: `payload.id`, or `resourceId` for `error`; only id-shaped values. */
@@ -73,6 +80,8 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
   const targets = new Map<string, { target: (DeliveryTarget & { key: CryptoKey; clientId: string }) | undefined; until: number }>();
   // Signs deliveries for unknown subscriptions, so they cost the same time as a wrong signature.
   const decoyKey = importHmacKey(randomToken(24));
+  // One writer per receiver (per instance): concurrent deliveries share its statements.
+  const storeEvent = createWebhookEventWriter(deps.sql);
 
   async function targetFor(subscriptionId: string) {
     const cached = targets.get(subscriptionId);
@@ -116,7 +125,7 @@ export function createWebhookReceiver(deps: ReceiveDeps) {
     // Redeliveries repeat the originating RequestId (or its absence), the type, the resource and the
     // event's own time, so a delivery without RequestId still dedupes on the other four.
     const fingerprint = await sha256Hex([body.subscriptionId, headers.requestId, body.type, resourceId ?? '', body.timestamp].join('|'));
-    const { eventId, subscribed } = await storeWebhookEvent(deps.sql, {
+    const { eventId, subscribed } = await storeEvent({
       firmId: target.firmId,
       fingerprint,
       subscriptionId: target.subscriptionId,

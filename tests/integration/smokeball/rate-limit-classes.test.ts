@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createPostgresRateLimiter } from '../../../shared/smokeball/postgres-rate-limiter.ts';
-import type { RequestPriority } from '../../../shared/smokeball/rate-limiter.ts';
+import { gcraParameters, type RequestPriority } from '../../../shared/smokeball/rate-limiter.ts';
 import { connectAsSuperuser, type Sql } from '../../helpers/db.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
@@ -90,6 +90,29 @@ test('a higher background class goes before bulk, and one firm with many lanes s
   // share gives it about half.
   expect(ofB).toBeGreaterThanOrEqual(11);
   expect(ofB).toBeLessThanOrEqual(19);
+});
+
+test('while only bulk holds the bucket, an auto-sync request is granted at its first ask: it never polls against bulk lanes', { timeout: 60_000 }, async () => {
+  // A higher class must not depend on coming back in time (a loaded host wakes its processes late):
+  // its horizon covers the furthest bulk can push the next slot, so a single ask is enough.
+  const h = harness();
+  const firmA = randomUUID();
+  const firmC = randomUUID();
+  const { intervalMs, toleranceMs } = gcraParameters(LIMIT);
+  const lanes = Array.from({ length: 8 }, (_, n) => h.lane(`bulk${n}`, 'bulk', firmA));
+  await waitFor(async () => h.grants.length >= 10 || undefined, { what: 'bulk to saturate the bucket', timeoutMs: 30_000 });
+  const answers = [];
+  for (let i = 0; i < 5; i++) {
+    // Bulk has taken slots since this class's last one: the bucket is as bulk leaves it.
+    const from = h.grants.length;
+    await waitFor(async () => h.grants.length >= from + 3 || undefined, { what: 'three more bulk grants', timeoutMs: 30_000 });
+    const [row] = await sql<{ wait_ms: number | null; retry_ms: number | null }[]>`
+      select wait_ms, retry_ms from private.smokeball_rate_limit_acquire(${h.bucket}, ${intervalMs}, ${toleranceMs}, 30000, 'auto', ${firmC})`;
+    answers.push(row.wait_ms === null ? 'deferred' : 'granted');
+  }
+  h.stop();
+  await Promise.all(lanes);
+  expect(answers).toEqual(['granted', 'granted', 'granted', 'granted', 'granted']);
 });
 
 test('the SQL function refuses an unknown class', async () => {

@@ -1,0 +1,87 @@
+// The intake's writer against real Postgres: deliveries stored while a statement is on its way go out
+// together, and each is still answered exactly as if it had been written alone — new once per
+// fingerprint (with one processing job), a duplicate otherwise, unsubscribed when the subscription is
+// gone, and nothing stored for it then.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { StoredEvent } from '../../../shared/db/webhooks.ts';
+import { createWebhookEventWriter } from '../../../shared/sync/webhooks/event-writer.ts';
+import { connectAsSuperuser, type Sql } from '../../helpers/db.ts';
+import { createConnectedFirm, type ConnectedFirm } from '../../helpers/sync.ts';
+
+let sql: Sql;
+let firm: ConnectedFirm;
+let subscription: { id: string; smokeballSubscriptionId: string };
+
+beforeAll(async () => {
+  sql = connectAsSuperuser({ max: 3 });
+  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
+  [subscription] = await sql<{ id: string; smokeballSubscriptionId: string }[]>`
+    select id, smokeball_subscription_id as "smokeballSubscriptionId" from public.webhook_subscriptions where firm_id = ${firm.id}`;
+});
+afterAll(() => sql.end());
+
+const event = (fingerprint: string, subscriptionId = subscription.id): StoredEvent => ({
+  firmId: firm.id,
+  fingerprint,
+  subscriptionId,
+  smokeballSubscriptionId: subscription.smokeballSubscriptionId,
+  eventType: 'matter.updated',
+  requestId: randomUUID(),
+  resourceId: randomUUID(),
+  // Beyond 2^53, as Smokeball's ticks are: must arrive exact.
+  timestampTicks: '638712345678901234',
+  payload: { id: 'resource' },
+});
+
+test('concurrent deliveries, repeats among them, are each stored once with one job and answered one by one', async () => {
+  // One statement at a time, so everything stored while the first is on its way forms the next batch.
+  const store = createWebhookEventWriter(sql, { maxInFlight: 1 });
+  const fingerprints = Array.from({ length: 40 }, () => `test-${randomUUID()}`);
+  const repeats = fingerprints.slice(0, 15);
+  const gone = randomUUID(); // a subscription row that does not exist (removed meanwhile)
+  const calls = [
+    ...fingerprints.map((f) => event(f)),
+    ...repeats.map((f) => event(f)),
+    ...Array.from({ length: 5 }, () => event(`test-${randomUUID()}`, gone)),
+  ];
+  const answers = await Promise.all(calls.map((e) => store(e)));
+
+  for (const f of fingerprints) {
+    const mine = answers.filter((_, i) => calls[i].fingerprint === f && calls[i].subscriptionId === subscription.id);
+    expect(mine.every((a) => a.subscribed)).toBe(true);
+    expect(mine.filter((a) => a.eventId !== null)).toHaveLength(1);
+  }
+  expect(answers.slice(-5)).toEqual(Array.from({ length: 5 }, () => ({ eventId: null, subscribed: false })));
+
+  const rows = await sql<{ id: string; fingerprint: string; ticks: string }[]>`
+    select id, fingerprint, timestamp_ticks::text as ticks from public.webhook_events where fingerprint = any(${calls.map((c) => c.fingerprint)})`;
+  expect(rows.map((r) => r.fingerprint).sort()).toEqual([...fingerprints].sort());
+  expect(new Set(rows.map((r) => r.ticks))).toEqual(new Set(['638712345678901234']));
+  const newIds = answers.filter((a) => a.eventId !== null).map((a) => a.eventId!);
+  expect(new Set(newIds)).toEqual(new Set(rows.map((r) => r.id)));
+  const jobs = await sql`select subject_id from public.sync_jobs where kind = 'process_webhook' and subject_id = any(${newIds}::uuid[])`;
+  expect(jobs).toHaveLength(fingerprints.length);
+});
+
+test('a delivery already stored is answered as a duplicate and stores nothing more', async () => {
+  const store = createWebhookEventWriter(sql);
+  const e = event(`test-${randomUUID()}`);
+  const first = await store(e);
+  expect(first.eventId).not.toBeNull();
+  expect(await store({ ...e, requestId: e.requestId })).toEqual({ eventId: null, subscribed: true });
+  const rows = await sql`select 1 from public.webhook_events where fingerprint = ${e.fingerprint}`;
+  expect(rows).toHaveLength(1);
+});
+
+test('a delivery the database refuses fails alone: the others of its statement are stored and answered', async () => {
+  const store = createWebhookEventWriter(sql, { maxInFlight: 1 });
+  const good = Array.from({ length: 4 }, () => event(`test-${randomUUID()}`));
+  // Beyond bigint: the statement that carries it fails.
+  const bad = { ...event(`test-${randomUUID()}`), timestampTicks: '99999999999999999999' };
+  const calls = [good[0], good[1], bad, good[2], good[3]];
+  const answers = await Promise.allSettled(calls.map((e) => store(e)));
+  expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+  const rows = await sql<{ fingerprint: string }[]>`select fingerprint from public.webhook_events where fingerprint = any(${calls.map((c) => c.fingerprint)})`;
+  expect(rows.map((r) => r.fingerprint).sort()).toEqual(good.map((g) => g.fingerprint).sort());
+});
