@@ -69,8 +69,10 @@ describe('dependent writes on just-created resources', () => {
       [...new Set(refused.map((r) => r.endpoint))].map((e) => [e, refused.filter((r) => r.endpoint === e).length]),
     );
     console.log(JSON.stringify({ matters: MATTERS, documentsPerMatter: DOCUMENTS_PER_MATTER, elapsedMs, refusalsRiddenOut: refused.length, byEndpoint }));
-    // With a 100–600 ms visibility delay, the very first file of a just-created matter is refused nearly
-    // always: the test did exercise the dependent-write path.
-    expect(refused.length).toBeGreaterThan(0);
+    // The client waits, learned from refusals, before a write naming a resource it created moments ago
+    // (shared/smokeball/fresh-resources.ts), so refusals stay rare: fewer than one per matter, where
+    // sending at once met about four per matter. Riding out a refusal itself is checked with a fixed
+    // delay in tests/integration/smokeball/dependent-writes.test.ts.
+    expect(refused.length).toBeLessThan(MATTERS);
   }, 600_000);
 });
