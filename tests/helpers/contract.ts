@@ -105,6 +105,11 @@ export function successSchema(name: string, method: string, status: number, url:
       if (method === 'GET') return api.BatchProgress;
       if (status === 200) return api.SyncMatterResult;
       return body !== null && typeof body === 'object' && 'batchId' in body ? api.BulkSyncAccepted : api.HandedOffSync;
+    case 'import-smokeball-matters':
+      return method === 'GET' ? api.ImportProgress : api.ImportMattersAccepted;
+    case 'reconcile':
+      if (method === 'GET') return api.ReconcileJob;
+      return body !== null && typeof body === 'object' && 'firms' in body ? api.NightlyReconcileAccepted : api.ReconcileAccepted;
     case 'sync-worker':
       return api.DrainSummary;
     case 'on-document-approved':
