@@ -24,8 +24,8 @@ export default defineFunction(
     cors: true,
     async handle({ req, url, user, runtime }) {
       if (req.method === 'GET') {
-        const query = parseWith(api.ImportProgressQuery, Object.fromEntries(url.searchParams), 'invalid_query');
         const firm = await authorizeFirm(runtime.sql, user, url, 'member');
+        const query = parseWith(api.ImportProgressQuery, Object.fromEntries(url.searchParams), 'invalid_query');
         return { body: api.ImportProgress.parse(await readImport(runtime.sql, firm.firmId, query.batchId)) };
       }
       const body = parseWith(api.ImportMattersRequest, await readJsonBody(req), 'invalid_body');

@@ -25,8 +25,8 @@ export default defineFunction(
     async handle({ req, url, user, runtime }) {
       if (req.method === 'GET') {
         if (!user) throw new AppError({ code: 'invalid_jwt', status: 401, message: 'Reading a reconciliation needs a signed-in member' });
-        const query = parseWith(api.ReconcileJobQuery, Object.fromEntries(url.searchParams), 'invalid_query');
         const firm = await authorizeFirm(runtime.sql, user, url, 'member');
+        const query = parseWith(api.ReconcileJobQuery, Object.fromEntries(url.searchParams), 'invalid_query');
         return { body: api.ReconcileJob.parse(await readFirmReconcile(runtime.sql, firm.firmId, query.jobId)) };
       }
       if (!user) {
