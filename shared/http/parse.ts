@@ -26,24 +26,20 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, code: 
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const where = code === 'invalid_body' ? 'body' : 'query';
-  const fields = [...new Set(closestIssues(result.error.issues).flatMap((i) => fieldsOf(i, where)))].slice(0, 5);
+  const fields = [...new Set(closestIssues(result.error.issues).map((i) => i.path.join('.') || where))].slice(0, 5);
   throw new AppError({ code, status: 400, message: `Invalid request ${where}: check ${fields.join(', ')}`, details: { fields } });
 }
 
 type Issue = z.core.$ZodIssue;
 
 /**
- * A union of request shapes (`{ a } | { all: true }`) that matched none fails as one `invalid_union`
- * issue; the shape the input came closest to (fewest issues) names the fields to check.
+ * A union of request shapes (`{ a } | { all: true }`) that matched none fails as one union issue carrying
+ * each shape's issues; the shape the input came closest to (fewest issues) names the fields to check.
+ * An unknown key is named by where it is (its issue's path), never by the key itself: input is not echoed.
  */
 function closestIssues(issues: readonly Issue[]): readonly Issue[] {
-  if (issues.length !== 1 || issues[0].code !== 'invalid_union' || issues[0].errors.length === 0) return issues;
-  const [closest] = [...issues[0].errors].sort((a, b) => a.length - b.length);
-  return closestIssues(closest.map((i) => ({ ...i, path: [...issues[0].path, ...i.path] }) as Issue));
-}
-
-/** The issue's field path; an unknown key is named by the key (its issue's path is the object's). */
-function fieldsOf(issue: Issue, where: string): string[] {
-  if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => [...issue.path, k].join('.'));
-  return [issue.path.join('.') || where];
+  const [only] = issues;
+  if (issues.length !== 1 || !('errors' in only) || only.errors.length === 0) return issues;
+  const [closest] = [...only.errors].sort((a, b) => a.length - b.length);
+  return closestIssues(closest.map((i) => ({ ...i, path: [...only.path, ...i.path] }) as Issue));
 }

@@ -179,7 +179,7 @@ describe('the contract, function by function', () => {
       api.DocumentApprovedResponse,
     );
     expect(ignored).toMatchObject({ ignored: true });
-    expect(await expectError(callInternal('sync-worker', { extra: 1 }), 400)).toMatchObject({ code: 'invalid_body', details: { fields: ['extra'] } });
+    expect(await expectError(callInternal('sync-worker', { extra: 1 }), 400)).toMatchObject({ code: 'invalid_body', details: { fields: ['body'] } });
     expect(await expectError(fetch(functionUrl('smokeball-webhook'), { method: 'POST', body: '{}' }), 400)).toMatchObject({ code: 'invalid_webhook' });
   });
 
