@@ -33,19 +33,49 @@ export const RunStepName = z.enum([
 ]);
 export type RunStepName = z.infer<typeof RunStepName>;
 
+/** Each step's outcomes, a closed list per step (refused: the error code); the server's types allow nothing else. */
+export const RUN_STEP_OUTCOMES = {
+  matter_type: ['custom-id', 'custom-name', 'built-in', 'alias', 'general-fallback', 'unmapped'],
+  contact: ['existing', 'linked', 'created'],
+  /** existing | linked | created: a sync; imported | linked: an import. */
+  matter: ['existing', 'linked', 'created', 'imported'],
+  documents: ['bulk_created'],
+  document: ['linked', 'resumed', 'uploaded', 'failed'],
+  handoff: ['queued'],
+  push_contact: ['pushed', 'nothing_to_push', 'not_linked', 'gone_in_smokeball', 'not_a_person', 'failed'],
+  push_matter: ['pushed', 'nothing_to_push', 'not_linked', 'gone_in_smokeball', 'not_a_person', 'failed'],
+  conflicts: ['recorded'],
+  case_type: ['mapped', 'empty'],
+  subscription: ['present', 'registered'],
+  matters: ['checked'],
+  contacts: ['checked'],
+  files: ['checked'],
+} as const satisfies Record<Exclude<RunStepName, 'refused'>, readonly [string, ...string[]]>;
+
+const stepOf = <S extends Exclude<RunStepName, 'refused'>>(step: S) =>
+  z
+    .object({
+      step: z.literal(step),
+      outcome: z.enum(RUN_STEP_OUTCOMES[step] as unknown as readonly [(typeof RUN_STEP_OUTCOMES)[S][number], ...(typeof RUN_STEP_OUTCOMES)[S][number][]]),
+      at: z.iso.datetime({ offset: true }),
+      detail: z.string().optional(),
+    })
+    .strict();
+
 /**
- * One step of a run, appended as it happens (a running run shows its progress). `outcome` per step:
- * matter_type: custom-id | custom-name | built-in | alias | general-fallback | unmapped;
- * contact: existing | linked | created; matter: existing | linked | created (a sync), imported | linked
- * (an import); documents: bulk_created; document: linked | resumed | uploaded | failed; handoff: queued;
- * refused: the error code; push_contact and push_matter: pushed | nothing_to_push | not_linked |
- * gone_in_smokeball | not_a_person | failed; conflicts: recorded; case_type: mapped | empty;
- * subscription: present | registered; matters, contacts, files: checked. `detail` is the matter type id,
- * the document id, the number of files, the fields pushed, the CaseHug matter id, what was checked or a reason.
+ * One step of a run, appended as it happens (a running run shows its progress), with its outcome from the
+ * step's closed list (RUN_STEP_OUTCOMES; refused: the error code). `detail` is the matter type id, the
+ * document id, the number of files, the fields pushed, the conflicting fields, the CaseHug matter id,
+ * what was checked, or a reason.
  */
-export const RunStep = z
-  .object({ step: RunStepName, outcome: z.string(), at: z.iso.datetime({ offset: true }), detail: z.string().optional() })
-  .strict();
+export const RunStep = z.discriminatedUnion('step', [
+  z.object({ step: z.literal('refused'), outcome: ErrorCode, at: z.iso.datetime({ offset: true }), detail: z.string().optional() }).strict(),
+  stepOf('matter_type'), stepOf('contact'), stepOf('matter'), stepOf('documents'), stepOf('document'),
+  stepOf('handoff'), stepOf('push_contact'), stepOf('push_matter'), stepOf('conflicts'), stepOf('case_type'),
+  stepOf('subscription'), stepOf('matters'), stepOf('contacts'), stepOf('files'),
+]);
+/** The outcomes step `S` may record. */
+export type RunStepOutcome<S extends RunStepName> = Extract<RunStep, { step: S }>['outcome'];
 export type RunStep = z.infer<typeof RunStep>;
 
 const Count = z.number().int().min(0);
