@@ -3,7 +3,7 @@
 // and the integration tests parse every answer with them. Zod only: the app imports this file.
 import { z } from 'zod';
 import { ErrorCode, ItemError } from './errors.ts';
-import { RunStatus } from './sync-history.ts';
+import { EmptyCounts, ReconcileRunCounts, RunStatus } from './sync-history.ts';
 
 const Uuid = z.uuid();
 /** `firmId` names the firm for a user of several firms (`?firmId=` or, for POST bodies, `firmId`). */
@@ -243,6 +243,73 @@ export const BatchProgress = z.object({
   limit: z.number().int(),
 });
 export type BatchProgress = z.infer<typeof BatchProgress>;
+
+// ---- import-smokeball-matters (POST admin, GET ?batchId= member) ----------------------------------------
+/** A request names at most this many Smokeball matters (one Smokeball list page); `{ all: true }` has no limit. */
+export const MAX_IMPORT_MATTER_IDS = 500;
+/** Exactly one of the two: the Smokeball matter ids to import, or every matter (not lead) of the firm's account. */
+export const ImportMattersRequest = z.union([
+  z.object({ smokeballMatterIds: z.array(z.string().trim().min(1).max(200)).min(1).max(MAX_IMPORT_MATTER_IDS), firmId: FirmId }).strict(),
+  z.object({ all: z.literal(true), firmId: FirmId }).strict(),
+]);
+export type ImportMattersRequest = z.infer<typeof ImportMattersRequest>;
+
+/** 202: one queued import per Smokeball matter not linked yet; `batchId` is null when none was queued. */
+export const ImportMattersAccepted = z.object({
+  batchId: Uuid.nullable(),
+  queued: z.number().int().min(0),
+  /** Named (or listed) matters a CaseHug matter of the firm is linked to already: not queued. */
+  alreadyLinked: z.number().int().min(0),
+});
+export type ImportMattersAccepted = z.infer<typeof ImportMattersAccepted>;
+
+export const ImportProgressQuery = z.object({ batchId: Uuid, firmId: FirmId }).strict();
+/**
+ * An import batch's progress: its jobs (`total` = done + failed + superseded + remaining) and what became
+ * of its matters (`imported`: a CaseHug matter was created; `linked`: one was linked already). Each
+ * matter's outcome, case type and note are in the `smokeball_imports` table (readable by the firm's members).
+ */
+export const ImportProgress = z.object({
+  batchId: Uuid,
+  total: z.number().int().min(0),
+  done: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  superseded: z.number().int().min(0),
+  remaining: z.number().int().min(0),
+  imported: z.number().int().min(0),
+  linked: z.number().int().min(0),
+});
+export type ImportProgress = z.infer<typeof ImportProgress>;
+
+// ---- reconcile (POST: the nightly secret-key call, or an admin for their firm; GET ?jobId= member) ---------
+/** pg_cron sends `{}` (or nothing); the app `{}` or `{ firmId }`. Anything else is refused, not ignored. */
+export const ReconcileRequest = z.object({ firmId: FirmId }).strict();
+/** The nightly call (secret key) takes no firm: it reconciles every connected firm. */
+export const NightlyReconcileRequest = z.object({}).strict();
+/** 202 to the secret-key call: how many firms have a reconciliation queued or running now. */
+export const NightlyReconcileAccepted = z.object({ firms: z.number().int().min(0) });
+export type NightlyReconcileAccepted = z.infer<typeof NightlyReconcileAccepted>;
+/** 202 to an admin: the firm's queued reconciliation (one already queued is joined, not doubled). */
+export const ReconcileAccepted = z.object({ jobId: Uuid });
+export type ReconcileAccepted = z.infer<typeof ReconcileAccepted>;
+
+export const ReconcileJobQuery = z.object({ jobId: Uuid, firmId: FirmId }).strict();
+export const ReconcileJobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'dead', 'superseded']);
+/** The reconciliation job and its latest run (null until the worker starts it); the run's counts are ReconcileRunCounts. */
+export const ReconcileJob = z.object({
+  jobId: Uuid,
+  status: ReconcileJobStatus,
+  run: z
+    .object({
+      id: Uuid,
+      status: RunStatus,
+      counts: z.union([ReconcileRunCounts, EmptyCounts]),
+      apiCalls: z.number().int().min(0),
+      errorCode: ErrorCode.nullable(),
+    })
+    .nullable(),
+});
+export type ReconcileJob = z.infer<typeof ReconcileJob>;
 
 // ---- internal callers (secret key): sync-worker, on-document-approved; Smokeball: smokeball-webhook ------
 export const DrainSummary = z.object({

@@ -3,6 +3,7 @@
 // (smokeball_clients_firm_id_contact_id_key, smokeball_matters_firm_id_matter_id_key): every insert of a
 // linked row is `on conflict … do nothing`, then the row that holds the link is read back, so retries and
 // concurrent imports of the same Smokeball record all end on the one CaseHug row.
+import type { ImportProgress } from '../api/functions.ts';
 import type { Sql, Tx } from './sql.ts';
 
 export type ImportRow = {
@@ -123,8 +124,8 @@ export async function finishImport(
 }
 
 /** An import batch's progress: its jobs (sync_batches) and what became of its matters. */
-export async function readImportProgress(sql: Sql, firmId: string, batchId: string) {
-  const [row] = await sql<{ total: number; done: number; failed: number; superseded: number; remaining: number; imported: number; linked: number }[]>`
+export async function readImportProgress(sql: Sql, firmId: string, batchId: string): Promise<Omit<ImportProgress, 'batchId'> | undefined> {
+  const [row] = await sql<Omit<ImportProgress, 'batchId'>[]>`
     select b.total, b.done, b.failed, b.superseded, b.remaining,
            (select count(*)::int from public.smokeball_imports i where i.firm_id = ${firmId} and i.batch_id = ${batchId} and i.status = 'imported') as imported,
            (select count(*)::int from public.smokeball_imports i where i.firm_id = ${firmId} and i.batch_id = ${batchId} and i.status = 'linked') as linked

@@ -1,6 +1,7 @@
 // The reconciliation's SQL: its queue jobs (kind reconcile_firm, one queued per firm), the links it checks,
 // the marks it sets, and its per-firm state (public.smokeball_reconcile_state). Every statement is
 // filtered by the firm id the caller verified.
+import type { ReconcileJob } from '../api/functions.ts';
 import type { Sql } from './sql.ts';
 
 /**
@@ -46,18 +47,13 @@ export async function queueFirmReconcileJob(sql: Sql, firmId: string, requestedB
   throw new Error('could not queue the reconciliation');
 }
 
-export type ReconcileJobView = {
-  jobId: string;
-  status: string;
-  run: { id: string; status: string; counts: Record<string, number>; apiCalls: number; errorCode: string | null } | null;
-};
 
 /** A reconciliation job of the firm and its latest run, or undefined (unknown, or another firm's). */
-export async function readReconcileJob(sql: Sql, firmId: string, jobId: string): Promise<ReconcileJobView | undefined> {
-  const [job] = await sql<{ status: string }[]>`
+export async function readReconcileJob(sql: Sql, firmId: string, jobId: string): Promise<ReconcileJob | undefined> {
+  const [job] = await sql<{ status: ReconcileJob['status'] }[]>`
     select status from public.sync_jobs where firm_id = ${firmId} and id = ${jobId} and kind = 'reconcile_firm'`;
   if (!job) return undefined;
-  const [run] = await sql<NonNullable<ReconcileJobView['run']>[]>`
+  const [run] = await sql<NonNullable<ReconcileJob['run']>[]>`
     select id, status, counts, api_calls as "apiCalls", error_code as "errorCode" from public.sync_runs
     where firm_id = ${firmId} and job_id = ${jobId} order by started_at desc limit 1`;
   return { jobId, status: job.status, run: run ?? null };

@@ -1,14 +1,15 @@
 // public.sync_runs: the sync history, one row per attempt (docs/architecture.md §4).
 import { helpFor } from '../error-help.ts';
 import type { ErrorCode } from '../errors.ts';
+import type { RunCounts, RunStatus, RunStep, RunTrigger as ApiRunTrigger, SyncTrigger } from '../api/sync-history.ts';
 import type { Sql, Tx } from './sql.ts';
 
-export type RunTrigger = 'manual' | 'auto' | 'bulk' | 'webhook';
+// The history's closed lists come from the app's contract (shared/api/sync-history.ts).
+/** A matter sync's trigger. */
+export type RunTrigger = SyncTrigger;
 /** What a history row may say started it: a sync's trigger, a Smokeball matter's import, a firm's reconciliation. */
-export type HistoryTrigger = RunTrigger | 'import' | 'reconcile';
-export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
-
-export type RunStep = { step: string; outcome: string; at: string; detail?: string };
+export type HistoryTrigger = ApiRunTrigger;
+export type { RunCounts, RunStatus, RunStep };
 
 export async function startRun(
   sql: Sql,
@@ -56,7 +57,7 @@ export async function finishRun(
   result: {
     status: Exclude<RunStatus, 'running'>;
     steps: RunStep[];
-    counts: Record<string, number>;
+    counts: RunCounts;
     apiCalls: number;
     requestIds: string[];
     errorCode: ErrorCode | null;
@@ -106,7 +107,7 @@ export const HANDOFF_STEP = 'handoff';
 const handedOff = (sql: Sql | Tx, alias: string) =>
   sql`exists (select 1 from jsonb_array_elements(${sql(alias)}.steps) s where s->>'step' = ${HANDOFF_STEP})`;
 
-export type RunProgress = { id: string; steps: RunStep[]; counts: Record<string, number>; apiCalls: number; requestIds: string[] };
+export type RunProgress = { id: string; steps: RunStep[]; counts: RunCounts; apiCalls: number; requestIds: string[] };
 
 /** The run handed off to this job that it is to continue, if any (the newest, should there be several). */
 export async function findHandedOffRun(sql: Sql, firmId: string, jobId: string): Promise<RunProgress | undefined> {
@@ -166,7 +167,7 @@ export async function checkpointRun(
   sql: Sql,
   firmId: string,
   runId: string,
-  progress: { steps: RunStep[]; counts: Record<string, number>; apiCalls: number; requestIds: string[]; jobId?: string },
+  progress: { steps: RunStep[]; counts: RunCounts; apiCalls: number; requestIds: string[]; jobId?: string },
 ): Promise<void> {
   await sql`
     update public.sync_runs

@@ -26,6 +26,20 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, code: 
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const where = code === 'invalid_body' ? 'body' : 'query';
-  const fields = [...new Set(result.error.issues.map((i) => i.path.join('.') || where))].slice(0, 5);
+  const fields = [...new Set(closestIssues(result.error.issues).map((i) => i.path.join('.') || where))].slice(0, 5);
   throw new AppError({ code, status: 400, message: `Invalid request ${where}: check ${fields.join(', ')}`, details: { fields } });
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A union of request shapes (`{ a } | { all: true }`) that matched none fails as one union issue carrying
+ * each shape's issues; the shape the input came closest to (fewest issues) names the fields to check.
+ * An unknown key is named by where it is (its issue's path), never by the key itself: input is not echoed.
+ */
+function closestIssues(issues: readonly Issue[]): readonly Issue[] {
+  const [only] = issues;
+  if (issues.length !== 1 || !('errors' in only) || only.errors.length === 0) return issues;
+  const [closest] = [...only.errors].sort((a, b) => a.length - b.length);
+  return closestIssues(closest.map((i) => ({ ...i, path: [...only.path, ...i.path] }) as Issue));
 }

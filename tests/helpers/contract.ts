@@ -5,6 +5,8 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { z } from 'zod';
 import { ErrorEnvelope } from '../../shared/api/errors.ts';
 import * as api from '../../shared/api/functions.ts';
+import { SyncRunRow } from '../../shared/api/sync-history.ts';
+import { asActor, type Sql } from './db.ts';
 
 export type Answer<S extends z.ZodType> =
   | { ok: true; status: number; body: z.infer<S>; headers: Headers }
@@ -105,6 +107,11 @@ export function successSchema(name: string, method: string, status: number, url:
       if (method === 'GET') return api.BatchProgress;
       if (status === 200) return api.SyncMatterResult;
       return body !== null && typeof body === 'object' && 'batchId' in body ? api.BulkSyncAccepted : api.HandedOffSync;
+    case 'import-smokeball-matters':
+      return method === 'GET' ? api.ImportProgress : api.ImportMattersAccepted;
+    case 'reconcile':
+      if (method === 'GET') return api.ReconcileJob;
+      return body !== null && typeof body === 'object' && 'firms' in body ? api.NightlyReconcileAccepted : api.ReconcileAccepted;
     case 'sync-worker':
       return api.DrainSummary;
     case 'on-document-approved':
@@ -134,4 +141,17 @@ export async function conformingAnswer(res: Response, url: URL, method: string):
   const schema = res.ok || (name === 'health' && res.status === 503) ? successSchema(name, method, res.status, url, json) : ErrorEnvelope;
   if (schema) parseOrExplain(schema, json, res.status);
   return res;
+}
+
+/**
+ * The firm's sync history as the app reads it under RLS (a member's role and claims, as PostgREST sets
+ * them; timestamps as JSON renders them), every row parsed with the contract's SyncRunRow.
+ */
+export async function readHistoryAsMember(sql: Sql, memberId: string, firmId: string): Promise<SyncRunRow[]> {
+  const rows = await asActor(sql, { role: 'authenticated', userId: memberId }, (tx) => tx`
+    select id, firm_id, matter_id, job_id, trigger, status, steps, counts, api_calls, request_ids,
+           to_json(started_at) #>> '{}' as started_at, to_json(finished_at) #>> '{}' as finished_at, duration_ms,
+           error_code, error_message, help, to_json(updated_at) #>> '{}' as updated_at
+    from public.sync_runs where firm_id = ${firmId} order by started_at, id`);
+  return rows.map((row) => parseOrExplain(SyncRunRow, row, 200));
 }

@@ -10,6 +10,7 @@ import {
 } from '../../db/imports.ts';
 import { readFirmJurisdiction } from '../../db/two-way.ts';
 import type { Sql } from '../../db/sql.ts';
+import type { ImportCounts } from '../../api/sync-history.ts';
 import { finishRun, startRun } from '../../db/sync-runs.ts';
 import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
@@ -48,7 +49,7 @@ export async function importSmokeballMatter(deps: ImportMatterDeps, job: { firmI
   const recorder = createRunRecorder(deps.now);
   try {
     const linked = await findLinkedMatter(deps.sql, firmId, row.smokeballMatterId);
-    if (linked) return await finish(deps, { firmId, importId: row.id, runId, recorder }, { status: 'linked', matterId: linked, choice: null, counts: {} });
+    if (linked) return await finish(deps, { firmId, importId: row.id, runId, recorder }, { status: 'linked', matterId: linked, choice: null, counts: { clientsCreated: 0, clientsLinked: 0 } });
 
     const connection = usableOrThrow(await checkConnection(deps.sql, firmId, { allowNeedsReauth: true }));
     const client = await deps.clientFor({ firmId, region: connection.region, priority: 'bulk' }, (call) => recorder.onRequest(call));
@@ -103,7 +104,7 @@ export async function importSmokeballMatter(deps: ImportMatterDeps, job: { firmI
 async function finish(
   deps: ImportMatterDeps,
   at: { firmId: string; importId: string; runId: string; recorder: RunRecorder },
-  result: { status: 'imported' | 'linked'; matterId: string; choice: CaseTypeChoice | null; counts: Record<string, number> },
+  result: { status: 'imported' | 'linked'; matterId: string; choice: CaseTypeChoice | null; counts: Omit<ImportCounts, 'mattersCreated'> },
 ): Promise<ImportOutcome> {
   const { firmId, importId, runId, recorder } = at;
   recorder.step('matter', result.status, result.matterId);

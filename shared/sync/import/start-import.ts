@@ -2,8 +2,8 @@
 // of the firm's Smokeball account — one job per matter under a batch id whose progress the admin reads like
 // a bulk sync's. Matters already linked to a CaseHug matter are not queued (and a job finding one linked
 // meanwhile creates nothing). The jobs run on the queue in the lowest class of the shared limit.
-import { z } from 'zod';
-import { AppError, badRequest, notFound } from '../../errors.ts';
+import type { ImportMattersAccepted, ImportMattersRequest, ImportProgress } from '../../api/functions.ts';
+import { AppError, notFound } from '../../errors.ts';
 import type { FirmMembership } from '../../db/firms.ts';
 import { enqueueImports, linkedSmokeballMatterIds, readImportProgress } from '../../db/imports.ts';
 import type { Sql } from '../../db/sql.ts';
@@ -12,23 +12,11 @@ import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import { checkConnection } from '../connection/require-connection.ts';
 
-/** A request names at most this many matters (one Smokeball list page); `{ all: true }` has no limit. */
-export const MAX_IMPORT_MATTER_IDS = 500;
+/** What to import: the named Smokeball matters (deduplicated) or every matter of the account. */
+export type ImportSelection = { ids: string[] } | 'all';
 
-export const ImportRequestBody = z
-  .object({
-    smokeballMatterIds: z.array(z.string().trim().min(1).max(200)).min(1).max(MAX_IMPORT_MATTER_IDS).optional(),
-    all: z.literal(true).optional(),
-  })
-  .strict();
-export type ImportRequestBody = z.infer<typeof ImportRequestBody>;
-
-/** Exactly one of the two ways to say what to import. */
-export function importSelection(body: ImportRequestBody): { ids: string[] } | 'all' {
-  if ((body.smokeballMatterIds === undefined) === (body.all === undefined)) {
-    throw badRequest('invalid_body', 'Send either smokeballMatterIds (1 to 500 Smokeball matter ids) or all: true, not both');
-  }
-  return body.all ? 'all' : { ids: [...new Set(body.smokeballMatterIds)] };
+export function importSelection(body: ImportMattersRequest): ImportSelection {
+  return 'all' in body ? 'all' : { ids: [...new Set(body.smokeballMatterIds)] };
 }
 
 export type StartImportDeps = {
@@ -42,8 +30,8 @@ export async function startImport(
   deps: StartImportDeps,
   firm: FirmMembership,
   userId: string,
-  selection: { ids: string[] } | 'all',
-): Promise<{ batchId: string | null; queued: number; alreadyLinked: number }> {
+  selection: ImportSelection,
+): Promise<ImportMattersAccepted> {
   // A request refused as a whole is one history row, as a refused bulk sync is.
   const refuse = async (error: AppError): Promise<never> => {
     const detail = selection === 'all' ? 'all Smokeball matters' : `${selection.ids.length} Smokeball matters`;
@@ -75,7 +63,7 @@ export async function startImport(
 }
 
 /** import-smokeball-matters, GET ?batchId=: the batch's progress, to members of its firm only. */
-export async function readImport(sql: Sql, firmId: string, batchId: string) {
+export async function readImport(sql: Sql, firmId: string, batchId: string): Promise<ImportProgress> {
   const progress = await readImportProgress(sql, firmId, batchId);
   if (!progress) throw notFound('No such import batch');
   return { batchId, ...progress };

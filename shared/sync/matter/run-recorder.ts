@@ -1,7 +1,7 @@
 // What one sync attempt did, for its sync_runs row: steps, Smokeball API calls and every RequestId sent
 // (each attempt of a call has its own, and an `error` webhook or an echo of our own write names one).
 import type { Sql } from '../../db/sql.ts';
-import type { RunStep } from '../../db/sync-runs.ts';
+import type { RunStep, RunStepName, RunStepOutcome } from '../../api/sync-history.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
 
@@ -22,8 +22,8 @@ export function createRunRecorder(
       apiCalls++;
       requestIds.push(call.requestId);
     },
-    step(step: string, outcome: string, detail?: string): void {
-      steps.push({ step, outcome, at: new Date(now()).toISOString(), ...(detail ? { detail } : {}) });
+    step<S extends RunStepName>(step: S, outcome: RunStepOutcome<S>, detail?: string): void {
+      steps.push({ step, outcome, at: new Date(now()).toISOString(), ...(detail ? { detail } : {}) } as RunStep);
       onStep?.({ steps: [...steps], apiCalls });
     },
     snapshot() {

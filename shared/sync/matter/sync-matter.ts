@@ -138,7 +138,7 @@ export async function syncMatter(deps: SyncMatterDeps, input: SyncMatterInput): 
       (resumed?.steps ?? []).filter((s) => s.step === 'document' && s.outcome !== 'failed' && s.detail).map((s) => s.detail!),
     );
     // Documents this run uploaded before it stopped: linked now, so this attempt counts them as skipped.
-    const uploadedBefore = resumed?.counts.uploaded ?? 0;
+    const uploadedBefore = resumed && 'uploaded' in resumed.counts ? resumed.counts.uploaded : 0;
     const shouldYield = () => control?.shouldYield?.() ?? false;
 
     const stop = async (documents?: DocumentCounts): Promise<SyncMatterStopped> => {

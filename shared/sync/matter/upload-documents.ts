@@ -19,6 +19,7 @@ import { lookupThroughConsistencyWindow, sendMarkedCreate } from './consistency.
 import { BULK_CHUNK_SIZE, chunked, createFilesInBulk } from './create-files-in-bulk.ts';
 import type { OpenDocument } from './storage-reader.ts';
 import type { SyncStepDeps } from './run-recorder.ts';
+import type { RunStepOutcome } from '../../api/sync-history.ts';
 
 export type DocumentCounts = { uploaded: number; skipped: number; failed: number };
 export type { DocumentResult };
@@ -100,7 +101,7 @@ export async function uploadApprovedDocuments(
     // A lost connection or revoked grant fails every other document the same way: stop here.
     if (e && (e.code === 'smokeball_reauth_required' || e.code === 'not_connected')) throw err;
   };
-  const uploaded = async (doc: DocumentToSync, fileId: string, outcome: string) => {
+  const uploaded = async (doc: DocumentToSync, fileId: string, outcome: RunStepOutcome<'document'>) => {
     await saveFileLink(deps.sql, firmId, doc.id, fileId);
     deps.recorder.step('document', outcome, doc.id);
     done(doc, 'uploaded', fileId);

@@ -62,7 +62,7 @@ export async function pushLinkedRecord(deps: PushDeps, job: { firmId: string; ki
   const runId = await startRun(deps.sql, { firmId, matterId: kind === 'matter' ? recordId : null, jobId: job.jobId, trigger: 'auto' });
   const recorder = createRunRecorder(deps.now);
   const recording: Promise<void>[] = [];
-  const step = `push_${kind}`;
+  const step = `push_${kind}` as const;
   const finish = async (outcome: PushOutcome, error?: AppError): Promise<PushOutcome> => {
     await Promise.all(recording);
     const snap = recorder.snapshot();

@@ -1,20 +1,8 @@
-// What a reconciliation run checked and repaired, kept in its sync_runs row (`counts`).
-export type ReconcileCounts = {
-  subscriptionsChecked: number;
-  subscriptionsRepaired: number;
-  mattersChecked: number;
-  mattersUpdated: number;
-  mattersDeleted: number;
-  contactsChecked: number;
-  contactsUpdated: number;
-  contactsDeleted: number;
-  /** Restored: a link marked deleted whose record Smokeball shows again. */
-  linksRestored: number;
-  documentsChecked: number;
-  documentsRequeued: number;
-  checked: number;
-  repaired: number;
-};
+// What a reconciliation run checked and repaired, kept in its sync_runs row (`counts`); the shape is the
+// app's contract (shared/api/sync-history.ts `ReconcileRunCounts`).
+import type { ReconcileRunCounts } from '../../api/sync-history.ts';
+
+export type ReconcileCounts = ReconcileRunCounts;
 
 export function emptyCounts(): ReconcileCounts {
   return {

@@ -3,6 +3,8 @@
 // many imports of the same matters run at the same time — maps the matter type back to a case type only
 // when the mapping is unambiguous, and `smokeball-matters` then shows the matters as linked.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import * as api from '../../../shared/api/functions.ts';
+import { expectAnswer, expectError, readHistoryAsMember } from '../../helpers/contract.ts';
 import { connectAsSuperuser, type Sql } from '../../helpers/db.ts';
 import { callFunction } from '../../helpers/stack.ts';
 import { createConnectedFirm, sim, type ConnectedFirm } from '../../helpers/sync.ts';
@@ -17,17 +19,16 @@ beforeAll(async () => {
 });
 afterAll(() => sql.end());
 
-type Progress = { batchId: string; total: number; done: number; failed: number; superseded: number; remaining: number; imported: number; linked: number };
+const memberOf = async (f: ConnectedFirm): Promise<string> =>
+  (await sql<{ userId: string }[]>`select user_id as "userId" from public.firm_members where firm_id = ${f.id} and role = 'member'`)[0].userId;
 
 const postImport = (token: string, body: unknown) =>
   callFunction('import-smokeball-matters', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const getBatch = (token: string, batchId: string) => callFunction(`import-smokeball-matters?batchId=${batchId}`, { method: 'GET', token });
 
-async function waitForBatch(token: string, batchId: string): Promise<Progress> {
+async function waitForBatch(token: string, batchId: string): Promise<api.ImportProgress> {
   return waitFor(async () => {
-    const res = await getBatch(token, batchId);
-    if (res.status !== 200) throw new Error(`import progress answered ${res.status}: ${await res.text()}`);
-    const progress = (await res.json()) as Progress;
+    const progress = await expectAnswer(getBatch(token, batchId), api.ImportProgress, 200);
     return progress.remaining === 0 && progress;
   }, { timeoutMs: 150_000, intervalMs: 250, what: `import batch ${batchId} to finish` });
 }
@@ -62,12 +63,11 @@ describe('import-smokeball-matters', () => {
     // The same 50 matters, twice, at the same time.
     const answers = await Promise.all([postImport(firm.adminToken, { smokeballMatterIds }), postImport(firm.adminToken, { smokeballMatterIds })]);
     const batches = await Promise.all(answers.map(async (res) => {
-      expect(res.status).toBe(202);
-      const body = (await res.json()) as { batchId: string; queued: number; alreadyLinked: number };
+      const body = await expectAnswer(res, api.ImportMattersAccepted, 202);
       expect(body.queued + body.alreadyLinked).toBe(50);
       return body;
     }));
-    const finals = await Promise.all(batches.filter((b) => b.batchId).map((b) => waitForBatch(firm.memberToken, b.batchId)));
+    const finals = await Promise.all(batches.filter((b) => b.batchId).map((b) => waitForBatch(firm.memberToken, b.batchId!)));
     for (const [i, p] of finals.entries()) expect(p).toMatchObject({ total: batches[i].queued, done: batches[i].queued, failed: 0, remaining: 0 });
     // Across both batches every matter was imported once; the other import of it found it linked.
     expect(finals.reduce((n, p) => n + p.imported, 0)).toBe(50);
@@ -102,25 +102,20 @@ describe('import-smokeball-matters', () => {
     expect(runs[0].n).toBeGreaterThanOrEqual(50);
 
     // smokeball-matters shows every imported matter as linked to its CaseHug matter.
-    const list = await callFunction('smokeball-matters?limit=500', { method: 'GET', token: firm.memberToken });
-    expect(list.status).toBe(200);
-    const shown = ((await list.json()) as { matters: { id: string; linked: boolean; casehugMatterId: string | null }[] }).matters;
+    const shown = (await expectAnswer(callFunction('smokeball-matters?limit=500', { method: 'GET', token: firm.memberToken }), api.SmokeballMattersResponse, 200)).matters;
     expect(shown).toHaveLength(50);
     for (const row of shown) expect(row).toMatchObject({ linked: true, casehugMatterId: matters.find((m) => m.smokeballMatterId === row.id)!.id });
 
     // Asked again: all linked already, nothing queued.
-    const again = await postImport(firm.adminToken, { all: true });
-    expect(again.status).toBe(202);
-    expect(await again.json()).toEqual({ batchId: null, queued: 0, alreadyLinked: 50 });
+    expect(await expectAnswer(postImport(firm.adminToken, { all: true }), api.ImportMattersAccepted, 202)).toEqual({ batchId: null, queued: 0, alreadyLinked: 50 });
   });
 
   test('an import job that runs again after it succeeded creates nothing new (at least once, exactly once in effect)', { timeout: 60_000 }, async () => {
     const [seeded] = (await sim().seed(firm.username, {
       matters: [{ matterTypeName: 'Probate', location: 'IL', number: 'RETRY-1', clients: [{ firstName: 'Re', lastName: 'Try' }] }],
     })).matters;
-    const res = await postImport(firm.adminToken, { smokeballMatterIds: [seeded.id] });
-    const { batchId } = (await res.json()) as { batchId: string };
-    expect(await waitForBatch(firm.adminToken, batchId)).toMatchObject({ done: 1, imported: 1 });
+    const { batchId } = await expectAnswer(postImport(firm.adminToken, { smokeballMatterIds: [seeded.id] }), api.ImportMattersAccepted, 202);
+    expect(await waitForBatch(firm.adminToken, batchId!)).toMatchObject({ done: 1, imported: 1 });
     const [row] = await sql<{ id: string; matterId: string }[]>`
       select id, matter_id as "matterId" from public.smokeball_imports where firm_id = ${firm.id} and batch_id = ${batchId}`;
 
@@ -140,46 +135,61 @@ describe('import-smokeball-matters', () => {
     expect(clients).toHaveLength(1);
   });
 
-  test('bad requests are refused with a clear error', async () => {
-    const both = await postImport(firm.adminToken, { smokeballMatterIds: ['x'], all: true });
-    expect(both.status).toBe(400);
-    expect(await both.json()).toMatchObject({ error: { code: 'invalid_body', message: expect.stringMatching(/not both/) } });
+  test('bad requests are refused with the contract\'s error envelope', async () => {
+    const invalid = (body: unknown) => expectError(postImport(firm.adminToken, body), 400);
+    expect(await invalid({ smokeballMatterIds: ['x'], all: true })).toMatchObject({ code: 'invalid_body', retryable: false });
+    expect(await invalid({ smokeballMatterIds: Array.from({ length: 501 }, (_, i) => `m-${i}`) }))
+      .toMatchObject({ code: 'invalid_body', details: { fields: ['smokeballMatterIds'] } });
+    // An unknown key is not echoed back: the body is named.
+    expect(await invalid({ all: true, extra: 1 })).toMatchObject({ code: 'invalid_body', details: { fields: ['body'] } });
+    expect(await invalid({ all: true, firmId: 'not-a-uuid' })).toMatchObject({ code: 'invalid_body', details: { fields: ['firmId'] } });
 
-    const tooMany = await postImport(firm.adminToken, { smokeballMatterIds: Array.from({ length: 501 }, (_, i) => `m-${i}`) });
-    expect(tooMany.status).toBe(400);
-    expect(await tooMany.json()).toMatchObject({ error: { code: 'invalid_body' } });
+    const malformed = callFunction('import-smokeball-matters', { method: 'POST', token: firm.adminToken, headers: { 'content-type': 'application/json' }, body: '{"all":' });
+    expect(await expectError(malformed, 400)).toMatchObject({ code: 'invalid_json' });
+    expect(await expectError(postImport(firm.memberToken, { all: true }), 403)).toMatchObject({ code: 'forbidden' });
+    // firmId in the body names the firm like ?firmId=; a firm the admin is not a member of is forbidden.
+    expect(await expectError(postImport(firm.adminToken, { all: true, firmId: other.id }), 403)).toMatchObject({ code: 'forbidden' });
+    expect(await expectError(callFunction('import-smokeball-matters', { method: 'PUT', token: firm.adminToken, body: '{}' }), 405))
+      .toMatchObject({ code: 'method_not_allowed' });
+    expect(await expectError(callFunction('import-smokeball-matters?batchId=nope', { method: 'GET', token: firm.memberToken }), 400))
+      .toMatchObject({ code: 'invalid_query', details: { fields: ['batchId'] } });
+  });
 
-    const malformed = await callFunction('import-smokeball-matters', { method: 'POST', token: firm.adminToken, headers: { 'content-type': 'application/json' }, body: '{"all":' });
-    expect(malformed.status).toBe(400);
-    expect(await malformed.json()).toMatchObject({ error: { code: 'invalid_json' } });
-
-    const asMember = await postImport(firm.memberToken, { all: true });
-    expect(asMember.status).toBe(403);
-    expect(await asMember.json()).toMatchObject({ error: { code: 'forbidden' } });
+  test('an import and its history row read through the contract; firmId in the body names the firm', { timeout: 60_000 }, async () => {
+    const [seeded] = (await sim().seed(firm.username, {
+      matters: [{ matterTypeName: 'Divorce', location: 'IL', number: 'HIST-1', clients: [{ firstName: 'His', lastName: 'Tory' }] }],
+    })).matters;
+    const accepted = await expectAnswer(postImport(firm.adminToken, { smokeballMatterIds: [seeded.id], firmId: firm.id }), api.ImportMattersAccepted, 202);
+    expect(accepted).toMatchObject({ queued: 1, alreadyLinked: 0 });
+    expect(await waitForBatch(firm.memberToken, accepted.batchId!)).toMatchObject({ total: 1, done: 1, imported: 1 });
+    const [job] = await sql<{ id: string }[]>`select id from public.sync_jobs where firm_id = ${firm.id} and batch_id = ${accepted.batchId}`;
+    const run = (await readHistoryAsMember(sql, await memberOf(firm), firm.id)).find((r) => r.job_id === job.id)!;
+    expect(run).toMatchObject({ trigger: 'import', status: 'succeeded', counts: { mattersCreated: 1, clientsCreated: 1, clientsLinked: 0 } });
+    expect(run.steps.map((s) => [s.step, s.outcome])).toEqual([['case_type', 'mapped'], ['matter', 'imported']]);
   });
 
   test("another firm's batch id is not found, and its matters are not imported into this firm", async () => {
     const [seeded] = (await sim().seed(other.username, {
       matters: [{ matterTypeName: 'Divorce', location: 'IL', clients: [{ firstName: 'Other', lastName: 'Firm' }] }],
     })).matters;
-    const res = await postImport(other.adminToken, { smokeballMatterIds: [seeded.id] });
-    expect(res.status).toBe(202);
-    const { batchId } = (await res.json()) as { batchId: string };
-    await waitForBatch(other.adminToken, batchId);
+    const { batchId } = await expectAnswer(postImport(other.adminToken, { smokeballMatterIds: [seeded.id] }), api.ImportMattersAccepted, 202);
+    await waitForBatch(other.adminToken, batchId!);
 
-    const foreign = await getBatch(firm.adminToken, batchId);
-    expect(foreign.status).toBe(404);
-    expect(await foreign.json()).toMatchObject({ error: { code: 'not_found' } });
+    expect(await expectError(getBatch(firm.adminToken, batchId!), 404)).toMatchObject({ code: 'not_found' });
 
     // A Smokeball matter of another account, named by id: the job fails (Smokeball refuses it), nothing is created.
-    const stolen = await postImport(firm.adminToken, { smokeballMatterIds: [seeded.id] });
-    const { batchId: stolenBatch } = (await stolen.json()) as { batchId: string };
-    const progress = await waitForBatch(firm.adminToken, stolenBatch);
+    const { batchId: stolenBatch } = await expectAnswer(postImport(firm.adminToken, { smokeballMatterIds: [seeded.id] }), api.ImportMattersAccepted, 202);
+    const progress = await waitForBatch(firm.adminToken, stolenBatch!);
     expect(progress).toMatchObject({ total: 1, done: 0, failed: 1, imported: 0 });
     const [row] = await sql<{ status: string; note: string }[]>`
       select status, note from public.smokeball_imports where firm_id = ${firm.id} and batch_id = ${stolenBatch}`;
     expect(row.status).toBe('failed');
     const linked = await sql`select 1 from public.matters where firm_id = ${firm.id} and smokeball_matter_id = ${seeded.id}`;
     expect(linked).toHaveLength(0);
+
+    // Every import run of the firm so far, the failed one too, reads as the contract's history row.
+    const history = (await readHistoryAsMember(sql, await memberOf(firm), firm.id)).filter((r) => r.trigger === 'import');
+    // Smokeball refuses another account's matter (403 or 404); either way the run failed having counted nothing.
+    expect(history.filter((r) => r.status === 'failed').map((r) => [r.error_code, r.counts])).toEqual([[expect.stringMatching(/^smokeball_(forbidden|not_found)$/), {}]]);
   });
 });

@@ -1,6 +1,6 @@
 // Realtime: no Realtime server runs locally, so what it would send is checked where it is decided — in
 // SQL. The tables the app watches are in `supabase_realtime` (documents and matters with their link
-// columns only); RLS is on for each, so Realtime's per-subscriber SELECT check lets a member see their own
+// columns only; the import's progress and the two-way sync's conflicts whole); RLS is on for each, so Realtime's per-subscriber SELECT check lets a member see their own
 // firm's changes and nothing of another firm's; and deletes, which Realtime sends without that check,
 // carry only the primary key (replica identity default, never full).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -12,7 +12,7 @@ beforeAll(() => {
 });
 afterAll(() => sql.end());
 
-const WATCHED = ['documents', 'matters', 'smokeball_connections', 'sync_jobs', 'sync_runs'];
+const WATCHED = ['documents', 'matters', 'smokeball_connections', 'smokeball_imports', 'smokeball_sync_conflicts', 'sync_jobs', 'sync_runs'];
 
 describe('supabase_realtime', () => {
   test('publishes the tables the app watches; documents and matters with their link columns only', async () => {
@@ -46,6 +46,12 @@ describe('supabase_realtime', () => {
       await tx`insert into public.smokeball_connections (firm_id, region) values (${a.id}, 'US')`;
       await tx`insert into public.sync_jobs (id, firm_id, kind, subject_id, trigger) values (${jobId}, ${a.id}, 'sync_matter', ${matter.id}, 'manual')`;
       await tx`insert into public.sync_runs (id, firm_id, matter_id, trigger) values (${runId}, ${a.id}, ${matter.id}, 'manual')`;
+      // Import progress and two-way conflicts, the way the import job and the push write them.
+      await tx`insert into public.smokeball_imports (firm_id, batch_id, smokeball_matter_id, status, matter_id)
+               values (${a.id}, ${newId()}, ${`sb-${runId}`}, 'imported', ${matter.id})`;
+      await tx`insert into public.smokeball_sync_conflicts (firm_id, record_kind, record_id, smokeball_id, field, winner,
+                 casehug_value, smokeball_value, casehug_changed_at, smokeball_changed_at, smokeball_version)
+               values (${a.id}, 'matter', ${matter.id}, ${`sb-${runId}`}, 'title', 'smokeball', 'Ours', 'Theirs', now(), now(), '1')`;
     };
     const visible = (userId: string) =>
       asActor(sql, { role: 'authenticated', userId }, async (tx) => {
@@ -56,7 +62,7 @@ describe('supabase_realtime', () => {
         }
         return counts;
       }, seed);
-    expect(await visible(memberA.id)).toEqual({ documents: 1, matters: 1, smokeball_connections: 1, sync_jobs: 1, sync_runs: 1 });
-    expect(await visible(memberB.id)).toEqual({ documents: 0, matters: 0, smokeball_connections: 0, sync_jobs: 0, sync_runs: 0 });
+    expect(await visible(memberA.id)).toEqual({ documents: 1, matters: 1, smokeball_connections: 1, smokeball_imports: 1, smokeball_sync_conflicts: 1, sync_jobs: 1, sync_runs: 1 });
+    expect(await visible(memberB.id)).toEqual({ documents: 0, matters: 0, smokeball_connections: 0, smokeball_imports: 0, smokeball_sync_conflicts: 0, sync_jobs: 0, sync_runs: 0 });
   });
 });

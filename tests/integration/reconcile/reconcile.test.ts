@@ -4,6 +4,9 @@
 // is gone unlinked and uploaded again by the matter's queued sync. A second run finds nothing to repair
 // and spends only a few calls. Each run is one sync_runs row (trigger 'reconcile') with its counts.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import * as api from '../../../shared/api/functions.ts';
+import { expectAnswer, expectError, readHistoryAsMember } from '../../helpers/contract.ts';
+import { callInternal } from '../../helpers/queue.ts';
 import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
 import { callFunction } from '../../helpers/stack.ts';
 import { createConnectedFirm, putDocumentObject, requestSync, settledSimAccount, sim, simAccount, type ConnectedFirm } from '../../helpers/sync.ts';
@@ -21,19 +24,15 @@ afterAll(async () => {
   await sql.end();
 });
 
-type JobView = { jobId: string; status: string; run: { id: string; status: string; counts: Record<string, number>; apiCalls: number; errorCode: string | null } | null };
-
 const postReconcile = (token: string, body = '{}') =>
   callFunction('reconcile', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body });
 
-async function reconcileNow(token: string): Promise<NonNullable<JobView['run']>> {
-  const res = await postReconcile(token);
-  if (res.status !== 202) throw new Error(`reconcile answered ${res.status}: ${await res.text()}`);
-  const { jobId } = (await res.json()) as { jobId: string };
+const getReconcile = (token: string, jobId: string) => callFunction(`reconcile?jobId=${jobId}`, { method: 'GET', token });
+
+async function reconcileNow(token: string): Promise<NonNullable<api.ReconcileJob['run']>> {
+  const { jobId } = await expectAnswer(postReconcile(token), api.ReconcileAccepted, 202);
   const view = await waitFor(async () => {
-    const got = await callFunction(`reconcile?jobId=${jobId}`, { method: 'GET', token });
-    if (got.status !== 200) throw new Error(`reconcile GET answered ${got.status}: ${await got.text()}`);
-    const v = (await got.json()) as JobView;
+    const v = await expectAnswer(getReconcile(token, jobId), api.ReconcileJob, 200);
     return v.status !== 'queued' && v.status !== 'running' && v.run && v.run.status !== 'running' && v;
   }, { timeoutMs: 60_000, intervalMs: 250, what: 'the reconciliation to finish' });
   expect(view.status).toBe('succeeded');
@@ -124,20 +123,32 @@ describe('reconcile', () => {
     expect(second.apiCalls).toBeLessThanOrEqual(5);
   });
 
-  test('a member may not start one, and another firm\'s reconciliation is not found', async () => {
-    const asMember = await postReconcile(firm.memberToken);
-    expect(asMember.status).toBe(403);
-    expect(await asMember.json()).toMatchObject({ error: { code: 'forbidden' } });
-
-    const malformed = await postReconcile(firm.adminToken, '{"now":');
-    expect(malformed.status).toBe(400);
-    expect(await malformed.json()).toMatchObject({ error: { code: 'invalid_json' } });
-
-    const theirs = await postReconcile(other.adminToken);
-    expect(theirs.status).toBe(202);
-    const { jobId } = (await theirs.json()) as { jobId: string };
-    const foreign = await callFunction(`reconcile?jobId=${jobId}`, { method: 'GET', token: firm.adminToken });
-    expect(foreign.status).toBe(404);
-    expect(await foreign.json()).toMatchObject({ error: { code: 'not_found' } });
+  test('the reconciliation\'s history row reads as the contract says', async () => {
+    const [member] = await sql<{ userId: string }[]>`select user_id as "userId" from public.firm_members where firm_id = ${firm.id} and role = 'member'`;
+    const runs = (await readHistoryAsMember(sql, member.userId, firm.id)).filter((r) => r.trigger === 'reconcile');
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    for (const run of runs) {
+      expect(run.steps.map((s) => s.step)).toEqual(['subscription', 'matters', 'contacts', 'files']);
+      expect(run.counts).toHaveProperty('repaired');
+    }
   });
+
+  test('bad input answers the contract\'s envelope: a member may not start one, and another firm\'s reconciliation is not found', async () => {
+    expect(await expectError(postReconcile(firm.memberToken), 403)).toMatchObject({ code: 'forbidden' });
+    expect(await expectError(postReconcile(firm.adminToken, '{"now":'), 400)).toMatchObject({ code: 'invalid_json' });
+    expect(await expectError(postReconcile(firm.adminToken, '{"now":true}'), 400)).toMatchObject({ code: 'invalid_body', details: { fields: ['body'] } });
+    expect(await expectError(postReconcile(firm.adminToken, JSON.stringify({ firmId: 'nope' })), 400)).toMatchObject({ code: 'invalid_body', details: { fields: ['firmId'] } });
+    // firmId in the body names the firm; one the admin is not a member of is forbidden.
+    expect(await expectError(postReconcile(firm.adminToken, JSON.stringify({ firmId: other.id })), 403)).toMatchObject({ code: 'forbidden' });
+    expect(await expectError(callFunction('reconcile', { method: 'PUT', token: firm.adminToken, body: '{}' }), 405)).toMatchObject({ code: 'method_not_allowed' });
+    expect(await expectError(getReconcile(firm.memberToken, 'nope'), 400)).toMatchObject({ code: 'invalid_query', details: { fields: ['jobId'] } });
+    expect(await expectError(callFunction(`reconcile?jobId=${crypto.randomUUID()}`, { method: 'GET' }), 401)).toMatchObject({ code: 'invalid_jwt' });
+    // The nightly call: the secret key, `{}` or nothing; anything else is refused.
+    expect(await expectError(callInternal('reconcile', { firmId: firm.id }), 400)).toMatchObject({ code: 'invalid_body', details: { fields: ['body'] } });
+
+    const { jobId } = await expectAnswer(postReconcile(other.adminToken, JSON.stringify({ firmId: other.id })), api.ReconcileAccepted, 202);
+    expect(await expectError(getReconcile(firm.adminToken, jobId), 404)).toMatchObject({ code: 'not_found' });
+    expect(await expectAnswer(getReconcile(other.memberToken, jobId), api.ReconcileJob, 200)).toMatchObject({ jobId });
+  });
+
 });

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
 import { createConnectedFirm, requestSync, sim, withFault, type ConnectedFirm } from '../../helpers/sync.ts';
 import { callInternal } from '../../helpers/queue.ts';
+import { SyncMatterResult, WebhookAck } from '../../../shared/api/functions.ts';
+import { expectAnswer, readHistoryAsMember } from '../../helpers/contract.ts';
 import { deliver, signedDelivery, signerFor } from '../../helpers/webhooks.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
@@ -21,6 +23,9 @@ beforeAll(async () => {
 });
 afterAll(() => sql.end());
 
+/** The firm's history as the app reads it, every row parsed with the contract's SyncRunRow. */
+const historyOf = () => readHistoryAsMember(sql, memberId, firm.id);
+
 type Json = Record<string, any>;
 const simContact = async (id: string): Promise<Json | undefined> =>
   (await sim().state(firm.username)).accounts[0].contacts.find((c: Json) => c.id === id) as Json | undefined;
@@ -31,11 +36,9 @@ const simMatter = async (id: string): Promise<Json | undefined> =>
 async function linkedMatter(name: string) {
   const client = await createClient(sql, firm.id, { firstName: name, lastName: 'Original', email: `${name.toLowerCase()}-${crypto.randomUUID()}@example.com` });
   const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will', title: `${name} estate` });
-  const res = await requestSync(firm.memberToken, matter.id);
-  expect(res.status).toBe(200);
-  const run = await res.json();
+  const run = await expectAnswer(requestSync(firm.memberToken, matter.id), SyncMatterResult, 200);
   await waitFor(async () => (await simContact(run.contact.id)) && (await simMatter(run.matter.id)), { what: 'the contact and matter to be visible' });
-  return { clientId: client.id, matterId: matter.id, contactId: run.contact.id as string, smokeballMatterId: run.matter.id as string };
+  return { clientId: client.id, matterId: matter.id, contactId: run.contact.id, smokeballMatterId: run.matter.id };
 }
 
 /** An edit the way the app makes it: committed by a firm member under RLS (PostgREST's role and claims). */
@@ -100,9 +103,10 @@ describe('two-way sync', () => {
 
     const [job] = await pushesDone(clientId);
     expect(job).toMatchObject({ kind: 'push_contact', status: 'succeeded' });
-    const [run] = await sql<Json[]>`select trigger, status, steps, counts, api_calls, request_ids from public.sync_runs where job_id = ${job.id}`;
+    // The push's history row as the app reads it (the contract's SyncRunRow).
+    const run = (await historyOf()).find((r) => r.job_id === job.id)!;
     // Two requests: the read of the whole contact and its PUT.
-    expect(run).toMatchObject({ trigger: 'auto', status: 'succeeded', counts: { pushed: 1, conflicts: 0 }, api_calls: 2 });
+    expect(run).toMatchObject({ trigger: 'auto', status: 'succeeded', counts: { pushed: 1, applied: 0, conflicts: 0 }, api_calls: 2 });
     expect(run.steps.map((s: Json) => [s.step, s.outcome, s.detail])).toContainEqual(['push_contact', 'pushed', 'email']);
     // One read and one PUT of the whole contact, each with a RequestId the run kept.
     const sent = (await sim().requests({ endpoint: 'PUT /contacts/{id}' })).filter((r) => run.request_ids.includes(r.requestId));
@@ -162,8 +166,9 @@ describe('two-way sync', () => {
         const jobs = await jobsOf(clientId);
         return jobs.length === 1 && jobs[0].status === 'dead' && jobs;
       }, { timeoutMs: 15_000, what: 'the refused push to end' });
-      const [run] = await sql<Json[]>`select status, error_code from public.sync_runs where job_id = ${job.id}`;
-      expect(run).toEqual({ status: 'failed', error_code: 'smokeball_bad_request' });
+      const run = (await historyOf()).find((r) => r.job_id === job.id)!;
+      expect(run).toMatchObject({ status: 'failed', error_code: 'smokeball_bad_request', counts: { pushed: 0, applied: 0, conflicts: 0 } });
+      expect(run.steps.map((s) => [s.step, s.outcome, s.detail])).toEqual([['push_contact', 'failed', 'smokeball_bad_request']]);
     });
     expect(await pendingOf(clientId)).toMatchObject({ email: { value: refused } });
     await editAsMember('clients', clientId, { first_name: 'Joanna' });
@@ -290,6 +295,7 @@ describe('two-way sync', () => {
     const signer = await signerFor(sql, firm);
     const res = await deliver(signedDelivery(signer, { type: 'contact.updated', requestId: put.requestId, payload: { id: contactId } }));
     expect(res.status).toBe(200);
+    expect(WebhookAck.parse(res.body)).toMatchObject({ received: true });
     const event = await waitFor(async () => {
       const [e] = await sql`select status, error_code from public.webhook_events where firm_id = ${firm.id} and request_id = ${put.requestId}
                             and status <> 'received' order by received_at desc limit 1`;
@@ -326,5 +332,15 @@ describe('two-way sync', () => {
     } finally {
       await sql`update public.smokeball_connections set push_to_smokeball = true, apply_from_smokeball = true where firm_id = ${firm.id}`;
     }
+  });
+
+  test('every run the pushes, syncs and conflicts of this firm wrote reads as the contract\'s history row', async () => {
+    const history = await historyOf();
+    const pushes = history.filter((r) => r.steps.some((st) => st.step === 'push_contact' || st.step === 'push_matter'));
+    expect(pushes.length).toBeGreaterThan(0);
+    for (const run of pushes) expect(run.trigger).toBe('auto');
+    // The pushes that met a change Smokeball made later recorded it as a step beside their counts.
+    const withConflicts = pushes.filter((r) => r.steps.some((st) => st.step === 'conflicts'));
+    for (const run of withConflicts) expect(run.counts).toMatchObject({ conflicts: expect.any(Number) });
   });
 });

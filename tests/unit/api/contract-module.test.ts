@@ -39,4 +39,21 @@ describe('shared/api', () => {
     expect(RunCounts.parse({})).toEqual({});
     expect(RunCounts.safeParse({ uploaded: -1 }).success).toBe(false);
   });
+
+  test("each step's outcome is from that step's closed list; counts are one of the run kinds' shapes", () => {
+    const at = '2026-12-01T10:00:00.000Z';
+    expect(RunStep.safeParse({ step: 'push_contact', outcome: 'pushed', at, detail: 'email' }).success).toBe(true);
+    expect(RunStep.safeParse({ step: 'matter', outcome: 'imported', at }).success).toBe(true);
+    expect(RunStep.safeParse({ step: 'files', outcome: 'checked', at }).success).toBe(true);
+    expect(RunStep.safeParse({ step: 'refused', outcome: 'smokeball_not_configured', at }).success).toBe(true);
+    expect(RunStep.safeParse({ step: 'refused', outcome: 'made_up', at }).success).toBe(false);
+    expect(RunStep.safeParse({ step: 'document', outcome: 'imported', at }).success).toBe(false);
+    expect(RunStep.safeParse({ step: 'case_type', outcome: 'guessed', at }).success).toBe(false);
+
+    expect(RunCounts.safeParse({ pushed: 1, applied: 0, conflicts: 1 }).success).toBe(true);
+    expect(RunCounts.safeParse({ mattersCreated: 1, clientsCreated: 2, clientsLinked: 0 }).success).toBe(true);
+    // A shape is whole: a count of no run kind, or half of one, is not a run's counts.
+    expect(RunCounts.safeParse({ mattersCreated: 1 }).success).toBe(false);
+    expect(RunCounts.safeParse({ uploaded: 1, skipped: 0, failed: 0, extra: 1 }).success).toBe(false);
+  });
 });

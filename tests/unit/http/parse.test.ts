@@ -86,6 +86,16 @@ describe('parseWith()', () => {
     expect(caught(() => parseWith(Body, { extra: 1, matterId: id }, 'invalid_query')).message).toBe('Invalid request query: check query');
   });
 
+  test('a union of shapes that matched none names the fields of the shape the input came closest to', () => {
+    const Either = z.union([z.object({ ids: z.array(z.string()).min(1).max(2) }).strict(), z.object({ all: z.literal(true) }).strict()]);
+    expect(caught(() => parseWith(Either, { ids: ['a', 'b', 'c'] }, 'invalid_body')).details).toEqual({ fields: ['ids'] });
+    expect(caught(() => parseWith(Either, { all: false }, 'invalid_body')).details).toEqual({ fields: ['all'] });
+    // Both shapes at once: an unknown key either way, named as the body (the key is not echoed).
+    const both = caught(() => parseWith(Either, { ids: ['a'], all: true, 'secret-looking-key': 1 }, 'invalid_body'));
+    expect(both.details).toEqual({ fields: ['body'] });
+    expect(both.message).not.toContain('secret-looking-key');
+  });
+
   test('a field with several failures is named once', () => {
     // `min(2)` and `max(1)` both fail for a one-letter value: two issues for each field.
     const Twice = z.object({ a: z.string().min(2).max(1), b: z.string().min(2).max(1) }).strict();

@@ -19,11 +19,11 @@ describe('createRunRecorder()', () => {
     recorder.step('contact', 'created');
     now += 1_500;
     recorder.step('matter', 'linked', 'found by externalSystemId');
-    recorder.step('documents', 'done', '');
+    recorder.step('documents', 'bulk_created', '');
     expect(recorder.snapshot().steps).toEqual([
       { step: 'contact', outcome: 'created', at: '2026-12-01T10:00:00.000Z' },
       { step: 'matter', outcome: 'linked', at: '2026-12-01T10:00:01.500Z', detail: 'found by externalSystemId' },
-      { step: 'documents', outcome: 'done', at: '2026-12-01T10:00:01.500Z' },
+      { step: 'documents', outcome: 'bulk_created', at: '2026-12-01T10:00:01.500Z' },
     ]);
   });
 
