@@ -11,6 +11,7 @@ import type { Sql } from './db.ts';
 import { SIM_APP } from './smokeball-client.ts';
 import { sim } from './sync.ts';
 import { waitFor } from './wait.ts';
+import { conformingAnswer } from './contract.ts';
 
 export const webhookUrl = () => `${inject('gatewayUrl')}/functions/v1/smokeball-webhook`;
 
@@ -68,7 +69,8 @@ export function signedDelivery(signer: DeliverySigner, parts: DeliveryParts = {}
 }
 
 export async function deliver(d: Delivery): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(webhookUrl(), { method: 'POST', headers: d.headers, body: d.body });
+  // Every answer held to the app's contract (WebhookAck or the error envelope), as callFunction's are.
+  const res = await conformingAnswer(await fetch(webhookUrl(), { method: 'POST', headers: d.headers, body: d.body }), new URL(webhookUrl()), 'POST');
   const text = await res.text();
   let body: Record<string, unknown>;
   try {
