@@ -17,6 +17,7 @@ import { SIM_APP } from '../../helpers/smokeball-client.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
 import { deliver, signedDelivery, signerFor, type Delivery } from '../../helpers/webhooks.ts';
 import { signWebhook } from '../../../dev/smokeball-sim/signature.ts';
+import { conformingAnswer } from '../../helpers/contract.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SUPPORT_EMAIL = `help-${randomUUID().slice(0, 8)}@casehug.test`;
@@ -79,7 +80,8 @@ async function newFirmAdmin() {
 }
 
 async function postOAuthStart(url: string, token: string) {
-  return fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+  return conformingAnswer(res, new URL(url), 'POST');
 }
 
 /** The simulator's log of one account's API calls (never a token): which app's client id each came with. */
@@ -224,7 +226,7 @@ describe('per-firm Smokeball apps', () => {
     const member = await createMember(sql, bare.firm.id, 'member');
     await sql`insert into public.firm_members (firm_id, user_id, role) values (${ownFirm.firm.id}, ${member.id}, 'member')`;
     const token = await signToken({ sub: member.id, email: member.email });
-    const health = await fetch(noDefault.health.url, { headers: { authorization: `Bearer ${token}` } });
+    const health = await conformingAnswer(await fetch(noDefault.health.url, { headers: { authorization: `Bearer ${token}` } }), new URL(noDefault.health.url), 'GET');
     const body = (await health.json()) as { smokeball: { configured: boolean; firms: unknown[] } };
     expect(body.smokeball.configured).toBe(false);
     expect(body.smokeball.firms).toEqual(
@@ -243,11 +245,15 @@ describe('per-firm Smokeball apps', () => {
   test('a sync for a firm left without an app fails in its sync history with what to do', async () => {
     const client = await createClient(sql, defaultFirm.firm.id);
     const matter = await createMatter(sql, defaultFirm.firm.id, client.id);
-    const res = await fetch(noDefault['sync-matter'].url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${defaultFirm.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ matterId: matter.id }),
-    });
+    const res = await conformingAnswer(
+      await fetch(noDefault['sync-matter'].url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${defaultFirm.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ matterId: matter.id }),
+      }),
+      new URL(noDefault['sync-matter'].url),
+      'POST',
+    );
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('smokeball_not_configured');
     const runs = await sql`select status, error_code, error_message from public.sync_runs where firm_id = ${defaultFirm.firm.id} and matter_id = ${matter.id}`;

@@ -10,6 +10,7 @@ import { startGateway } from '../../../dev/gateway/server.ts';
 import { freePort } from '../../../dev/net.ts';
 import { signLegacyToken, signStackToken, startFunction } from '../../helpers/auth.ts';
 import { helpFor } from '../../../shared/error-help.ts';
+import { conformingAnswer } from '../../helpers/contract.ts';
 
 const legacySecret = randomBytes(32).toString('base64url');
 const user = { sub: randomUUID(), email: 'legacy@example.test' };
@@ -53,8 +54,10 @@ afterAll(async () => {
   await new Promise<void>((r) => (gateway ? gateway.close(() => r()) : r()));
 });
 
-const health = (token?: string, name = 'health') =>
-  fetch(`${gatewayUrl}/functions/v1/${name}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const health = async (token?: string, name = 'health') => {
+  const url = `${gatewayUrl}/functions/v1/${name}`;
+  return conformingAnswer(await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} }), new URL(url), 'GET');
+};
 
 describe('a project on the legacy JWT secret', () => {
   test('a user token signed with the legacy secret gets 200', async () => {

@@ -4,6 +4,7 @@ import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../
 import { callFunction } from '../../helpers/stack.ts';
 import { createConnectedFirm, requestSync, sim, type ConnectedFirm } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
+import { conformingAnswer } from '../../helpers/contract.ts';
 
 let sql: Sql;
 let firm: ConnectedFirm;
@@ -68,7 +69,7 @@ describe('inbound webhooks', () => {
       ['stale timestamp', { headers: { ...headers, timestamp: (BigInt(ticks) - 10n * 60n * 10_000_000n).toString() }, body }, 401],
     ];
     for (const [name, init, status] of cases) {
-      const res = await fetch(url, { method: 'POST', ...init });
+      const res = await conformingAnswer(await fetch(url, { method: 'POST', ...init }), new URL(url), 'POST');
       expect({ name, status: res.status }).toEqual({ name, status });
       expect((await res.json()).error.code).toMatch(/^[a-z_]+$/);
     }
