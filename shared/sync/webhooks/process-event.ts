@@ -7,6 +7,7 @@ import { AppError } from '../../errors.ts';
 import { isContactLinked, isMatterLinked } from '../../db/links.ts';
 import { checkConnection, usableOrThrow } from '../connection/require-connection.ts';
 import { hasRunningSync, recordAsyncFailure } from '../../db/apply-webhook.ts';
+import { markLinksDeleted } from '../../db/reconcile.ts';
 import { appliesFromSmokeball } from '../../db/two-way.ts';
 import type { Sql } from '../../db/sql.ts';
 import { finishWebhookEvent, isOwnRequest, loadWebhookEvent } from '../../db/webhooks.ts';
@@ -69,11 +70,23 @@ async function decideAndApply(
     if (!(await isContactLinked(deps.sql, firmId, event.resourceId))) return { status: 'ignored', reason: 'not_linked' };
     await waitForRunningPush(deps.sql, firmId, 'contact', event.resourceId);
     const fetched = await fetchOrMissing(() => client.contacts.get(event.resourceId!));
-    if (!fetched || fetched.isDeleted) return { status: 'ignored', reason: 'gone_in_smokeball' };
+    if (!fetched || fetched.isDeleted) return goneInSmokeball(deps.sql, firmId, event.resourceId, event.eventType);
     const { outcome } = await applyFromSmokeball(deps.sql, firmId, 'contact', { smokeballId: event.resourceId }, contactSide(fetched));
     return { status: outcome === 'applied' ? 'processed' : 'ignored', reason: outcome };
   }
   return { status: 'ignored', reason: 'unhandled_type' };
+}
+
+/**
+ * A linked contact Smokeball no longer holds. A `contact.deleted` that the re-fetch confirms (404, or
+ * the contact reads `isDeleted`) marks the link as reconciliation does, so the app can say so at once;
+ * any other event for a missing contact is ignored (a deletion is believed only when Smokeball shows it).
+ * Matters have no deletion event (docs/smokeball.md §5): only reconciliation finds a deleted matter.
+ */
+async function goneInSmokeball(sql: Sql, firmId: string, smokeballId: string, eventType: string): Promise<EventOutcome> {
+  if (eventType !== 'contact.deleted') return { status: 'ignored', reason: 'gone_in_smokeball' };
+  await markLinksDeleted(sql, firmId, 'contact', [smokeballId], true);
+  return { status: 'processed', reason: 'deleted_in_smokeball' };
 }
 
 /**

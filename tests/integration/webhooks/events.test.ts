@@ -81,6 +81,38 @@ describe('echoes of our own requests', () => {
   });
 });
 
+describe('deletions', () => {
+  test('a contact.deleted that Smokeball confirms marks the link; one it does not confirm changes nothing', async () => {
+    const client = await createClient(sql, firm.id);
+    const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
+    const sync = (await (await requestSync(firm.memberToken, matter.id)).json()) as { contact: { id: string } };
+    await settledSimAccount(firm.username);
+    const outcomeOf = async (requestId: string) =>
+      waitFor(async () => {
+        const [row] = await sql`select status, error_code from public.webhook_events where firm_id = ${firm.id} and request_id = ${requestId}`;
+        return row && row.status !== 'received' && row;
+      }, { what: `the ${requestId} event to be processed` });
+    const contactMarked = async () => (await sql`select smokeball_deleted_at is not null as deleted from public.clients where id = ${client.id}`)[0].deleted;
+
+    // Still held in Smokeball: a forged or mistaken deletion event is not believed.
+    const early = signedDelivery(signer, { type: 'contact.deleted', payload: { id: sync.contact.id } });
+    expect((await deliver(early)).status).toBe(200);
+    expect((await outcomeOf(early.headers.RequestId)).error_code).not.toBe('deleted_in_smokeball');
+    expect(await contactMarked()).toBe(false);
+
+    // A firm user deletes it in Smokeball, which sends its own contact.deleted; ours is the same event.
+    await sim().deleteContact(firm.username, sync.contact.id);
+    await waitFor(async () => {
+      const res = await simApi(sql, firm.id, 'GET', `/contacts/${sync.contact.id}`);
+      return res.status === 404 || ((await res.json()) as { isDeleted?: boolean }).isDeleted === true;
+    }, { what: 'the deletion to show in Smokeball' });
+    const gone = signedDelivery(signer, { type: 'contact.deleted', payload: { id: sync.contact.id } });
+    expect((await deliver(gone)).status).toBe(200);
+    expect(await outcomeOf(gone.headers.RequestId)).toMatchObject({ status: 'processed', error_code: 'deleted_in_smokeball' });
+    expect(await contactMarked()).toBe(true);
+  });
+});
+
 describe('events we do not act on', () => {
   test('a noop sent by Smokeball’s notify is acknowledged (200) and stores nothing', async () => {
     const before = await countEvents(sql, firm.id);
