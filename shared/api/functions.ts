@@ -248,8 +248,17 @@ export type BatchProgress = z.infer<typeof BatchProgress>;
 /** A request names at most this many Smokeball matters (one Smokeball list page); `{ all: true }` has no limit. */
 export const MAX_IMPORT_MATTER_IDS = 500;
 /** Exactly one of the two: the Smokeball matter ids to import, or every matter (not lead) of the firm's account. */
+/**
+ * A Smokeball id: a GUID (docs/smokeball.md §8: ids are lowercase GUID strings), lowercased. Nothing else
+ * reaches a Smokeball path or a note: `.`, `..` or a `/` would change the URL `matters/{id}` names.
+ */
+export const SmokeballId = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a Smokeball id (a GUID)');
 export const ImportMattersRequest = z.union([
-  z.object({ smokeballMatterIds: z.array(z.string().trim().min(1).max(200)).min(1).max(MAX_IMPORT_MATTER_IDS), firmId: FirmId }).strict(),
+  z.object({ smokeballMatterIds: z.array(SmokeballId).min(1).max(MAX_IMPORT_MATTER_IDS), firmId: FirmId }).strict(),
   z.object({ all: z.literal(true), firmId: FirmId }).strict(),
 ]);
 export type ImportMattersRequest = z.infer<typeof ImportMattersRequest>;

@@ -138,6 +138,10 @@ describe('import-smokeball-matters', () => {
   test('bad requests are refused with the contract\'s error envelope', async () => {
     const invalid = (body: unknown) => expectError(postImport(firm.adminToken, body), 400);
     expect(await invalid({ smokeballMatterIds: ['x'], all: true })).toMatchObject({ code: 'invalid_body', retryable: false });
+    // Ids are Smokeball's GUIDs: `..` would walk `GET matters/{id}` up the API's path.
+    for (const bad of ['..', '.', 'x', `${firm.id}/..`]) {
+      expect(await invalid({ smokeballMatterIds: [bad] })).toMatchObject({ code: 'invalid_body', details: { fields: ['smokeballMatterIds'] } });
+    }
     expect(await invalid({ smokeballMatterIds: Array.from({ length: 501 }, (_, i) => `m-${i}`) }))
       .toMatchObject({ code: 'invalid_body', details: { fields: ['smokeballMatterIds'] } });
     // An unknown key is not echoed back: the body is named.

@@ -432,7 +432,7 @@ describe('smokeball-webhook: the delivery is checked before it is stored', () =>
 // --- importing Smokeball matters and reconciling: bad input, before the database or Smokeball -------------
 
 describe('import-smokeball-matters and reconcile refuse bad input clearly', () => {
-  const ids = (n: number) => Array.from({ length: n }, (_, i) => `sb-matter-${i}`);
+  const ids = (n: number) => Array.from({ length: n }, () => randomUUID());
 
   test.each([
     ['no body', 400, 'invalid_json', undefined, /JSON/],
@@ -442,6 +442,11 @@ describe('import-smokeball-matters and reconcile refuse bad input clearly', () =
     ['501 ids (the limit is 500)', 400, 'invalid_body', JSON.stringify({ smokeballMatterIds: ids(501) }), /smokeballMatterIds/],
     ['an empty list', 400, 'invalid_body', JSON.stringify({ smokeballMatterIds: [] }), /smokeballMatterIds/],
     ['ids that are not strings', 400, 'invalid_body', JSON.stringify({ smokeballMatterIds: [42] }), /smokeballMatterIds/],
+    // Only GUIDs (Smokeball's ids): `..` or `.` would walk the `matters/{id}` URL, and no raw text reaches a note.
+    ['".." as an id', 400, 'invalid_body', JSON.stringify({ smokeballMatterIds: ['..'] }), /smokeballMatterIds/],
+    ['"." as an id', 400, 'invalid_body', JSON.stringify({ smokeballMatterIds: [randomUUID(), '.'] }), /smokeballMatterIds/],
+    ['a GUID with a path after it', 400, 'invalid_body', JSON.stringify({ smokeballMatterIds: [`${randomUUID()}/../contacts`] }), /smokeballMatterIds/],
+    ['an id that is a name, not a GUID', 400, 'invalid_body', JSON.stringify({ smokeballMatterIds: ['sb-matter-1'] }), /smokeballMatterIds/],
     ['all: false', 400, 'invalid_body', JSON.stringify({ all: false }), /all/],
     ['an unknown key', 400, 'invalid_body', JSON.stringify({ all: true, dryRun: true }), /check body/],
     ['a firmId that is not a UUID', 400, 'invalid_body', JSON.stringify({ all: true, firmId: 'firm-1' }), /firmId/],
