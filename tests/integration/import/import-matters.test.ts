@@ -140,7 +140,7 @@ describe('import-smokeball-matters', () => {
     expect(await invalid({ smokeballMatterIds: ['x'], all: true })).toMatchObject({ code: 'invalid_body', retryable: false });
     // Ids are Smokeball's GUIDs: `..` would walk `GET matters/{id}` up the API's path.
     for (const bad of ['..', '.', 'x', `${firm.id}/..`]) {
-      expect(await invalid({ smokeballMatterIds: [bad] })).toMatchObject({ code: 'invalid_body', details: { fields: ['smokeballMatterIds'] } });
+      expect(await invalid({ smokeballMatterIds: [bad] })).toMatchObject({ code: 'invalid_body', details: { fields: [expect.stringMatching(/^smokeballMatterIds/)] } });
     }
     expect(await invalid({ smokeballMatterIds: Array.from({ length: 501 }, (_, i) => `m-${i}`) }))
       .toMatchObject({ code: 'invalid_body', details: { fields: ['smokeballMatterIds'] } });
