@@ -15,8 +15,14 @@
 --
 -- documents and matters are the host's tables: only the integration's link columns are published (a
 -- publication column list, Postgres 15+), beside the keys a subscriber filters by; the host's own content
--- columns stay out of the integration's publication. A host that already publishes these tables whole
--- keeps its publication as it is.
+-- columns stay out of the integration's publication. A host that already publishes these tables keeps its
+-- publication as it is. Postgres refuses every UPDATE and DELETE of a table whose replica identity a
+-- publication's column list does not cover ("column list used by the publication does not cover the
+-- replica identity"), so the list is used only where the replica identity is the primary key `id`, or an
+-- index on columns of the list. A host table with REPLICA IDENTITY FULL (or an index or no identity
+-- beyond the list) is left out, with a NOTICE: publishing it whole would send the old row, all of the
+-- host's columns, in DELETE events, which Realtime does not filter by RLS. The app then shows that
+-- table's link marks on reload instead of live (README, Realtime).
 --
 -- On Supabase the publication exists; a plain Postgres (local runs, tests) gets an empty one first.
 do $$
@@ -30,6 +36,9 @@ $$;
 do $$
 declare
   v_table text;
+  v_target record;
+  v_ident "char";
+  v_ident_columns text[];
 begin
   foreach v_table in array array['sync_runs', 'sync_jobs', 'smokeball_connections'] loop
     if not exists (
@@ -40,20 +49,34 @@ begin
     end if;
   end loop;
 
-  if not exists (
-    select 1 from pg_catalog.pg_publication_tables
-    where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = 'documents'
-  ) then
-    alter publication supabase_realtime
-      add table public.documents (id, firm_id, matter_id, smokeball_file_id, smokeball_synced_at);
-  end if;
-
-  if not exists (
-    select 1 from pg_catalog.pg_publication_tables
-    where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = 'matters'
-  ) then
-    alter publication supabase_realtime
-      add table public.matters (id, firm_id, smokeball_matter_id, smokeball_synced_at);
-  end if;
+  for v_target in
+    select t.name, t.columns from (values
+      ('documents', array['id', 'firm_id', 'matter_id', 'smokeball_file_id', 'smokeball_synced_at']),
+      ('matters', array['id', 'firm_id', 'smokeball_matter_id', 'smokeball_synced_at'])
+    ) as t(name, columns)
+  loop
+    if exists (
+      select 1 from pg_catalog.pg_publication_tables
+      where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = v_target.name
+    ) then
+      raise notice 'smokeball realtime: public.% is published already; its publication is kept as it is', v_target.name;
+      continue;
+    end if;
+    select c.relreplident into v_ident from pg_catalog.pg_class c where c.oid = pg_catalog.format('public.%I', v_target.name)::regclass;
+    -- The replica identity's columns: the primary key's ('d'), the chosen index's ('i'); none for 'n' and 'f'.
+    select pg_catalog.array_agg(a.attname::text) into v_ident_columns
+    from pg_catalog.pg_index i
+    join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+    where i.indrelid = pg_catalog.format('public.%I', v_target.name)::regclass
+      and ((v_ident = 'd' and i.indisprimary) or (v_ident = 'i' and i.indisreplident));
+    if v_ident = 'f' or v_ident_columns is null or not (v_ident_columns <@ v_target.columns) then
+      raise notice 'smokeball realtime: public.% is not published: its replica identity (%) is not covered by the link columns, and publishing it whole would put the host''s columns in DELETE events. The app shows its Smokeball links on reload, not live',
+        v_target.name, case v_ident when 'f' then 'FULL' when 'n' then 'NOTHING' when 'i' then 'USING INDEX' else 'DEFAULT, no primary key' end;
+      continue;
+    end if;
+    execute pg_catalog.format(
+      'alter publication supabase_realtime add table public.%I (%s)',
+      v_target.name, (select pg_catalog.string_agg(pg_catalog.quote_ident(c), ', ') from pg_catalog.unnest(v_target.columns) as c));
+  end loop;
 end;
 $$;

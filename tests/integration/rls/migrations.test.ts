@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { ROOT, applyHostSchemaStandIn, applyMigrations, bootstrapDatabase, seedDatabase } from '../../../dev/db/migrate.ts';
 import { type Sql, asActor, attempt, connectAsSuperuser } from '../../helpers/db.ts';
 
+class Rollback extends Error {}
+
 const SCHEMA_MIGRATIONS = ['20261126000100', '20261126000200', '20261126000300'];
 
 let sql: Sql;
@@ -163,9 +165,19 @@ async function hostSnapshot(db: Sql) {
   return snapshot as { functions: { name: string }[]; constraints: string[]; triggers: string[]; policies: string[]; documents: unknown; matters: unknown };
 }
 
+/**
+ * A host whose matters and documents have REPLICA IDENTITY FULL: a publication column list cannot cover
+ * that identity, and Postgres would then refuse every UPDATE and DELETE of the table.
+ */
+const REPLICA_IDENTITY_FULL = `${MINIMAL_HOST}
+  alter table public.matters replica identity full;
+  alter table public.documents replica identity full;
+`;
+
 describe.each([
   ['stand-in+', EXTRAS_ON_STAND_IN],
   ['minimal', MINIMAL_HOST],
+  ['replica-identity-full', REPLICA_IDENTITY_FULL],
 ])('onto a host whose core tables already exist (%s)', (host, hostSql) => {
   const name = `host_${host.replace(/\W/g, '_')}_${randomUUID().slice(0, 8)}`;
   let url: string;
@@ -229,6 +241,32 @@ describe.each([
     expect(await db`select subject_id, trigger, status from public.sync_jobs where firm_id = ${ids.firm}`).toEqual([
       { subject_id: ids.matter, trigger: 'auto', status: 'queued' },
     ]);
+  });
+
+  test('the host’s matters and documents still take updates and deletes; only a covered table is published, by its link columns', async () => {
+    const published = await db<{ table: string; columns: string[] }[]>`
+      select tablename as table, attnames::text[] as columns from pg_catalog.pg_publication_tables
+      where pubname = 'supabase_realtime' and schemaname = 'public' and tablename in ('matters', 'documents') order by tablename`;
+    if (host === 'replica-identity-full') {
+      expect(published).toEqual([]);
+    } else {
+      expect(published).toEqual([
+        { table: 'documents', columns: ['id', 'firm_id', 'matter_id', 'smokeball_file_id', 'smokeball_synced_at'] },
+        { table: 'matters', columns: ['id', 'firm_id', 'smokeball_matter_id', 'smokeball_synced_at'] },
+      ]);
+    }
+    await db.begin(async (tx) => {
+      expect(await tx`update public.matters set title = 'Renamed', smokeball_matter_id = ${randomUUID()} where id = ${ids.matter} returning id`).toHaveLength(1);
+      const [client] = await tx<{ id: string }[]>`
+        insert into public.clients (firm_id, first_name, last_name) values (${ids.firm}, 'Gone', 'Soon') returning id`;
+      const [matter] = await tx<{ id: string }[]>`
+        insert into public.matters (firm_id, client_id, case_type, title) values (${ids.firm}, ${client.id}, 'will', 'Gone soon') returning id`;
+      expect(await tx`delete from public.matters where id = ${matter.id} returning id`).toHaveLength(1);
+      // Undone: the host's rows stay as the other tests expect them.
+      throw new Rollback();
+    }).catch((err) => {
+      if (!(err instanceof Rollback)) throw err;
+    });
   });
 
   test('app users cannot write the link columns, even where the host grants them whole tables', async () => {
