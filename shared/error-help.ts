@@ -45,6 +45,7 @@ export const errorHelp = {
   // inbound webhooks
   invalid_webhook: 'The webhook delivery was not in Smokeball\'s format; nothing was applied.',
   webhook_unverified: 'The webhook delivery\'s signature did not verify; nothing was applied. If Smokeball\'s deliveries keep failing, an admin re-registers the webhooks.',
+  webhook_intake_busy: 'Too many webhook deliveries were waiting to be stored; this one was refused (503) and Smokeball delivers it again later. Nothing needs doing unless it persists.',
   smokeball_async_error: 'Smokeball accepted a write and then reported that it failed (an `error` webhook); the run\'s message says which. Fix the data it names, then sync again.',
   // sync domain
   jurisdiction_ambiguous: "The firm's jurisdiction WA is both Washington (US) and Western Australia; an admin sets the firm's Smokeball jurisdiction to US-WA or AU-WA (firms.smokeball_jurisdiction), or connects Smokeball choosing its region, then syncs again.",

@@ -45,6 +45,8 @@ export const ErrorCode = z.enum([
   // inbound webhooks
   'invalid_webhook',
   'webhook_unverified',
+  /** The intake's queue of deliveries waiting to be stored is full (503): Smokeball redelivers. */
+  'webhook_intake_busy',
   'smokeball_async_error',
   // sync domain
   'matter_type_unmapped',
@@ -69,6 +71,7 @@ export const RETRYABLE_ERROR_CODES: readonly ErrorCode[] = [
   'smokeball_network_error',
   'smokeball_upload_failed',
   'smokeball_error',
+  'webhook_intake_busy',
   'sync_in_progress',
   'sync_interrupted',
 ];

@@ -6,20 +6,27 @@
 // processing that runs in the background — and that processing can never hold every connection the
 // intake needs either: the intake's statements are few and short, whatever the arrival rate.
 import type { Sql } from '../../db/sql.ts';
+import { AppError } from '../../errors.ts';
 import { storeWebhookEvents, type StoredEvent } from '../../db/webhooks.ts';
 
 /** Statements of the intake at a time: of the pool's 3 connections, one stays for background processing. */
 export const MAX_IN_FLIGHT = 2;
 /** Deliveries per statement: bounds one statement's size and time (each row is a small envelope). */
 export const MAX_BATCH = 200;
+/**
+ * Deliveries waiting for a statement: beyond this the database is not keeping up, and a new delivery is
+ * answered 503 at once (Smokeball redelivers it later) instead of holding memory and a request open.
+ */
+export const MAX_WAITING = 2_000;
 
 export type StoredDelivery = { eventId: string | null; subscribed: boolean };
 
 type Pending = { event: StoredEvent; resolve(r: StoredDelivery): void; reject(e: unknown): void };
 
-export function createWebhookEventWriter(sql: Sql, options: { maxInFlight?: number; maxBatch?: number } = {}) {
+export function createWebhookEventWriter(sql: Sql, options: { maxInFlight?: number; maxBatch?: number; maxWaiting?: number } = {}) {
   const maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT;
   const maxBatch = options.maxBatch ?? MAX_BATCH;
+  const maxWaiting = options.maxWaiting ?? MAX_WAITING;
   const queue: Pending[] = [];
   let inFlight = 0;
 
@@ -71,8 +78,9 @@ export function createWebhookEventWriter(sql: Sql, options: { maxInFlight?: numb
 
   /**
    * One statement for the batch. If it fails, nothing of it was stored, and one delivery the database
-   * refuses must not cost the others their answer: each is then written alone, and only the one that
-   * fails again is refused (500, Smokeball retries it).
+   * refuses must not cost the others their answer: on a data error each is then written alone, and only
+   * the one that fails again is refused (500, Smokeball retries it). Any other failure (connection lost,
+   * timeout) would fail each single write the same way, so the batch fails as a whole.
    */
   async function storeAll(events: StoredEvent[]): Promise<(StoredDelivery | { failed: unknown })[]> {
     try {
@@ -80,7 +88,7 @@ export function createWebhookEventWriter(sql: Sql, options: { maxInFlight?: numb
       if (results.length !== events.length) throw new Error(`${results.length} answers for ${events.length} deliveries`);
       return results;
     } catch (err) {
-      if (events.length === 1) return [{ failed: err }];
+      if (events.length === 1 || !isDataError(err)) return events.map(() => ({ failed: err }));
       const alone: (StoredDelivery | { failed: unknown })[] = [];
       for (const e of events) alone.push(...(await storeAll([e])));
       return alone;
@@ -89,8 +97,18 @@ export function createWebhookEventWriter(sql: Sql, options: { maxInFlight?: numb
 
   return function store(event: StoredEvent): Promise<StoredDelivery> {
     return new Promise<StoredDelivery>((resolve, reject) => {
+      if (queue.length >= maxWaiting) {
+        reject(new AppError({ code: 'webhook_intake_busy', status: 503, message: 'Too many webhook deliveries are waiting to be stored; Smokeball delivers this one again later' }));
+        return;
+      }
       queue.push({ event, resolve, reject });
       flush();
     });
   };
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): a row's fault, not the connection's. */
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }

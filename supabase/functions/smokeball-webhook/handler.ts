@@ -1,7 +1,8 @@
 // POST /functions/v1/smokeball-webhook (verify_jwt = false; authenticated by Smokeball's signature).
 // 200 { received, duplicate } well inside Smokeball's 10 s; 413 oversized, 400 not JSON / missing
 // headers / not a notification, 401 unverified (signature, timestamp, subscription or account — never
-// saying which). The stored event is processed after the answer, and again by the sweep if that fails.
+// saying which), 503 webhook_intake_busy when too many deliveries wait to be stored (Smokeball redelivers),
+// 500 when storing failed (likewise). The stored event is processed after the answer, and again by the sweep if that fails.
 import * as api from '../../../shared/api/functions.ts';
 import { defineFunction } from '../../../shared/http/define-function.ts';
 import { lazyRuntime } from '../../../shared/runtime/runtime.ts';

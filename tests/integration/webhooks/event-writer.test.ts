@@ -1,10 +1,15 @@
 // The intake's writer against real Postgres: deliveries stored while a statement is on its way go out
 // together, and each is still answered exactly as if it had been written alone — new once per
 // fingerprint (with one processing job), a duplicate otherwise, unsubscribed when the subscription is
-// gone, and nothing stored for it then.
+// gone, and nothing stored for it then. A statement that fails for a reason other than a row's data fails
+// its deliveries together (no rewrite one by one), and beyond a cap of waiting deliveries the writer
+// refuses new ones at once with 503 webhook_intake_busy.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import postgres from 'postgres';
+import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { isRetryableErrorCode } from '../../../shared/api/errors.ts';
 import type { StoredEvent } from '../../../shared/db/webhooks.ts';
+import { AppError } from '../../../shared/errors.ts';
 import { createWebhookEventWriter } from '../../../shared/sync/webhooks/event-writer.ts';
 import { connectAsSuperuser, type Sql } from '../../helpers/db.ts';
 import { createConnectedFirm, type ConnectedFirm } from '../../helpers/sync.ts';
@@ -84,4 +89,48 @@ test('a delivery the database refuses fails alone: the others of its statement a
   expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
   const rows = await sql<{ fingerprint: string }[]>`select fingerprint from public.webhook_events where fingerprint = any(${calls.map((c) => c.fingerprint)})`;
   expect(rows.map((r) => r.fingerprint).sort()).toEqual(good.map((g) => g.fingerprint).sort());
+});
+
+test('a statement that fails for another reason than its data fails its deliveries together, without a write per delivery', async () => {
+  // A real connection whose transactions are read-only: every insert fails with 25006, no row at fault.
+  let statements = 0;
+  const readOnly = postgres(inject('dbUrl'), {
+    max: 1,
+    onnotice: () => undefined,
+    connection: { default_transaction_read_only: 'on' } as never,
+    debug: (_connection, query) => {
+      if (/insert into public\.webhook_events/.test(query)) statements++;
+    },
+  });
+  try {
+    const store = createWebhookEventWriter(readOnly as unknown as Sql, { maxInFlight: 1 });
+    const calls = Array.from({ length: 5 }, () => event(`test-${randomUUID()}`));
+    // The first goes out alone; the other four wait and go out together as the second statement.
+    const answers = await Promise.allSettled(calls.map((e) => store(e)));
+    expect(answers.map((a) => a.status)).toEqual(Array(5).fill('rejected'));
+    for (const a of answers) expect((a as PromiseRejectedResult).reason).toMatchObject({ code: '25006' });
+    expect(statements).toBe(2);
+    const rows = await sql`select 1 from public.webhook_events where fingerprint = any(${calls.map((c) => c.fingerprint)})`;
+    expect(rows).toHaveLength(0);
+  } finally {
+    await readOnly.end();
+  }
+});
+
+test('beyond the cap of waiting deliveries a new one is refused at once with 503 webhook_intake_busy; the waiting ones are stored', async () => {
+  const store = createWebhookEventWriter(sql, { maxInFlight: 1, maxWaiting: 3 });
+  const calls = Array.from({ length: 6 }, () => event(`test-${randomUUID()}`));
+  // The first is on its way at once; three wait; the fifth and sixth find the queue full.
+  const answers = await Promise.allSettled(calls.map((e) => store(e)));
+  expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+  for (const a of answers.slice(4)) {
+    const reason = (a as PromiseRejectedResult).reason as AppError;
+    expect(reason).toBeInstanceOf(AppError);
+    expect({ code: reason.code, status: reason.status }).toEqual({ code: 'webhook_intake_busy', status: 503 });
+    expect(isRetryableErrorCode(reason.code)).toBe(true);
+  }
+  const rows = await sql<{ fingerprint: string }[]>`select fingerprint from public.webhook_events where fingerprint = any(${calls.map((c) => c.fingerprint)})`;
+  expect(rows.map((r) => r.fingerprint).sort()).toEqual(calls.slice(0, 4).map((c) => c.fingerprint).sort());
+  // Once the queue drained, the writer takes deliveries again.
+  expect((await store(event(`test-${randomUUID()}`))).eventId).not.toBeNull();
 });
