@@ -87,6 +87,41 @@ export async function ensureLinkedClient(tx: Tx, firmId: string, c: ImportedClie
   return { id: existing.id, created: false };
 }
 
+/**
+ * Links the firm's client `clientId` to this Smokeball contact, which CaseHug's sync created for it (the
+ * contact's externalSystemId names the client), unless the client is linked to another contact or another
+ * client of the firm holds this one. The row must be the firm's: an id of another firm matches nothing.
+ * Returns the client's id when it holds the link.
+ */
+export async function linkOwnClient(tx: Tx, firmId: string, clientId: string, c: { smokeballContactId: string; version: bigint }): Promise<string | undefined> {
+  const [row] = await tx<{ id: string }[]>`
+    update public.clients c
+    set smokeball_contact_id = ${c.smokeballContactId}, smokeball_version = greatest(c.smokeball_version, ${c.version.toString()}::bigint),
+        smokeball_synced_at = now(), smokeball_create_started_at = null
+    where c.firm_id = ${firmId} and c.id = ${clientId}
+      and (c.smokeball_contact_id is null or c.smokeball_contact_id = ${c.smokeballContactId})
+      and not exists (
+        select 1 from public.clients o
+        where o.firm_id = ${firmId} and o.smokeball_contact_id = ${c.smokeballContactId} and o.id <> ${clientId})
+    returning c.id`;
+  return row?.id;
+}
+
+/** As linkOwnClient, for the firm's matter `matterId` and the Smokeball matter its sync created. */
+export async function linkOwnMatter(tx: Tx, firmId: string, matterId: string, m: { smokeballMatterId: string; version: bigint }): Promise<string | undefined> {
+  const [row] = await tx<{ id: string }[]>`
+    update public.matters m
+    set smokeball_matter_id = ${m.smokeballMatterId}, smokeball_version = greatest(m.smokeball_version, ${m.version.toString()}::bigint),
+        smokeball_synced_at = now(), smokeball_create_started_at = null
+    where m.firm_id = ${firmId} and m.id = ${matterId}
+      and (m.smokeball_matter_id is null or m.smokeball_matter_id = ${m.smokeballMatterId})
+      and not exists (
+        select 1 from public.matters o
+        where o.firm_id = ${firmId} and o.smokeball_matter_id = ${m.smokeballMatterId} and o.id <> ${matterId})
+    returning m.id`;
+  return row?.id;
+}
+
 export type ImportedMatter = {
   smokeballMatterId: string;
   version: bigint;

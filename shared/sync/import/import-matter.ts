@@ -4,9 +4,11 @@
 // batches importing the same matter or sharing a client at the same moment, end on one CaseHug row each.
 // CaseHug's matter has one client: the matter's first Smokeball client; the others are imported as
 // clients and named in the run. The case type is mapped back only when unambiguous (case-type-for.ts).
+// A matter or contact CaseHug's own sync created (its externalSystemId names a row of this firm,
+// own-records.ts) links that row instead of creating another; one naming another firm's row is foreign.
 import { AppError } from '../../errors.ts';
 import {
-  attachRunMatter, ensureLinkedClient, ensureLinkedMatter, findLinkedMatter, finishImport, loadImport,
+  attachRunMatter, ensureLinkedClient, ensureLinkedMatter, findLinkedMatter, finishImport, linkOwnClient, linkOwnMatter, loadImport,
 } from '../../db/imports.ts';
 import { readFirmJurisdiction } from '../../db/two-way.ts';
 import type { Sql } from '../../db/sql.ts';
@@ -27,6 +29,7 @@ import { createRunRecorder, type RunRecorder } from '../matter/run-recorder.ts';
 import { matterSide } from '../push/smokeball-values.ts';
 import { chooseCaseType, type CaseTypeChoice } from './case-type-for.ts';
 import { clientFieldsOf } from './client-fields.ts';
+import { ownClientIdOf, ownMatterIdOf } from './own-records.ts';
 
 export type ImportMatterDeps = {
   sql: Sql;
@@ -70,10 +73,15 @@ export async function importSmokeballMatter(deps: ImportMatterDeps, job: { firmI
       for (const contact of [...contacts].sort((a, b) => (a.id < b.id ? -1 : 1))) {
         const { fields: clientFields, note } = clientFieldsOf(contact);
         if (note) notes.push(note);
-        clientRows.set(contact.id, await ensureLinkedClient(tx, firmId, clientFields));
+        const ownId = ownClientIdOf(contact.externalSystemId);
+        const own = ownId ? await linkOwnClient(tx, firmId, ownId, { smokeballContactId: contact.id, version: clientFields.version }) : undefined;
+        clientRows.set(contact.id, own ? { id: own, created: false } : await ensureLinkedClient(tx, firmId, clientFields));
       }
       const primary = clientRows.get(clientIds[0])!;
       const title = (matter.description || matter.title || `Smokeball matter ${matter.number ?? matter.id}`).slice(0, MAX_TITLE);
+      const ownId = ownMatterIdOf(matter.externalSystemId);
+      const own = ownId ? await linkOwnMatter(tx, firmId, ownId, { smokeballMatterId: matter.id, version: side.version }) : undefined;
+      if (own) return { created: { id: own, created: false }, clientRows };
       const created = await ensureLinkedMatter(tx, firmId, {
         smokeballMatterId: matter.id,
         version: side.version,
