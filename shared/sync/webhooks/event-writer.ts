@@ -109,6 +109,6 @@ export function createWebhookEventWriter(sql: Sql, options: { maxInFlight?: numb
 
 /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): a row's fault, not the connection's. */
 function isDataError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+  const sqlState = (err as { code?: unknown } | null)?.code;
+  return /^2[23][0-9A-Z]{3}$/.test(String(sqlState ?? ''));
 }
