@@ -42,8 +42,9 @@ export const RUN_STEP_OUTCOMES = {
   documents: ['bulk_created'],
   document: ['linked', 'resumed', 'uploaded', 'failed'],
   handoff: ['queued'],
-  push_contact: ['pushed', 'nothing_to_push', 'not_linked', 'gone_in_smokeball', 'not_a_person', 'failed'],
-  push_matter: ['pushed', 'nothing_to_push', 'not_linked', 'gone_in_smokeball', 'not_a_person', 'failed'],
+  /** reread: the contact moved in Smokeball between the push's read and its PUT, and was decided again. */
+  push_contact: ['pushed', 'reread', 'nothing_to_push', 'not_linked', 'gone_in_smokeball', 'not_a_person', 'refused', 'failed'],
+  push_matter: ['pushed', 'nothing_to_push', 'not_linked', 'gone_in_smokeball', 'not_a_person', 'refused', 'failed'],
   conflicts: ['recorded'],
   case_type: ['mapped', 'empty'],
   subscription: ['present', 'registered'],

@@ -16,12 +16,30 @@ export const OWNED_FIELDS = {
 export type OwnedField = (typeof OWNED_FIELDS)[RecordKind][number];
 export type FieldValues = Partial<Record<OwnedField, string | null>>;
 
-/** One unpushed CaseHug edit of a field: its value, the value before it (`base`) and CaseHug's time. */
+/**
+ * A value of the field sent to Smokeball and accepted (202), not yet seen in a read of Smokeball: writes
+ * there land asynchronously (docs/smokeball.md §8), so until `until` a read without it is too early, not
+ * a change by Smokeball.
+ */
+export const SentValue = z.object({
+  value: z.string().nullable(),
+  // The push's sync_runs row: the webhook echoing its request says this write landed.
+  runId: z.string().optional(),
+  at: z.string().min(1),
+  until: z.string().min(1),
+});
+export type SentValue = z.infer<typeof SentValue>;
+
+/**
+ * One CaseHug edit of a field Smokeball has not yet been seen to hold: its value, the value before it
+ * (`base`), CaseHug's time, and what was last sent of it (`sent`, kept when a later edit replaces the value).
+ */
 export const PendingField = z.object({
   value: z.string().nullable(),
   base: z.string().nullable(),
   // Kept as Postgres wrote it, so "this exact edit" can be matched again when it is cleared.
   changedAt: z.string().min(1),
+  sent: SentValue.optional(),
 });
 export type PendingField = z.infer<typeof PendingField>;
 const PendingFields = z.record(z.string(), PendingField);
@@ -139,32 +157,81 @@ export async function savePendingFields(tx: Tx, firmId: string, record: Pick<Lin
            where firm_id = ${firmId} and record_kind = ${record.kind} and record_id = ${record.id}`;
 }
 
+/** How long an accepted write may take to show in Smokeball's reads before it is treated as not landed. */
+export const SENT_HOLD_MS = 5 * 60_000;
+
 /**
- * After a push was accepted: the pushed edits are no longer pending — only those exact edits (same
- * `changedAt`); a field edited again meanwhile stays for the next push.
+ * After a push was accepted (202): the pushed fields stay pending, marked as sent with the value sent and
+ * an expiry, until a read of Smokeball shows the value (decide-fields.ts settles them then). The record's
+ * row is locked before its pending row, in the order an edit's trigger and withLinkedRecord take them.
  */
-export async function clearPushedFields(
+export async function markFieldsSent(
   sql: Sql,
   firmId: string,
   record: Pick<LinkedRecord, 'kind' | 'id'>,
-  pushed: Partial<Record<OwnedField, string>>,
+  sent: Partial<Record<OwnedField, string | null>>,
+  nowMs: number,
+  runId: string,
 ): Promise<void> {
-  await sql.begin(async (tx) => {
-    const [row] = await tx<{ fields: unknown }[]>`
-      select fields from private.smokeball_pending_pushes
-      where firm_id = ${firmId} and record_kind = ${record.kind} and record_id = ${record.id} for update`;
-    if (!row) return;
-    const pending = PendingFields.parse(row.fields) as PendingFields;
-    for (const [field, changedAt] of Object.entries(pushed) as [OwnedField, string][]) {
+  await withLinkedRecord(sql, firmId, record.kind, { recordId: record.id }, async (tx, current) => {
+    if (!current) return;
+    const pending = { ...current.pending };
+    const marker = { runId, at: new Date(nowMs).toISOString(), until: new Date(nowMs + SENT_HOLD_MS).toISOString() };
+    for (const [field, value] of Object.entries(sent) as [OwnedField, string | null][]) {
+      const edit = pending[field];
+      // Settled meanwhile (a read already showed it): nothing to wait for.
+      if (edit) pending[field] = { ...edit, sent: { value, ...marker } };
+    }
+    await savePendingFields(tx, firmId, current, pending);
+    await touchSyncedAt(tx, firmId, current);
+  });
+}
+
+/**
+ * A push Smokeball refused for good (400): those exact edits (same `changedAt`) leave pending, so later
+ * edits of the record are not merged into a value Smokeball will never take; a field edited again
+ * meanwhile stays for the next push. Same lock order as markFieldsSent.
+ */
+export async function dropRefusedFields(
+  sql: Sql,
+  firmId: string,
+  record: Pick<LinkedRecord, 'kind' | 'id'>,
+  refused: Partial<Record<OwnedField, string>>,
+): Promise<void> {
+  await withLinkedRecord(sql, firmId, record.kind, { recordId: record.id }, async (tx, current) => {
+    if (!current) return;
+    const pending = { ...current.pending };
+    for (const [field, changedAt] of Object.entries(refused) as [OwnedField, string][]) {
       if (pending[field]?.changedAt === changedAt) delete pending[field];
     }
-    await savePendingFields(tx, firmId, record, pending);
-    if (record.kind === 'contact') {
-      await tx`update public.clients set smokeball_synced_at = now() where firm_id = ${firmId} and id = ${record.id}`;
-    } else {
-      await tx`update public.matters set smokeball_synced_at = now() where firm_id = ${firmId} and id = ${record.id}`;
-    }
+    await savePendingFields(tx, firmId, current, pending);
   });
+}
+
+/**
+ * The webhook echoing one of our pushes (its RequestId is in the push's run): that write has landed, so
+ * the fields it sent, unless edited again since, are settled without a read.
+ */
+export async function settleLandedPush(sql: Sql, firmId: string, kind: RecordKind, smokeballId: string, requestId: string): Promise<void> {
+  const [run] = await sql<{ id: string }[]>`
+    select id from public.sync_runs where firm_id = ${firmId} and request_ids @> array[${requestId}]::text[] limit 1`;
+  if (!run) return;
+  await withLinkedRecord(sql, firmId, kind, { smokeballId }, async (tx, record) => {
+    if (!record) return;
+    const pending = { ...record.pending };
+    for (const [field, edit] of Object.entries(pending) as [OwnedField, PendingField][]) {
+      if (edit.sent?.runId === run.id && edit.sent.value === edit.value) delete pending[field];
+    }
+    if (Object.keys(pending).length !== Object.keys(record.pending).length) await savePendingFields(tx, firmId, record, pending);
+  });
+}
+
+async function touchSyncedAt(tx: Tx, firmId: string, record: Pick<LinkedRecord, 'kind' | 'id'>): Promise<void> {
+  if (record.kind === 'contact') {
+    await tx`update public.clients set smokeball_synced_at = now() where firm_id = ${firmId} and id = ${record.id}`;
+  } else {
+    await tx`update public.matters set smokeball_synced_at = now() where firm_id = ${firmId} and id = ${record.id}`;
+  }
 }
 
 export type ConflictRecord = {

@@ -11,6 +11,11 @@
 //     wins (Smokeball's `lastUpdated`/`versionId` ticks, CaseHug's `updated_at`; a tie goes to Smokeball,
 //     where the record lives); the losing change is reported as a conflict. When CaseHug wins, its
 //     edit's base becomes Smokeball's value, so the next read sees no conflict again.
+// A value CaseHug sent and Smokeball accepted (`sent`) is not in Smokeball's reads at once (writes land
+// asynchronously, docs/smokeball.md §8). Until its expiry, a read without it is too early: the field is
+// neither overwritten in CaseHug nor sent again. Smokeball holding a value CaseHug sent earlier is not a
+// change of Smokeball's either. After the expiry the rules above apply again (a write that never landed
+// shows the base, and is sent again).
 // With applying from Smokeball switched off, CaseHug's edits are sent whatever Smokeball holds.
 import type { ConflictRecord, FieldValues, LinkedRecord, OwnedField, PendingFields } from '../../db/two-way.ts';
 import { OWNED_FIELDS } from '../../db/two-way.ts';
@@ -53,6 +58,7 @@ function normalise(field: OwnedField, v: string | null | undefined): string {
 export function decideFields(
   record: Pick<LinkedRecord, 'kind' | 'values' | 'pending' | 'smokeballVersion' | 'applyFromSmokeball'>,
   smokeball: SmokeballSide,
+  nowMs: number = Date.now(),
 ): FieldPlan {
   const newer = record.smokeballVersion === null || smokeball.version > record.smokeballVersion;
   const plan: FieldPlan = { apply: {}, push: {}, pending: { ...record.pending }, conflicts: [], newer };
@@ -68,8 +74,11 @@ export function decideFields(
       delete plan.pending[field];
       continue;
     }
+    const sent = edit.sent;
+    if (sent && sameValue(field, sent.value, edit.value) && nowMs < Date.parse(sent.until)) continue;
     // A read no newer than what was last applied shows nothing CaseHug has not already weighed.
-    const theyChanged = newer && usable && !sameValue(field, theirs, edit.base);
+    const ours = sameValue(field, theirs, edit.base) || (sent !== undefined && sameValue(field, theirs, sent.value));
+    const theyChanged = newer && usable && !ours;
     if (!record.applyFromSmokeball || !theyChanged) {
       plan.push[field] = { value: edit.value, changedAt: edit.changedAt };
       continue;

@@ -9,7 +9,7 @@ import { AppError } from '../../errors.ts';
 import type { Sql } from '../../db/sql.ts';
 import { appendRunRequestId, finishRun, startRun } from '../../db/sync-runs.ts';
 import {
-  clearPushedFields, dropPendingFields, hasPendingFields, type OwnedField, readFirmJurisdiction, type RecordKind, withLinkedRecord,
+  dropPendingFields, dropRefusedFields, markFieldsSent, hasPendingFields, type OwnedField, readFirmJurisdiction, type RecordKind, withLinkedRecord,
 } from '../../db/two-way.ts';
 import type { LogFields } from '../../log.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
@@ -36,7 +36,7 @@ export type PushJobKind = 'push_contact' | 'push_matter';
 export const isPushJob = (kind: string): kind is PushJobKind => kind === 'push_contact' || kind === 'push_matter';
 
 export type PushOutcome = {
-  status: 'pushed' | 'nothing_to_push' | 'not_linked' | 'push_disabled' | 'gone_in_smokeball' | 'not_a_person' | 'failed';
+  status: 'pushed' | 'nothing_to_push' | 'not_linked' | 'push_disabled' | 'gone_in_smokeball' | 'not_a_person' | 'refused' | 'failed';
   pushed: OwnedField[];
   applied: OwnedField[];
   conflicts: number;
@@ -79,54 +79,98 @@ export async function pushLinkedRecord(deps: PushDeps, job: { firmId: string; ki
     return { ...outcome, runId };
   };
 
+  const decide = (read: SmokeballRead) => {
+    const side = kind === 'contact' ? contactSide(read.contact!) : matterSide(read.matter!);
+    return withLinkedRecord(deps.sql, firmId, kind, { recordId }, async (tx, record) =>
+      record && record.smokeballId === link.smokeballId ? applyPlan(tx, firmId, record, side) : undefined);
+  };
+  // The link points at a record Smokeball no longer has: nothing to write to.
+  const goneInSmokeball = async () => {
+    await dropPendingFields(deps.sql, firmId, kind, recordId);
+    recorder.step(step, 'gone_in_smokeball');
+    return await finish(nothing('gone_in_smokeball'));
+  };
+  const notLinked = async () => {
+    await dropPendingFields(deps.sql, firmId, kind, recordId);
+    recorder.step(step, 'not_linked');
+    return await finish(nothing('not_linked'));
+  };
+  let refusedRecorded = false;
+
   try {
     const client = await deps.clientFor({ firmId, region: connection.region, priority: 'auto' }, (call) => {
       recorder.onRequest(call);
       // Recorded as soon as it is known, so the echo of this write finds it (finishRun writes them all again).
       recording.push(appendRunRequestId(deps.sql, firmId, runId, call.requestId).catch(() => undefined));
     });
-    const read = await readSmokeballRecord(client, kind, link.smokeballId);
-    if (!read) {
-      // The link points at a record Smokeball no longer has: nothing to write to.
-      await dropPendingFields(deps.sql, firmId, kind, recordId);
-      recorder.step(step, 'gone_in_smokeball');
-      return await finish(nothing('gone_in_smokeball'));
+    // Before the read, so nothing but the decision's transaction separates the read from the write.
+    const phoneCountry = kind === 'contact' ? phoneCountryOf((await readFirmJurisdiction(deps.sql, firmId)) as SmokeballJurisdiction | null) : undefined;
+    let read = await readSmokeballRecord(client, kind, link.smokeballId);
+    if (!read) return await goneInSmokeball();
+    let inbound = await decide(read);
+    if (!inbound?.plan) return await notLinked();
+    let plan = inbound.plan;
+    const conflicts = [...plan.conflicts];
+    let applied = Object.keys(plan.apply) as OwnedField[];
+    if (kind === 'contact' && Object.keys(plan.push).length > 0) {
+      // PUT replaces the whole contact and Smokeball has no conditional PUT (docs/smokeball.md §2): a
+      // Smokeball edit between the read and the PUT would be overwritten. The body is built from a read
+      // taken right before the PUT; if the contact moved since the first read, the decision is made again
+      // on it (once). What remains is the PUT's own wait for its slot and Smokeball's eventual consistency
+      // (docs/architecture.md §5 "Two-way sync").
+      const again = await readSmokeballRecord(client, kind, link.smokeballId);
+      if (!again) return await goneInSmokeball();
+      if (again.contact!.lastUpdated !== read.contact!.lastUpdated || again.contact!.versionId !== read.contact!.versionId) {
+        read = again;
+        inbound = await decide(read);
+        if (!inbound?.plan) return await notLinked();
+        plan = inbound.plan;
+        conflicts.push(...plan.conflicts);
+        applied = [...new Set([...applied, ...(Object.keys(plan.apply) as OwnedField[])])];
+        recorder.step(step, 'reread', 'the contact changed in Smokeball since it was read');
+      } else {
+        read = again;
+      }
     }
-    const side = kind === 'contact' ? contactSide(read.contact!) : matterSide(read.matter!);
-    const inbound = await withLinkedRecord(deps.sql, firmId, kind, { recordId }, async (tx, record) =>
-      record && record.smokeballId === link.smokeballId ? applyPlan(tx, firmId, record, side) : undefined);
-    if (!inbound?.plan) {
-      await dropPendingFields(deps.sql, firmId, kind, recordId);
-      recorder.step(step, 'not_linked');
-      return await finish(nothing('not_linked'));
-    }
-    const plan = inbound.plan;
-    const applied = Object.keys(plan.apply) as OwnedField[];
     const pushed = Object.keys(plan.push) as OwnedField[];
-    if (plan.conflicts.length > 0) {
-      recorder.step('conflicts', 'recorded', plan.conflicts.map((c) => `${c.field}: ${c.winner} won`).join(', '));
+    if (conflicts.length > 0) {
+      recorder.step('conflicts', 'recorded', conflicts.map((c) => `${c.field}: ${c.winner} won`).join(', '));
     }
     if (pushed.length === 0) {
       recorder.step(step, 'nothing_to_push', applied.length > 0 ? `took from Smokeball: ${applied.join(', ')}` : undefined);
-      return await finish({ status: 'nothing_to_push', pushed, applied, conflicts: plan.conflicts.length });
+      return await finish({ status: 'nothing_to_push', pushed, applied, conflicts: conflicts.length });
     }
     const values = Object.fromEntries(pushed.map((f) => [f, plan.push[f]!.value])) as Partial<Record<OwnedField, string | null>>;
-    if (kind === 'contact') {
-      const jurisdiction = await readFirmJurisdiction(deps.sql, firmId);
-      const body = contactWithCaseHugValues(read.contact!, values, phoneCountryOf(jurisdiction as SmokeballJurisdiction | null));
-      if (!body) {
-        await dropPendingFields(deps.sql, firmId, kind, recordId);
-        recorder.step(step, 'not_a_person');
-        return await finish({ status: 'not_a_person', pushed: [], applied, conflicts: plan.conflicts.length });
+    try {
+      if (kind === 'contact') {
+        const body = contactWithCaseHugValues(read.contact!, values, phoneCountry!);
+        if (!body) {
+          await dropPendingFields(deps.sql, firmId, kind, recordId);
+          recorder.step(step, 'not_a_person');
+          return await finish({ status: 'not_a_person', pushed: [], applied, conflicts: conflicts.length });
+        }
+        await client.updates.replaceContact(link.smokeballId, body);
+      } else {
+        await client.updates.patchMatter(link.smokeballId, matterPatchOf(values));
       }
-      await client.updates.replaceContact(link.smokeballId, body);
-    } else {
-      await client.updates.patchMatter(link.smokeballId, matterPatchOf(values));
+    } catch (err) {
+      // Smokeball refused the values for good (400/422, retries would be refused too): the edits leave
+      // pending, so the record's later edits are not merged into them and refused again. The run keeps
+      // Smokeball's message; transient failures are thrown as they are, for the queue's retry.
+      if (err instanceof AppError && err.code === 'smokeball_bad_request') {
+        await dropRefusedFields(deps.sql, firmId, link, Object.fromEntries(pushed.map((f) => [f, plan.push[f]!.changedAt])));
+        recorder.step(step, 'refused', pushed.join(', '));
+        await finish({ status: 'refused', pushed: [], applied, conflicts: conflicts.length }, err).catch(() => undefined);
+        refusedRecorded = true;
+      }
+      throw err;
     }
-    await clearPushedFields(deps.sql, firmId, link, Object.fromEntries(pushed.map((f) => [f, plan.push[f]!.changedAt])));
+    // Accepted, not yet visible: the edits stay pending as sent until a read shows them (decide-fields.ts).
+    await markFieldsSent(deps.sql, firmId, link, values, deps.now(), runId);
     recorder.step(step, 'pushed', pushed.join(', '));
-    return await finish({ status: 'pushed', pushed, applied, conflicts: plan.conflicts.length });
+    return await finish({ status: 'pushed', pushed, applied, conflicts: conflicts.length });
   } catch (err) {
+    if (refusedRecorded) throw err;
     const error = err instanceof AppError ? err : new AppError({ code: 'internal_error', status: 500, message: 'The push to Smokeball failed unexpectedly', cause: err });
     recorder.step(step, 'failed', error.code);
     await finish(nothing('failed'), error).catch(() => undefined);

@@ -18,6 +18,7 @@ import type { ApiCallRecord } from '../../smokeball/request.ts';
 import type { RequestPriority } from '../../smokeball/rate-limiter.ts';
 import { readAsyncFailure } from './error-payload.ts';
 import { applyFromSmokeball, waitForRunningPush } from '../push/apply-from-smokeball.ts';
+import { settleLandedPush } from '../../db/two-way.ts';
 import { contactSide, matterSide } from '../push/smokeball-values.ts';
 
 export type ProcessEventDeps = {
@@ -44,7 +45,14 @@ async function decideAndApply(
   event: { eventType: string; requestId: string | null; resourceId: string | null; payload: Record<string, unknown> },
 ): Promise<EventOutcome> {
   if (event.eventType === 'error') return applyAsyncFailure(deps, firmId, event);
-  if (event.requestId && (await isOwnRequest(deps.sql, firmId, event.requestId))) return { status: 'ignored', reason: 'own_request' };
+  if (event.requestId && (await isOwnRequest(deps.sql, firmId, event.requestId))) {
+    // The echo of a two-way push: its write has landed, so the edits it sent stop waiting for a read.
+    const [resource, action] = event.eventType.split('.');
+    if (event.resourceId && action === 'updated' && (resource === 'contact' || resource === 'matter')) {
+      await settleLandedPush(deps.sql, firmId, resource, event.resourceId, event.requestId);
+    }
+    return { status: 'ignored', reason: 'own_request' };
+  }
   if (!event.resourceId) return { status: 'ignored', reason: 'no_resource' };
 
   // A firm that needs re-authorisation keeps the delivery: the token layer parks it until the reconnect,

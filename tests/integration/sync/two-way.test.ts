@@ -10,18 +10,28 @@ import { SyncMatterResult, WebhookAck } from '../../../shared/api/functions.ts';
 import { expectAnswer, readHistoryAsMember } from '../../helpers/contract.ts';
 import { deliver, signedDelivery, signerFor } from '../../helpers/webhooks.ts';
 import { waitFor } from '../../helpers/wait.ts';
+import { functionEnv } from '../../helpers/queue.ts';
+import { createRuntime, type Runtime } from '../../../shared/runtime/runtime.ts';
+import { drainDeps } from '../../../shared/runtime/worker-deps.ts';
+import { pushLinkedRecord } from '../../../shared/sync/push/push-record.ts';
+import { dropRefusedFields, markFieldsSent } from '../../../shared/db/two-way.ts';
 
 let sql: Sql;
 let firm: ConnectedFirm;
 let memberId: string;
+let runtime: Runtime;
 beforeAll(async () => {
   sql = connectAsSuperuser();
+  runtime = createRuntime(await functionEnv());
   // Auto-sync off: only the edits of these tests queue work for the firm.
   firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
   const [member] = await sql<{ user_id: string }[]>`select user_id from public.firm_members where firm_id = ${firm.id} and role = 'member'`;
   memberId = member.user_id;
 });
-afterAll(() => sql.end());
+afterAll(async () => {
+  await runtime?.sql.end();
+  await sql.end();
+});
 
 /** The firm's history as the app reads it, every row parsed with the contract's SyncRunRow. */
 const historyOf = () => readHistoryAsMember(sql, memberId, firm.id);
@@ -105,13 +115,14 @@ describe('two-way sync', () => {
     expect(job).toMatchObject({ kind: 'push_contact', status: 'succeeded' });
     // The push's history row as the app reads it (the contract's SyncRunRow).
     const run = (await historyOf()).find((r) => r.job_id === job.id)!;
-    // Two requests: the read of the whole contact and its PUT.
-    expect(run).toMatchObject({ trigger: 'auto', status: 'succeeded', counts: { pushed: 1, applied: 0, conflicts: 0 }, api_calls: 2 });
+    // Three requests: the read of the whole contact, the read right before the PUT, and the PUT.
+    expect(run).toMatchObject({ trigger: 'auto', status: 'succeeded', counts: { pushed: 1, applied: 0, conflicts: 0 }, api_calls: 3 });
     expect(run.steps.map((s: Json) => [s.step, s.outcome, s.detail])).toContainEqual(['push_contact', 'pushed', 'email']);
     // One read and one PUT of the whole contact, each with a RequestId the run kept.
     const sent = (await sim().requests({ endpoint: 'PUT /contacts/{id}' })).filter((r) => run.request_ids.includes(r.requestId));
     expect(sent).toHaveLength(1);
-    expect(await pendingOf(clientId)).toBeNull();
+    // The edit stayed pending as sent until the webhook echoing the PUT said it landed.
+    await waitFor(async () => (await pendingOf(clientId)) === null, { what: 'the echo of the PUT to settle the edit' });
     // The app's own row is as the member left it.
     const [row] = await sql`select email, first_name from public.clients where id = ${clientId}`;
     expect(row).toEqual({ email, first_name: 'Ada' });
@@ -157,8 +168,9 @@ describe('two-way sync', () => {
     expect(await pendingOf(unlinked.id)).toBeNull();
   });
 
-  test('a PUT Smokeball refuses fails its run and job with the error and keeps the edit, which the next edit\'s push sends', async () => {
+  test('a PUT Smokeball refuses fails its run with Smokeball\'s message and leaves pending, so the next edit\'s push is sent alone', async () => {
     const { clientId, contactId } = await linkedMatter('Jo');
+    const [{ email: original }] = await sql`select email from public.clients where id = ${clientId}`;
     const refused = `jo.1-${crypto.randomUUID()}@example.com`;
     await withFault({ account: firm.accountId, method: 'PUT', endpoint: 'PUT /contacts/{id}', status: 400, count: 1 }, async () => {
       await editAsMember('clients', clientId, { email: refused });
@@ -168,17 +180,29 @@ describe('two-way sync', () => {
       }, { timeoutMs: 15_000, what: 'the refused push to end' });
       const run = (await historyOf()).find((r) => r.job_id === job.id)!;
       expect(run).toMatchObject({ status: 'failed', error_code: 'smokeball_bad_request', counts: { pushed: 0, applied: 0, conflicts: 0 } });
-      expect(run.steps.map((s) => [s.step, s.outcome, s.detail])).toEqual([['push_contact', 'failed', 'smokeball_bad_request']]);
+      expect(run.error_message).toMatch(/Smokeball rejected the request \(status 400\)/);
+      expect(run.steps.map((s) => [s.step, s.outcome, s.detail])).toEqual([['push_contact', 'refused', 'email']]);
     });
-    expect(await pendingOf(clientId)).toMatchObject({ email: { value: refused } });
+    // Nothing left to merge the next edit into.
+    expect(await pendingOf(clientId)).toBeNull();
     await editAsMember('clients', clientId, { first_name: 'Joanna' });
     const contact = await waitFor(async () => {
       const c = await simContact(contactId);
       return c?.person.firstName === 'Joanna' && c;
     }, { timeoutMs: 10_000, what: 'the next push' });
-    expect(contact.person.email).toBe(refused);
-    await pushesDone(clientId);
-    expect(await pendingOf(clientId)).toBeNull();
+    expect(contact.person.email).toBe(original);
+    const jobs = await pushesDone(clientId);
+    expect(jobs.map((j) => j.status)).toEqual(['dead', 'succeeded']);
+  });
+
+  test('a push that fails for a while (503) is retried and keeps its edit until it is sent', async () => {
+    const { clientId, contactId } = await linkedMatter('Ola');
+    const email = `ola.new-${crypto.randomUUID()}@example.com`;
+    await withFault({ account: firm.accountId, method: 'PUT', endpoint: 'PUT /contacts/{id}', status: 503, count: 2 }, async () => {
+      await editAsMember('clients', clientId, { email });
+      await waitFor(async () => (await simContact(contactId))?.person.email === email, { timeoutMs: 20_000, what: 'the retried push' });
+    });
+    expect((await jobsOf(clientId)).some((j) => j.status === 'dead')).toBe(false);
   });
 
   test('a contact edited in Smokeball reaches CaseHug and queues no push back', async () => {
@@ -235,7 +259,7 @@ describe('two-way sync', () => {
     const conflicts = await conflictsOf(clientId);
     expect(conflicts.map((x) => [x.field, x.winner, x.casehug_value, x.smokeball_value])).toEqual([['email', 'casehug', ours, theirs]]);
     expect(conflicts[0].casehug_changed_at.getTime()).toBeGreaterThan(conflicts[0].smokeball_changed_at.getTime());
-    expect(await pendingOf(clientId)).toBeNull();
+    await waitFor(async () => (await pendingOf(clientId)) === null, { what: 'the echo of the PUT to settle the edit' });
   });
 
   test('matters: both sides change the status within a second, Smokeball later; a CaseHug title edit beside it still reaches Smokeball', async () => {
@@ -305,6 +329,134 @@ describe('two-way sync', () => {
     const [after] = await sql`select email, phone, first_name, last_name, updated_at, smokeball_version::text from public.clients where id = ${clientId}`;
     expect(after).toEqual(before);
     expect((await jobsOf(clientId)).map((j) => j.id)).toEqual([job.id]);
+  });
+
+  test('a Smokeball edit of another field, read before our accepted PATCH is visible, does not undo the CaseHug edit', async () => {
+    const { matterId, smokeballMatterId } = await linkedMatter('Max');
+    const title = 'Max estate (revised)';
+    // Our PATCH is accepted at once and visible only a minute later: every read below is taken before.
+    const { writeVisibilityDelayMs } = await sim().getConfig();
+    await sim().config({ writeVisibilityDelayMs: 60_000 });
+    try {
+      await editAsMember('matters', matterId, { title });
+      const [job] = await pushesDone(matterId);
+      expect(job.status).toBe('succeeded');
+      // The firm closes the matter in Smokeball; its webhook re-fetches the matter: Closed, newer, old title.
+      const since = new Date();
+      await sim().editMatter(firm.username, smokeballMatterId, { status: 'Closed' });
+      const event = await waitFor(async () => {
+        const [e] = await sql`select status, error_code from public.webhook_events where resource_id = ${smokeballMatterId}
+                              and received_at >= ${since} and status <> 'received'`;
+        return e;
+      }, { timeoutMs: 10_000, what: 'the Smokeball edit to be processed' });
+      expect(event).toEqual({ status: 'processed', error_code: 'applied' });
+      expect((await simMatter(smokeballMatterId))?.description).toBe('Max estate');
+      const [m] = await sql`select title, status from public.matters where id = ${matterId}`;
+      expect(m).toEqual({ title, status: 'closed' });
+      expect(await pendingOf(matterId)).toMatchObject({ title: { value: title, sent: { value: title } } });
+    } finally {
+      await sim().config({ writeVisibilityDelayMs });
+    }
+  });
+
+  test('a Smokeball read that shows the sent value settles it; a later CaseHug edit of the field is sent again', async () => {
+    const { matterId, smokeballMatterId } = await linkedMatter('Ned');
+    await editAsMember('matters', matterId, { case_number: 'N-1' });
+    await waitFor(async () => (await simMatter(smokeballMatterId))?.number === 'N-1', { timeoutMs: 10_000, what: 'the first push' });
+    await waitFor(async () => (await pendingOf(matterId)) === null, { what: 'the first edit to settle' });
+    await editAsMember('matters', matterId, { case_number: 'N-2' });
+    await waitFor(async () => (await simMatter(smokeballMatterId))?.number === 'N-2', { timeoutMs: 10_000, what: 'the second push' });
+    await pushesDone(matterId);
+    expect(await conflictsOf(matterId)).toEqual([]);
+  });
+
+  test('marking a push sent and dropping a refused one lock the client row before its pending row, as an edit does', async () => {
+    const { clientId } = await linkedMatter('Pia');
+    const email = `pia.new-${crypto.randomUUID()}@example.com`;
+    let changedAt = '';
+    await withQueueHeld(async () => {
+      await editAsMember('clients', clientId, { email });
+      changedAt = (await pendingOf(clientId)).email.changedAt;
+      // The queued push is the test's, so the stack's worker leaves the pending row alone.
+      await sql`update public.sync_jobs set status = 'running', locked_by = 'test-worker', locked_until = now() + interval '10 minutes'
+                where subject_id = ${clientId} and status = 'queued'`;
+    });
+    const record = { kind: 'contact' as const, id: clientId };
+    for (const write of [
+      () => markFieldsSent(runtime.sql, firm.id, record, { email }, Date.now(), crypto.randomUUID()),
+      () => dropRefusedFields(runtime.sql, firm.id, record, { email: changedAt }),
+    ]) {
+      // A member's edit in progress holds the client row (its trigger takes the pending row next).
+      const connections = connectAsSuperuser({ max: 2 });
+      const editor = await connections.reserve();
+      const probe = await connections.reserve();
+      let writing: Promise<void> | undefined;
+      try {
+        await editor`begin`;
+        await editor`select 1 from public.clients where id = ${clientId} for update`;
+        writing = write();
+        await waitFor(async () => {
+          const [w] = await sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%public.clients%' and query ilike '%for update%' and pid <> pg_backend_pid()`;
+          return w;
+        }, { what: 'the write to wait for the client row' });
+        // Waiting for the client row, it holds no lock on the pending row the editor's trigger needs next.
+        await probe`begin`;
+        const rows = await probe`select 1 from private.smokeball_pending_pushes where record_id = ${clientId} for update nowait`;
+        expect(rows).toHaveLength(1);
+      } finally {
+        await probe`rollback`.catch(() => undefined);
+        probe.release();
+        await editor`rollback`.catch(() => undefined);
+        editor.release();
+        await writing;
+        await connections.end();
+      }
+    }
+    expect(await pendingOf(clientId)).toBeNull();
+    await sql`update public.sync_jobs set status = 'succeeded', locked_by = null, locked_until = null where subject_id = ${clientId} and status = 'running'`;
+  });
+
+  test('a Smokeball edit landing between the push\'s read and its PUT is read again before the PUT and survives it', async () => {
+    const { clientId, contactId } = await linkedMatter('Rex');
+    const email = `rex.new-${crypto.randomUUID()}@example.com`;
+    let jobId = '';
+    await withQueueHeld(async () => {
+      await editAsMember('clients', clientId, { email });
+      [{ id: jobId }] = await sql`update public.sync_jobs set status = 'running', locked_by = 'test-worker', locked_until = now() + interval '10 minutes'
+                                  where subject_id = ${clientId} and status = 'queued' returning id`;
+    });
+    // The push of the stack's worker, run in this process so the firm's edit in Smokeball lands right after its first read.
+    const base = drainDeps(runtime, () => undefined);
+    let reads = 0;
+    const deps = {
+      ...base,
+      clientFor: async (...args: Parameters<typeof base.clientFor>) => {
+        const client = await base.clientFor(...args);
+        const get = client.updates.getContactForUpdate.bind(client.updates);
+        client.updates.getContactForUpdate = async (id) => {
+          const result = await get(id);
+          if (++reads === 1) await sim().editContact(firm.username, contactId, { person: { notes: 'Set in Smokeball meanwhile', lastName: 'Smokeball' } });
+          return result;
+        };
+        return client;
+      },
+    };
+    try {
+      const outcome = await pushLinkedRecord(deps, { firmId: firm.id, kind: 'push_contact', recordId: clientId, jobId });
+      expect(outcome).toMatchObject({ status: 'pushed', pushed: ['email'], applied: ['last_name'] });
+    } finally {
+      await sql`update public.sync_jobs set status = 'succeeded', locked_by = null, locked_until = null where id = ${jobId}`;
+    }
+    const contact = await waitFor(async () => {
+      const c = await simContact(contactId);
+      return c?.person.email === email && c;
+    }, { timeoutMs: 10_000, what: 'the PUT to land' });
+    expect(contact.person).toMatchObject({ email, lastName: 'Smokeball', notes: 'Set in Smokeball meanwhile' });
+    const [run] = await sql<Json[]>`select steps, api_calls from public.sync_runs where job_id = ${jobId}`;
+    expect(run.api_calls).toBe(3);
+    expect(run.steps.map((st: Json) => [st.step, st.outcome])).toEqual([['push_contact', 'reread'], ['push_contact', 'pushed']]);
+    const [c] = await sql`select email, last_name from public.clients where id = ${clientId}`;
+    expect(c).toEqual({ email, last_name: 'Smokeball' });
   });
 
   test('the queue\'s kinds keep every earlier kind and stay one literal each, for the next migration to extend', async () => {

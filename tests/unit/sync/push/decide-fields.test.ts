@@ -97,4 +97,48 @@ describe('sameValue()', () => {
   ] as const)('%s: %j vs %j → %s', (field, a, b, same) => {
     expect(sameValue(field, a, b)).toBe(same);
   });
+
+  describe('an edit sent and accepted, not yet in Smokeball\'s reads', () => {
+    const sentAt = 1_000;
+    const sentEmail = (over: Record<string, unknown> = {}) => ({
+      email: {
+        value: 'new@example.com', base: 'ada@example.com', changedAt: at(0),
+        sent: { value: 'new@example.com', at: at(sentAt), until: at(sentAt + 300_000) }, ...over,
+      },
+    });
+
+    test('a newer read without it (another field changed) keeps CaseHug\'s value, sends nothing again and takes the other field', () => {
+      const pending = sentEmail();
+      const plan = decideFields(contact({ pending, values: { ...contact().values, email: 'new@example.com' } }), side({ ...smokeballHas, last_name: 'King' }, 2_000), T0 + 3_000);
+      expect(plan.apply).toEqual({ last_name: 'King' });
+      expect(plan.push).toEqual({});
+      expect(plan.pending).toEqual(pending);
+      expect(plan.conflicts).toEqual([]);
+    });
+
+    test('even a third value in Smokeball waits until the sent value could have landed', () => {
+      const plan = decideFields(contact({ pending: sentEmail() }), side({ ...smokeballHas, email: 'other@example.com' }, 2_000), T0 + 3_000);
+      expect(plan).toMatchObject({ apply: {}, push: {}, conflicts: [] });
+    });
+
+    test('a read showing it settles the edit', () => {
+      const plan = decideFields(contact({ pending: sentEmail() }), side({ ...smokeballHas, email: 'NEW@example.com' }, 2_000), T0 + 3_000);
+      expect(plan.pending).toEqual({});
+      expect(plan.push).toEqual({});
+    });
+
+    test('after the expiry a read still showing the base sends it again', () => {
+      const plan = decideFields(contact({ pending: sentEmail() }), side(smokeballHas, 2_000), T0 + sentAt + 300_000);
+      expect(plan.push).toEqual({ email: { value: 'new@example.com', changedAt: at(0) } });
+      expect(plan.apply).toEqual({});
+    });
+
+    test('a later CaseHug edit replaces it and is sent; Smokeball holding the earlier sent value is no conflict', () => {
+      const pending = sentEmail({ value: 'newer@example.com', changedAt: at(2_000) });
+      const plan = decideFields(contact({ pending }), side({ ...smokeballHas, email: 'new@example.com' }, 1_500), T0 + 3_000);
+      expect(plan.push).toEqual({ email: { value: 'newer@example.com', changedAt: at(2_000) } });
+      expect(plan.conflicts).toEqual([]);
+      expect(plan.apply).toEqual({});
+    });
+  });
 });
