@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   const quick = values.quick ?? false;
   const only = values.only ?? [];
   for (const name of only) if (!SCENARIO_NAMES.includes(name as ScenarioName)) throw new Error(`unknown scenario ${name}; one of ${SCENARIO_NAMES.join(', ')}`);
+  if (values.merge && process.env.BENCH_WEBHOOK_OPEN_LOOP) throw new Error('BENCH_WEBHOOK_OPEN_LOOP measures only part of webhook-intake: not for --merge');
   const selected = SCENARIO_NAMES.filter((name) => only.length === 0 || only.includes(name));
 
   const runStartedMs = Date.now();

@@ -3,7 +3,7 @@
 // closed-loop senders, whose latency is concurrency ÷ throughput by construction. Runs in its own OS
 // process (the bench's process hosts the gateway, Storage and the simulator). Reads one JSON line
 // { url, ratePerSec, durationMs, deliveries: [{ headers, body }] } on stdin; writes one JSON line
-// { offered, sent, latencies, errors, statuses, achievedPerSec, maxLagMs } on stdout. A latency is
+// { offered, sent, latencies, errors, statuses, achievedPerSec, maxLagMs, cpuMs } on stdout. A latency is
 // measured from the delivery's scheduled time (so a late sender counts against the figure, never for it)
 // to its full answer; an error is a network failure or a non-200 answer.
 import { Agent, request } from 'node:http';
@@ -70,8 +70,14 @@ async function main(): Promise<void> {
   await Promise.all(pending);
   agent.destroy();
   const spanMs = Math.max(input.durationMs, lastAnswerMs - startMs);
-  const result = { offered: offsets.length, sent: pending.length, latencies, errors, statuses, achievedPerSec: latencies.length / (spanMs / 1000), maxLagMs };
+  const result = { offered: offsets.length, sent: pending.length, latencies, errors, statuses, achievedPerSec: latencies.length / (spanMs / 1000), maxLagMs, cpuMs: cpuMs() };
   await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(result)}\n`, () => resolve()));
+}
+
+/** This process's CPU so far (user + system), in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 main().then(

@@ -21,6 +21,7 @@ import { signWebhook } from '../../dev/smokeball-sim/signature.ts';
 import { parseSealer } from '../../shared/crypto/seal.ts';
 import { webhookKeyContext } from '../../shared/sync/connection/tokens.ts';
 import { unixMsToTicks } from '../../shared/sync/webhooks/verify-delivery.ts';
+import { cpuDelta, cpuSnapshot } from '../lib/cpu-by-process.ts';
 import { lowerBoundMs, SMOKEBALL_LIMIT } from '../lib/rate-limiter-workers.ts';
 import {
   createConnectedFirm,
@@ -56,6 +57,10 @@ export type OpenLoopStep = {
   /** Answers by status (`timeout`, `network` and `reset` for no answer): what the errors were. */
   statuses: Record<string, number>;
   senderMaxLagMs: number;
+  /** The sender's own CPU (user + system) for the step. */
+  senderCpuMs: number;
+  /** CPU per delivery sent, per process (Linux: from /proc; the function's Deno, Postgres, the bench's Node, the sender). */
+  cpuMsPerDelivery?: Record<string, number>;
   /** Whether the step's deliveries were all processed within a minute after it (before the next step). */
   drainedBefore?: boolean;
 };
@@ -122,16 +127,6 @@ export async function runWebhookIntakeScenario(ctx: BenchContext): Promise<Webho
   if (subscriptions.length !== 1) throw new Error(`expected one subscription, found ${subscriptions.length}`);
   const subscriptionId = subscriptions[0].id;
 
-  // Changes in Smokeball that processing must bring into CaseHug exactly once each.
-  const before = new Set((await ctx.sql<{ id: string }[]>`select id from public.webhook_events where firm_id = ${firm.id}`).map((r) => r.id));
-  const edits = linked.map((l, n) => ({ ...l, description: `Edited in Smokeball ${n} ${randomUUID().slice(0, 8)}`, lastName: `Edited${n}` }));
-  for (const e of edits) {
-    await ctx.sim.editMatter(firm.username, e.smokeballMatterId, { description: e.description });
-    await ctx.sim.editContact(firm.username, e.smokeballContactId, { person: { lastName: e.lastName } });
-  }
-
-  const duplicates = Math.round(size.deliveries * DUPLICATE_SHARE);
-  const distinct = size.deliveries - duplicates;
   const sign = (type: string, id: string): Delivery => {
     const timestamp = unixMsToTicks(Date.now());
     const requestId = randomUUID();
@@ -143,6 +138,27 @@ export async function runWebhookIntakeScenario(ctx: BenchContext): Promise<Webho
       body: JSON.stringify(envelope).replace('"__TS__"', timestamp),
     };
   };
+
+  // `BENCH_WEBHOOK_OPEN_LOOP=500[,1000]`: only the open-loop steps at these rates, straight at the
+  // function, with each step's CPU per process (a quick loop while working on the intake's speed).
+  const devRates = process.env.BENCH_WEBHOOK_OPEN_LOOP?.split(',').map(Number).filter((r) => r > 0);
+  if (devRates && devRates.length > 0) {
+    const port = await ctx.stack.functions.get('smokeball-webhook')!.process.port();
+    const url = `http://127.0.0.1:${port}/functions/v1/smokeball-webhook`;
+    const steps = await runOpenLoop(ctx, firm.id, 'function', url, devRates, OPEN_LOOP.full.durationMs, sign);
+    return { name: 'webhook-intake', openLoop: [{ target: 'function', steps, kneePerSec: kneeOf(steps) }] } as unknown as WebhookIntakeResult;
+  }
+
+  // Changes in Smokeball that processing must bring into CaseHug exactly once each.
+  const before = new Set((await ctx.sql<{ id: string }[]>`select id from public.webhook_events where firm_id = ${firm.id}`).map((r) => r.id));
+  const edits = linked.map((l, n) => ({ ...l, description: `Edited in Smokeball ${n} ${randomUUID().slice(0, 8)}`, lastName: `Edited${n}` }));
+  for (const e of edits) {
+    await ctx.sim.editMatter(firm.username, e.smokeballMatterId, { description: e.description });
+    await ctx.sim.editContact(firm.username, e.smokeballContactId, { person: { lastName: e.lastName } });
+  }
+
+  const duplicates = Math.round(size.deliveries * DUPLICATE_SHARE);
+  const distinct = size.deliveries - duplicates;
   const originals = Array.from({ length: distinct }, (_, i) => {
     const target = linked[i % linked.length];
     return i % 2 === 0 ? sign('matter.updated', target.smokeballMatterId) : sign('contact.updated', target.smokeballContactId);
@@ -245,28 +261,9 @@ export async function runWebhookIntakeScenario(ctx: BenchContext): Promise<Webho
     ['function', `http://127.0.0.1:${port}/functions/v1/smokeball-webhook`],
     ['gateway', functionUrl(ctx, 'smokeball-webhook')],
   ] as const) {
-    const steps: OpenLoopStep[] = [];
     const plan = ctx.quick ? OPEN_LOOP.quick : OPEN_LOOP.full;
-    for (const rate of plan.rates) {
-      // 30% more signed deliveries than the expected arrivals: Poisson counts vary.
-      const count = Math.ceil(((rate * plan.durationMs) / 1000) * 1.3 + 20);
-      const deliveries = Array.from({ length: count }, (_, i) => sign(i % 2 === 0 ? 'matter.updated' : 'contact.updated', randomUUID()));
-      const step = await sendOpenLoop(url, rate, plan.durationMs, deliveries);
-      ctx.log(`webhook-intake open loop → ${target} at ${rate}/s: ${JSON.stringify(step)}`);
-      steps.push(step);
-      // The next rate starts on a drained inbox (its processing would otherwise share the next step's CPU),
-      // or after a minute of draining at most (an overloaded step stores thousands): then it is noted.
-      step.drainedBefore = await waitFor(
-        async () => {
-          const [{ n }] = await ctx.sql<{ n: number }[]>`
-            select count(*)::int as n from public.sync_jobs where firm_id = ${firm.id} and status in ('queued', 'running')`;
-          return n === 0;
-        },
-        { timeoutMs: 60_000, intervalMs: 500, what: 'the open-loop deliveries to be processed' },
-      ).catch(() => false);
-    }
-    const knee = steps.filter((st) => st.errors === 0 && st.ackP99Ms <= KNEE_P99_MS).map((st) => st.offeredPerSec);
-    openLoop.push({ target, steps, kneePerSec: knee.length > 0 ? Math.max(...knee) : null });
+    const steps = await runOpenLoop(ctx, firm.id, target, url, plan.rates, plan.durationMs, sign);
+    openLoop.push({ target, steps, kneePerSec: kneeOf(steps) });
   }
   return {
     ...result,
@@ -274,6 +271,47 @@ export async function runWebhookIntakeScenario(ctx: BenchContext): Promise<Webho
     kneePerSec: openLoop.find((t) => t.target === 'function')!.kneePerSec,
     gatewayKneePerSec: openLoop.find((t) => t.target === 'gateway')!.kneePerSec,
   };
+}
+
+/** The open-loop steps at `rates` against one target, each starting on a drained inbox. */
+async function runOpenLoop(
+  ctx: BenchContext,
+  firmId: string,
+  target: OpenLoopTable['target'],
+  url: string,
+  rates: readonly number[],
+  durationMs: number,
+  sign: (type: string, id: string) => Delivery,
+): Promise<OpenLoopStep[]> {
+  const steps: OpenLoopStep[] = [];
+  for (const rate of rates) {
+    // 30% more signed deliveries than the expected arrivals: Poisson counts vary.
+    const count = Math.ceil(((rate * durationMs) / 1000) * 1.3 + 20);
+    const deliveries = Array.from({ length: count }, (_, i) => sign(i % 2 === 0 ? 'matter.updated' : 'contact.updated', randomUUID()));
+    const before = cpuSnapshot();
+    const step = await sendOpenLoop(url, rate, durationMs, deliveries);
+    // Where the cores went during the step (the sender reports its own: it has exited by now).
+    const cpu = { ...cpuDelta(before, cpuSnapshot()), sender: step.senderCpuMs };
+    step.cpuMsPerDelivery = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(v / Math.max(1, step.sent), 2)]));
+    ctx.log(`webhook-intake open loop → ${target} at ${rate}/s: ${JSON.stringify(step)}`);
+    steps.push(step);
+    // The next rate starts on a drained inbox (its processing would otherwise share the next step's CPU),
+    // or after a minute of draining at most (an overloaded step stores thousands): then it is noted.
+    step.drainedBefore = await waitFor(
+      async () => {
+        const [{ n }] = await ctx.sql<{ n: number }[]>`
+          select count(*)::int as n from public.sync_jobs where firm_id = ${firmId} and status in ('queued', 'running')`;
+        return n === 0;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: 'the open-loop deliveries to be processed' },
+    ).catch(() => false);
+  }
+  return steps;
+}
+
+function kneeOf(steps: OpenLoopStep[]): number | null {
+  const knee = steps.filter((st) => st.errors === 0 && st.ackP99Ms <= KNEE_P99_MS).map((st) => st.offeredPerSec);
+  return knee.length > 0 ? Math.max(...knee) : null;
 }
 
 /** One open-loop step from bench/lib/open-loop-sender.ts, in its own process. */
@@ -289,7 +327,7 @@ async function sendOpenLoop(url: string, ratePerSec: number, durationMs: number,
     child.stdin.end(`${JSON.stringify({ url, ratePerSec, durationMs, deliveries: deliveries.map(({ headers, body }) => ({ headers, body })) })}\n`);
     const code = await exited;
     if (code !== 0) throw new Error(`the open-loop sender exited (${code}): ${stderr.slice(-1000)}`);
-    const out = JSON.parse(stdout) as { offered: number; sent: number; latencies: number[]; errors: number; statuses: Record<string, number>; achievedPerSec: number; maxLagMs: number };
+    const out = JSON.parse(stdout) as { offered: number; sent: number; latencies: number[]; errors: number; statuses: Record<string, number>; achievedPerSec: number; maxLagMs: number; cpuMs: number };
     return {
       offeredPerSec: ratePerSec,
       sent: out.sent,
@@ -299,6 +337,7 @@ async function sendOpenLoop(url: string, ratePerSec: number, durationMs: number,
       errors: out.errors,
       statuses: out.statuses,
       senderMaxLagMs: round(out.maxLagMs, 1),
+      senderCpuMs: Math.round(out.cpuMs),
     };
   } finally {
     clearTimeout(killTimer);
