@@ -451,6 +451,21 @@ const MATRIX: TableSpec[] = [
     },
   },
   {
+    // Each firm's last claim, for round-robin claims (20261201260100): no tenant's to read, and no table
+    // privilege for any API role; only private.claim_sync_jobs() touches it.
+    table: 'private.smokeball_claim_turns',
+    key: ['firm_id'],
+    firmColumn: null,
+    rows: (f) => [{ firm_id: f.id }],
+    target: (f) => ({ firm_id: f.id }),
+    ops: {
+      select: { kind: 'select', expect: NOBODY },
+      insert: { kind: 'insert', row: () => ({ firm_id: newId(), last_claimed_at: new Date() }), expect: NOBODY },
+      update: { kind: 'update', set: () => ({ last_claimed_at: new Date() }), expect: NOBODY },
+      delete: { kind: 'delete', expect: NOBODY },
+    },
+  },
+  {
     // Owned by the rate-limiter migration (20261126000500): no tenant, and no table privilege for any API
     // role — not even service_role, which goes through private.smokeball_rate_limit_reserve().
     table: 'private.smokeball_rate_limits',
@@ -585,6 +600,7 @@ async function createFirmFixture(sql: Sql, key: FirmKey): Promise<FirmFixture> {
   await sql`
     insert into private.smokeball_pending_pushes (firm_id, record_kind, record_id, fields)
     values (${firm.id}, 'contact', ${client.id}, '{}'::jsonb)`;
+  await sql`insert into private.smokeball_claim_turns (firm_id, last_claimed_at) values (${firm.id}, now())`;
   return {
     key,
     bucket,
