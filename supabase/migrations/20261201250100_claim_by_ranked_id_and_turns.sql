@@ -4,6 +4,22 @@
 -- webhook burst queues thousands in seconds), the planner believed the due jobs few, scanned all of them
 -- and compared each with every ranked job: a nested loop of ~160,000 comparisons per claim. Now it looks
 -- up the few dozen ranked jobs by primary key, whatever the statistics say.
+--
+-- Round-robin across firms for claims of one job at a time. Every sync-worker lane claims a single job
+-- (claimSyncJob), and the ranking of 20261201180100_fair_claims.sql is recomputed on each claim: every
+-- firm's next job is its "turn 1" again, so between firms the oldest `run_after` won, and a firm with
+-- 5,000 queued bulk jobs older than another firm's one kept winning until its backlog was gone. Now each
+-- firm's last claim time is kept (private.smokeball_claim_turns), and among jobs of the same turn and
+-- class the firm whose last claim is oldest (or that never claimed) goes first. Classes still come first:
+-- an auto-sync of one firm goes before another firm's bulk job.
+create table if not exists private.smokeball_claim_turns (
+  firm_id uuid primary key references public.firms (id) on delete cascade,
+  last_claimed_at timestamptz not null
+);
+alter table private.smokeball_claim_turns enable row level security;
+-- No tenant's to read and no table privilege for any API role: only private.claim_sync_jobs() touches it.
+revoke all on table private.smokeball_claim_turns from public, anon, authenticated, service_role;
+
 create or replace function private.claim_sync_jobs(
   p_worker text,
   p_limit integer,
@@ -54,9 +70,10 @@ begin
       and (p_kind is null or j.kind = p_kind)
   ),
   ranked as (
-    select d.id, d.class_rank, d.run_after, d.created_at,
+    select d.id, d.class_rank, d.run_after, d.created_at, t.last_claimed_at,
            pg_catalog.row_number() over (partition by d.firm_id order by d.class_rank, d.run_after, d.created_at) as firm_turn
     from due d
+    left join private.smokeball_claim_turns t on t.firm_id = d.firm_id
     -- Not while another job of the same matter holds a live lease (the per-matter lease inside the sync
     -- is the real guard; this keeps a worker from claiming a job it would only wait on).
     where not exists (
@@ -79,16 +96,25 @@ begin
             when 'running' then j.locked_until < pg_catalog.now()
             else false
           end
-    order by r.firm_turn, r.class_rank, r.run_after, r.created_at
+    order by r.firm_turn, r.class_rank, r.last_claimed_at nulls first, r.run_after, r.created_at
     limit p_limit
     for update of j skip locked
+  ),
+  claimed as (
+    update public.sync_jobs j
+    set status = 'running', attempts = j.attempts + 1, locked_by = p_worker,
+        locked_until = pg_catalog.now() + pg_catalog.make_interval(secs => p_lease_seconds)
+    from candidates
+    where j.id = candidates.id
+    returning j.*
+  ),
+  -- clock_timestamp, not now(): claims inside one transaction (tests, a worker's loop) still take turns.
+  turns as (
+    insert into private.smokeball_claim_turns as t (firm_id, last_claimed_at)
+    select c.firm_id, pg_catalog.clock_timestamp() from (select distinct claimed.firm_id from claimed) c
+    on conflict (firm_id) do update set last_claimed_at = excluded.last_claimed_at
   )
-  update public.sync_jobs j
-  set status = 'running', attempts = j.attempts + 1, locked_by = p_worker,
-      locked_until = pg_catalog.now() + pg_catalog.make_interval(secs => p_lease_seconds)
-  from candidates
-  where j.id = candidates.id
-  returning j.*;
+  select * from claimed;
 end;
 $$;
 revoke all on function private.claim_sync_jobs(text, integer, integer, uuid, uuid, text) from public, anon, authenticated;
