@@ -114,7 +114,10 @@ grant select, insert, update, delete on table public.smokeball_sync_conflicts to
 
 -- ---------------------------------------------------------------------------------------------------
 -- Merging pending fields: a newer edit of a field keeps the first edit's base (what Smokeball had when
--- CaseHug started changing it) and takes the newer value and time.
+-- CaseHug started changing it) and takes the newer value and time. It also keeps `sent` (a pushed edit
+-- stays pending, marked sent with the value and an expiry, until a read of Smokeball shows that value;
+-- Smokeball applies writes asynchronously): Smokeball may hold, or be about to hold, the value sent
+-- earlier, and that is CaseHug's own write, not a change made in Smokeball.
 -- ---------------------------------------------------------------------------------------------------
 create or replace function private.smokeball_merge_pending_fields(p_old jsonb, p_new jsonb)
 returns jsonb
@@ -124,7 +127,13 @@ set search_path = ''
 as $$
   select coalesce(p_old, '{}'::jsonb) || coalesce((
     select pg_catalog.jsonb_object_agg(e.key,
-             case when p_old ? e.key then e.value || pg_catalog.jsonb_build_object('base', p_old -> e.key -> 'base') else e.value end)
+             case when p_old ? e.key
+                  then e.value
+                       || pg_catalog.jsonb_build_object('base', p_old -> e.key -> 'base')
+                       || case when p_old -> e.key ? 'sent'
+                               then pg_catalog.jsonb_build_object('sent', p_old -> e.key -> 'sent')
+                               else '{}'::jsonb end
+                  else e.value end)
     from pg_catalog.jsonb_each(p_new) e), '{}'::jsonb);
 $$;
 revoke all on function private.smokeball_merge_pending_fields(jsonb, jsonb) from public, anon, authenticated;
