@@ -4,7 +4,12 @@
 --
 -- Each due job is ranked within its firm (interactive work of the firm first: a manual sync continuing in
 -- the queue, then webhook events, then auto-syncs, then bulk; oldest first within those), and the claim
--- takes rank 1 of every firm before rank 2 of any. Firms with an equal rank are taken oldest job first.
+-- takes rank 1 of every firm before rank 2 of any. Firms with an equal rank and class are taken in turn:
+-- every sync-worker lane claims one job at a time and the ranking starts afresh on each claim (every
+-- firm's next job is its rank 1 again), so the firm whose last claim is oldest (or that never claimed)
+-- goes first — kept in private.smokeball_claim_turns. Oldest first would let a firm whose 5,000 queued
+-- bulk jobs are older than another firm's one win every claim until its backlog was gone. Classes still
+-- come first: one firm's auto-sync goes before another firm's bulk job.
 -- Still FOR UPDATE SKIP LOCKED (a window function cannot be locked, so the ranking is computed first and
 -- the rows are locked in that order), still one queued job per matter (the queue's unique index), and
 -- still not a job whose matter another job holds a live lease on. The ranking reads a bounded number of jobs
@@ -20,6 +25,14 @@ as $$
   select case p_trigger when 'manual' then 0 when 'webhook' then 1 when 'auto' then 2 else 3 end;
 $$;
 revoke all on function private.smokeball_trigger_rank(text) from public, anon, authenticated;
+
+create table if not exists private.smokeball_claim_turns (
+  firm_id uuid primary key references public.firms (id) on delete cascade,
+  last_claimed_at timestamptz not null
+);
+alter table private.smokeball_claim_turns enable row level security;
+-- No tenant's to read and no table privilege for any API role: only private.claim_sync_jobs() touches it.
+revoke all on table private.smokeball_claim_turns from public, anon, authenticated, service_role;
 
 create or replace function private.claim_sync_jobs(
   p_worker text,
@@ -71,9 +84,10 @@ begin
       and (p_kind is null or j.kind = p_kind)
   ),
   ranked as (
-    select d.id, d.class_rank, d.run_after, d.created_at,
+    select d.id, d.class_rank, d.run_after, d.created_at, t.last_claimed_at,
            pg_catalog.row_number() over (partition by d.firm_id order by d.class_rank, d.run_after, d.created_at) as firm_turn
     from due d
+    left join private.smokeball_claim_turns t on t.firm_id = d.firm_id
     -- Not while another job of the same matter holds a live lease (the per-matter lease inside the sync
     -- is the real guard; this keeps a worker from claiming a job it would only wait on).
     where not exists (
@@ -86,19 +100,35 @@ begin
     from public.sync_jobs j
     join ranked r on r.id = j.id
     -- Checked again on the locked row: a job another worker claimed since the ranking's snapshot is
-    -- re-read after the lock (READ COMMITTED) and dropped here instead of being claimed twice.
-    where ((j.status = 'queued' and j.run_after <= pg_catalog.now())
-           or (j.status = 'running' and j.locked_until < pg_catalog.now()))
-    order by r.firm_turn, r.class_rank, r.run_after, r.created_at
+    -- re-read after the lock (READ COMMITTED) and dropped here instead of being claimed twice. Written as
+    -- one CASE on purpose: an index cannot serve it, so the planner reaches these rows by id from the
+    -- ranking (a few dozen). As two indexable conditions, a burst of queued jobs newer than the table's
+    -- statistics made it scan every due job and compare each with every ranked one (130–170 ms per
+    -- claim with 5,000 webhook jobs queued, Postgres's largest cost at 500 deliveries/s).
+    where case j.status
+            when 'queued' then j.run_after <= pg_catalog.now()
+            when 'running' then j.locked_until < pg_catalog.now()
+            else false
+          end
+    order by r.firm_turn, r.class_rank, r.last_claimed_at nulls first, r.run_after, r.created_at
     limit p_limit
     for update of j skip locked
+  ),
+  claimed as (
+    update public.sync_jobs j
+    set status = 'running', attempts = j.attempts + 1, locked_by = p_worker,
+        locked_until = pg_catalog.now() + pg_catalog.make_interval(secs => p_lease_seconds)
+    from candidates
+    where j.id = candidates.id
+    returning j.*
+  ),
+  -- clock_timestamp, not now(): claims inside one transaction (tests, a worker's loop) still take turns.
+  turns as (
+    insert into private.smokeball_claim_turns as t (firm_id, last_claimed_at)
+    select c.firm_id, pg_catalog.clock_timestamp() from (select distinct claimed.firm_id from claimed) c
+    on conflict (firm_id) do update set last_claimed_at = excluded.last_claimed_at
   )
-  update public.sync_jobs j
-  set status = 'running', attempts = j.attempts + 1, locked_by = p_worker,
-      locked_until = pg_catalog.now() + pg_catalog.make_interval(secs => p_lease_seconds)
-  from candidates
-  where j.id = candidates.id
-  returning j.*;
+  select * from claimed;
 end;
 $$;
 revoke all on function private.claim_sync_jobs(text, integer, integer, uuid, uuid, text) from public, anon, authenticated;

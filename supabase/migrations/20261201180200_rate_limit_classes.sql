@@ -9,10 +9,15 @@
 --
 -- * Interactive calls reserve at once, as before: the next free slot, up to the caller's horizon (30 s).
 -- * A background class may only reserve a slot it can use (almost) at once: one whose wait is at most
---   its horizon (webhook 200 ms, auto 100 ms, bulk 0 — a slot within the burst tolerance, sent now). A
---   slot further away is not reserved; the caller is told when to ask again. So background work never
---   holds future slots beyond the burst tolerance plus its horizon, and each request of an interactive
---   call waits at most that, about one interval, behind it: the rest of every second stays available.
+--   its horizon (bulk 0 — a slot within the burst tolerance, sent now; auto 1.25 intervals; webhook 2.5
+--   intervals). A slot further away is not reserved; the caller is told when to ask again. Each class's
+--   horizon is longer than the furthest the classes below can push the next slot (bulk's next slot is at
+--   most one interval away, auto's at most 2.25), so a higher class is served at its first ask whenever
+--   only lower classes compete — without relying on a caller coming back on time (with shorter horizons,
+--   auto was deferred about every other ask behind bulk and, on a loaded host, waited for a retry: p50
+--   33 s from approval to upload in the fairness benchmark). Background work never holds future slots
+--   beyond 3.5 intervals (700 ms at 5/s) past the burst tolerance, so each request of an interactive call
+--   waits about that at most behind it: the rest of every second stays available.
 --   A sync makes several requests one after another, so per-request waits must stay this short for the
 --   whole click to wait about a second at most.
 -- * A background caller also steps aside while a higher class is waiting, and while another firm of its
@@ -104,7 +109,10 @@ begin
       return;
     end if;
   else
-    v_horizon := case v_rank when 1 then 200 when 2 then 100 else 0 end;
+    -- Each class's horizon exceeds the furthest the classes below it can push the next slot (bulk: one
+    -- interval beyond the tolerance; auto: its horizon plus one), so a caller of a higher class is served
+    -- at its first ask whenever only lower classes hold the bucket, however late it comes back.
+    v_horizon := case v_rank when 1 then 2.5 * p_interval_ms when 2 then 1.25 * p_interval_ms else 0 end;
     select w.last_granted_at into v_last_granted
     from private.smokeball_rate_limit_waiters w
     where w.bucket = p_bucket and w.class_rank = v_rank and w.firm_id = v_firm;

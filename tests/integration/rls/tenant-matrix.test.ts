@@ -451,7 +451,7 @@ const MATRIX: TableSpec[] = [
     },
   },
   {
-    // Each firm's last claim, for round-robin claims (20261201250100): no tenant's to read, and no table
+    // Each firm's last claim, for round-robin claims (20261201180100): no tenant's to read, and no table
     // privilege for any API role; only private.claim_sync_jobs() touches it.
     table: 'private.smokeball_claim_turns',
     key: ['firm_id'],

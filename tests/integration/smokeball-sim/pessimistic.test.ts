@@ -2,7 +2,7 @@
 // refused (404, 403 or 400, as the spec allows) until it is visible, and the spec's fuller shapes, each
 // switchable on its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createVisibleContact, eventually, startReceiver, startTestSim, uniqueName, visible, type TestSim } from './helpers.ts';
+import { api, withVisibilityDelay, createVisibleContact, eventually, startReceiver, startTestSim, uniqueName, visible, type TestSim } from './helpers.ts';
 
 let t: TestSim;
 let token: string;
@@ -32,12 +32,9 @@ describe('writes naming a resource that is not visible yet', () => {
 
   // The refusals below must not race the visibility delay: on a loaded machine 16 creates and 16 file posts
   // can outlast the default 100–600 ms, and a matter that became visible meanwhile rightly answers 202.
-  // A fixed delay far beyond any request's duration makes "not visible yet" true for every request here.
-  describe('with a visibility delay longer than any request takes', () => {
-    beforeAll(() => t.control.config({ writeVisibilityDelayMs: 3000 }));
-    afterAll(() => t.control.config({ writeVisibilityDelayMs: { min: 100, max: 600 } }));
-
-    it('a file on a just-created matter answers 404 or 403 (both occur) until the matter is visible, then 202', async () => {
+  // A fixed 3 s, far beyond any request's duration, makes "not visible yet" true for every request here.
+  it('a file on a just-created matter answers 404 or 403 (both occur) until the matter is visible, then 202', async () => {
+    await withVisibilityDelay(t, 3000, async () => {
       const matters = await Promise.all(Array.from({ length: 16 }, () => createMatter()));
       const statuses = await Promise.all(
         matters.map((m) => api(t.url, token, 'POST', `/matters/${m.body.id}/documents/files`, { fileName: 'a.pdf' }).then((r) => r.status)),
@@ -46,15 +43,19 @@ describe('writes naming a resource that is not visible yet', () => {
       await visible(t.url, token, `/matters/${matters[0].body.id}`);
       expect((await api(t.url, token, 'POST', `/matters/${matters[0].body.id}/documents/files`, { fileName: 'a.pdf' })).status).toBe(202);
     });
+  });
 
-    it('listing the files of a just-created matter answers 403 (GetFiles documents no 404), then 200', async () => {
+  it('listing the files of a just-created matter answers 403 (GetFiles documents no 404), then 200', async () => {
+    await withVisibilityDelay(t, 3000, async () => {
       const matter = await createMatter();
       expect((await api(t.url, token, 'GET', `/matters/${matter.body.id}/documents/files`)).status).toBe(403);
       await visible(t.url, token, `/matters/${matter.body.id}`);
       expect((await api(t.url, token, 'GET', `/matters/${matter.body.id}/documents/files`)).status).toBe(200);
     });
+  });
 
-    it('a PUT of a just-created contact and a PATCH of a just-created matter answer 404 until visible', async () => {
+  it('a PUT of a just-created contact and a PATCH of a just-created matter answer 404 until visible', async () => {
+    await withVisibilityDelay(t, 3000, async () => {
       const contact = await api(t.url, token, 'POST', '/contacts', { person: { lastName: 'Early' } });
       expect((await api(t.url, token, 'PUT', `/contacts/${contact.body.id}`, { person: { lastName: 'Earlier' } })).status).toBe(404);
       const matter = await createMatter();
