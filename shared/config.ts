@@ -123,18 +123,21 @@ export function parseConfig(env: Env) {
   }
   const e = parsed.data;
   const supabaseUrl = e.SUPABASE_URL.replace(/\/+$/, '');
+  const jwks = e.SUPABASE_JWKS === undefined ? undefined : parseJwks(e.SUPABASE_JWKS);
+  // Parsed once here; the accepted keys, the named keys and the Storage key are all read from it.
+  const secretKeyDictionary = e.SUPABASE_SECRET_KEYS === undefined ? undefined : parseKeyDictionary(e.SUPABASE_SECRET_KEYS, 'SUPABASE_SECRET_KEYS');
   return {
     supabaseUrl,
     dbUrl: e.SUPABASE_DB_URL,
-    jwks: e.SUPABASE_JWKS === undefined ? undefined : parseJwks(e.SUPABASE_JWKS),
+    jwks,
     jwksUrl: `${supabaseUrl}/auth/v1/.well-known/jwks.json`,
     /** Supabase signs user JWTs with this issuer. */
     jwtIssuer: `${supabaseUrl}/auth/v1`,
-    secretKeys: collectSecretKeys(e.SUPABASE_SECRET_KEY, e.SUPABASE_SECRET_KEYS, e.SUPABASE_SERVICE_ROLE_KEY),
-    namedSecretKeys: nameSecretKeys(e.SUPABASE_SECRET_KEY, e.SUPABASE_SECRET_KEYS, e.SUPABASE_SERVICE_ROLE_KEY),
+    secretKeys: collectSecretKeys(e.SUPABASE_SECRET_KEY, secretKeyDictionary, e.SUPABASE_SERVICE_ROLE_KEY),
+    namedSecretKeys: nameSecretKeys(e.SUPABASE_SECRET_KEY, secretKeyDictionary, e.SUPABASE_SERVICE_ROLE_KEY),
     authApiKey: authApiKey(e.SUPABASE_PUBLISHABLE_KEY, e.SUPABASE_PUBLISHABLE_KEYS, e.SUPABASE_ANON_KEY),
     /** The key Storage reads use: see pickStorageKey. */
-    storageKey: pickStorageKey(e.SUPABASE_SECRET_KEY, e.SUPABASE_SECRET_KEYS, e.SUPABASE_SERVICE_ROLE_KEY),
+    storageKey: pickStorageKey(e.SUPABASE_SECRET_KEY, secretKeyDictionary, e.SUPABASE_SERVICE_ROLE_KEY),
     smokeball: smokeballConfig(e.SMOKEBALL_CLIENT_ID, e.SMOKEBALL_CLIENT_SECRET, e.SMOKEBALL_API_KEY),
     smokeballEnvironment: e.SMOKEBALL_ENVIRONMENT,
     supportEmail: e.SUPPORT_EMAIL,
@@ -170,13 +173,11 @@ function smokeballConfig(clientId?: string, clientSecret?: string, apiKey?: stri
 
 const SecretKeysJson = z.record(z.string(), z.string());
 
-function collectSecretKeys(single?: string, dictionary?: string, legacy?: string): string[] {
-  const keys = [single, legacy];
-  if (dictionary) {
-    const parsed = SecretKeysJson.safeParse(safeJson(dictionary));
-    if (!parsed.success) throw new Error('Invalid or missing environment variables: SUPABASE_SECRET_KEYS');
-    keys.push(...Object.values(parsed.data));
-  }
+/** A JSON dictionary of API keys (`SUPABASE_SECRET_KEYS`, `SUPABASE_PUBLISHABLE_KEYS`): name → key. */
+type KeyDictionary = Record<string, string>;
+
+function collectSecretKeys(single?: string, dictionary?: KeyDictionary, legacy?: string): string[] {
+  const keys = [single, legacy, ...Object.values(dictionary ?? {})];
   return keys.filter((k): k is string => Boolean(k));
 }
 
@@ -184,8 +185,8 @@ function collectSecretKeys(single?: string, dictionary?: string, legacy?: string
  * The secret keys by name, as `@supabase/server` reads them: the dictionary when it is set, else the single
  * key as `default`. The legacy service-role key joins as `service_role` (a name the dictionary does not use).
  */
-function nameSecretKeys(single?: string, dictionary?: string, legacy?: string): Record<string, string> {
-  const named: Record<string, string> = dictionary ? { ...parseKeyDictionary(dictionary, 'SUPABASE_SECRET_KEYS') } : single ? { default: single } : {};
+function nameSecretKeys(single?: string, dictionary?: KeyDictionary, legacy?: string): Record<string, string> {
+  const named: Record<string, string> = dictionary ? { ...dictionary } : single ? { default: single } : {};
   if (legacy && !('service_role' in named)) named.service_role = legacy;
   return named;
 }
@@ -195,7 +196,7 @@ function authApiKey(single?: string, dictionary?: string, anon?: string): string
   return publishable ?? anon;
 }
 
-function parseKeyDictionary(text: string, name: string): Record<string, string> {
+function parseKeyDictionary(text: string, name: string): KeyDictionary {
   const parsed = SecretKeysJson.safeParse(safeJson(text));
   if (!parsed.success) throw new Error(`Invalid or missing environment variables: ${name}`);
   return parsed.data;
@@ -220,10 +221,9 @@ function parseJwks(text: string): Jwks {
  * dictionary's `default` entry, else its first — then the single `SUPABASE_SECRET_KEY`, and the legacy
  * key only when neither is set.
  */
-function pickStorageKey(single?: string, dictionary?: string, legacy?: string): string | undefined {
+function pickStorageKey(single?: string, dictionary?: KeyDictionary, legacy?: string): string | undefined {
   if (dictionary) {
-    const keys = parseKeyDictionary(dictionary, 'SUPABASE_SECRET_KEYS');
-    const named = keys.default || Object.values(keys).find(Boolean);
+    const named = dictionary.default || Object.values(dictionary).find(Boolean);
     if (named) return named;
   }
   return single || legacy || undefined;

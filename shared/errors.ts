@@ -43,3 +43,13 @@ export const forbidden = (message = 'You are not allowed to do this') =>
   new AppError({ code: 'forbidden', status: 403, message });
 export const notFound = (message = 'Not found', code: ErrorCode = 'not_found') =>
   new AppError({ code, status: 404, message });
+/** The firm has no Smokeball connection (never connected, or disconnected). */
+export const notConnected = () =>
+  new AppError({ code: 'not_connected', status: 409, message: 'Smokeball is not connected for this firm; an admin must connect it first' });
+/** The firm's connection needs an admin to connect again (its refresh token was refused). */
+export const reauthRequired = () =>
+  new AppError({
+    code: 'smokeball_reauth_required',
+    status: 409,
+    message: 'The Smokeball connection has expired or was revoked; an admin must connect Smokeball again',
+  });

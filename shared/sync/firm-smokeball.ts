@@ -6,7 +6,7 @@ import type { Sql } from '../db/sql.ts';
 import type { SmokeballClient } from '../smokeball/client.ts';
 import type { SmokeballRegion } from '../smokeball/hosts.ts';
 import { AppError } from '../errors.ts';
-import { jurisdictionParts, type SmokeballJurisdiction } from '../smokeball/jurisdiction.ts';
+import { jurisdictionParts, type JurisdictionParts, type SmokeballJurisdiction } from '../smokeball/jurisdiction.ts';
 import { requireConnection } from './connection/require-connection.ts';
 
 export type FirmSmokeballDeps = {
@@ -34,17 +34,22 @@ export async function openFirmSmokeball(deps: FirmSmokeballDeps, firmId: string)
  */
 export const cacheAccountKey = (firmId: string, accountId: string | null): string => accountId ?? firmId;
 
-/** The firm's jurisdiction is the bare host code `WA` with nothing yet to say which one it is. */
-export function jurisdictionAmbiguous(): AppError {
-  return new AppError({
-    code: 'jurisdiction_ambiguous',
-    status: 409,
-    message: "The firm's jurisdiction WA is both Washington (US) and Western Australia: an admin must choose US-WA or AU-WA, or connect Smokeball naming its region",
-  });
+/**
+ * The parts of a firm's jurisdiction; throws 409 jurisdiction_ambiguous while it is undecided (the bare host
+ * code `WA` with nothing yet to say which one it is), so no caller picks a country for the firm.
+ */
+export function decidedJurisdictionParts(jurisdiction: SmokeballJurisdiction | null): JurisdictionParts {
+  if (!jurisdiction) {
+    throw new AppError({
+      code: 'jurisdiction_ambiguous',
+      status: 409,
+      message: "The firm's jurisdiction WA is both Washington (US) and Western Australia: an admin must choose US-WA or AU-WA, or connect Smokeball naming its region",
+    });
+  }
+  return jurisdictionParts(jurisdiction);
 }
 
 /** Smokeball's matter-type `Location` of a firm's jurisdiction (`AU-WA` → `WA`); throws while undecided. */
 export function smokeballLocationOf(jurisdiction: SmokeballJurisdiction | null): string {
-  if (!jurisdiction) throw jurisdictionAmbiguous();
-  return jurisdictionParts(jurisdiction).location;
+  return decidedJurisdictionParts(jurisdiction).location;
 }

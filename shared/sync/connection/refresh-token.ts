@@ -4,7 +4,7 @@
 // refreshCredentialsIfNeeded, with a real database lock). Smokeball does not rotate refresh tokens, so
 // the old one is kept when the answer has none; `invalid_grant` marks the connection `needs_reauth`
 // once, and every later call fails fast with 409 instead of asking Smokeball again.
-import { AppError } from '../../errors.ts';
+import { notConnected, reauthRequired } from '../../errors.ts';
 import type { Sealer } from '../../crypto/seal.ts';
 import type { Sql } from '../../db/sql.ts';
 import { lockCredentials, markNeedsReauth, readCredentials, saveRefreshedTokens, type CredentialsRow } from '../../db/connections.ts';
@@ -29,15 +29,6 @@ export type TokenDeps = {
   now(): number;
   log(event: string, fields?: LogFields): void;
 };
-
-export const notConnected = () =>
-  new AppError({ code: 'not_connected', status: 409, message: 'Smokeball is not connected for this firm; an admin must connect it first' });
-export const reauthRequired = () =>
-  new AppError({
-    code: 'smokeball_reauth_required',
-    status: 409,
-    message: 'The Smokeball connection has expired or was revoked; an admin must connect Smokeball again',
-  });
 
 export type ShouldRefresh = { verdict: 'use' | 'refresh'; reason: string };
 

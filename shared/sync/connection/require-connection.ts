@@ -6,9 +6,8 @@
 // 409 not_connected or 409 smokeball_reauth_required, whoever asks.
 import type { Sql } from '../../db/sql.ts';
 import { readConnectionState, type ConnectionState, type ConnectionStatus } from '../../db/connections.ts';
-import type { AppError } from '../../errors.ts';
+import { notConnected, reauthRequired, type AppError } from '../../errors.ts';
 import type { SmokeballRegion } from '../../smokeball/hosts.ts';
-import { notConnected, reauthRequired } from './refresh-token.ts';
 
 /** What the decision needs of a connection: any read of it carries at least these columns. */
 type GateInput = { region: SmokeballRegion; status: ConnectionStatus; accountId: string | null };

@@ -8,8 +8,8 @@ import type { Sealer } from '../../crypto/seal.ts';
 import type { Sql } from '../../db/sql.ts';
 import { insertOAuthState } from '../../db/oauth-states.ts';
 import { SmokeballRegion } from '../../smokeball/hosts.ts';
-import { jurisdictionParts, type SmokeballJurisdiction } from '../../smokeball/jurisdiction.ts';
-import { jurisdictionAmbiguous } from '../firm-smokeball.ts';
+import type { SmokeballJurisdiction } from '../../smokeball/jurisdiction.ts';
+import { decidedJurisdictionParts } from '../firm-smokeball.ts';
 import type { SmokeballOAuth } from '../../smokeball/oauth.ts';
 
 export { AppPath } from '../../api/functions.ts';
@@ -26,8 +26,7 @@ export type StartConnectDeps = {
 
 /** Smokeball's region for a firm's jurisdiction when the admin does not name one (docs/smokeball.md §1). */
 export function regionForJurisdiction(jurisdiction: SmokeballJurisdiction | null): SmokeballRegion {
-  if (!jurisdiction) throw jurisdictionAmbiguous();
-  return jurisdictionParts(jurisdiction).region;
+  return decidedJurisdictionParts(jurisdiction).region;
 }
 
 export async function startConnect(

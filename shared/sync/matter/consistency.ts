@@ -4,6 +4,7 @@
 // this window, and only then is the create sent again.
 import type { Sql } from '../../db/sql.ts';
 import { clearCreateStarted, restampCreateStarted } from '../../db/matter-sync.ts';
+import { withHeartbeat } from '../../heartbeat.ts';
 import { SmokeballHttpError } from '../../smokeball/errors.ts';
 import { JUST_CREATED_WINDOW_MS } from '../../smokeball/retry.ts';
 
@@ -36,8 +37,8 @@ export function createdNothing(err: unknown): boolean {
   return s === 503 || (s >= 400 && s < 500 && s !== 408);
 }
 
-/** While a create waits (token, rate-limit slot, 429 retries), its mark is kept this fresh. */
-const MARK_HEARTBEAT_MS = 5_000;
+/** While a create (single or bulk) waits (token, rate-limit slot, 429 retries), its marks are kept this fresh. */
+export const MARK_HEARTBEAT_MS = 5_000;
 
 /**
  * Sends a create whose create-started mark is set, keeping the mark honest: refreshed while the request
@@ -50,16 +51,13 @@ export async function sendMarkedCreate<T>(
   mark: { table: 'clients' | 'matters' | 'documents'; firmId: string; id: string },
   send: () => Promise<T>,
 ): Promise<T> {
-  const heartbeat = setInterval(() => {
-    restampCreateStarted(sql, mark.table, mark.firmId, mark.id).catch(() => undefined);
-  }, MARK_HEARTBEAT_MS);
-  try {
-    return await send();
-  } catch (err) {
-    if (createdNothing(err)) await clearCreateStarted(sql, mark.table, mark.firmId, mark.id);
-    else await restampCreateStarted(sql, mark.table, mark.firmId, mark.id);
-    throw err;
-  } finally {
-    clearInterval(heartbeat);
-  }
+  return await withHeartbeat(MARK_HEARTBEAT_MS, () => restampCreateStarted(sql, mark.table, mark.firmId, mark.id), async () => {
+    try {
+      return await send();
+    } catch (err) {
+      if (createdNothing(err)) await clearCreateStarted(sql, mark.table, mark.firmId, mark.id);
+      else await restampCreateStarted(sql, mark.table, mark.firmId, mark.id);
+      throw err;
+    }
+  });
 }

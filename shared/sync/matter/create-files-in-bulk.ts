@@ -10,10 +10,11 @@
 // (upload-documents.ts). The marks follow the same rules as sendMarkedCreate: kept fresh while the request
 // waits, dropped when Smokeball refused outright, re-stamped after an ambiguous failure.
 import type { Sql } from '../../db/sql.ts';
+import { withHeartbeat } from '../../heartbeat.ts';
 import { clearCreateStarted, markDocumentCreateStarted, restampCreateStarted, type DocumentToSync } from '../../db/matter-sync.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
 import type { UploadFileInfo } from '../../smokeball/schemas/file.ts';
-import { createdNothing } from './consistency.ts';
+import { createdNothing, MARK_HEARTBEAT_MS } from './consistency.ts';
 
 /**
  * Files per bulk request. Smokeball documents no cap, so this is our own, kept small on purpose:
@@ -36,9 +37,6 @@ export function chunked<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-/** While a bulk create waits (token, rate-limit slot, 429 retries), its marks are kept this fresh. */
-const MARK_HEARTBEAT_MS = 5_000;
-
 /**
  * Marks every document of `chunk`, then asks Smokeball for their files in one call; answers the upload
  * info of each document in the chunk's order. `fileAdditionalData` carries the document id, which is how
@@ -53,23 +51,20 @@ export async function createFilesInBulk(
 ): Promise<UploadFileInfo[]> {
   for (const doc of chunk) await markDocumentCreateStarted(deps.sql, firmId, doc.id);
   const each = (fn: (id: string) => Promise<void>) => Promise.all(chunk.map((doc) => fn(doc.id)));
-  const heartbeat = setInterval(() => {
-    each((id) => restampCreateStarted(deps.sql, 'documents', firmId, id)).catch(() => undefined);
-  }, MARK_HEARTBEAT_MS);
-  try {
-    const { data } = await deps.client.files.createBulk(
-      smokeballMatterId,
-      chunk.map((doc) => ({ fileName: doc.fileName, fileAdditionalData: { [documentIdKey]: doc.id } })),
-      // The matter may have been created moments ago (by this sync or the one before): a 404 is "not
-      // visible yet", retried within the consistency window; a 404 created nothing, so that is safe.
-      { justCreated: true },
-    );
-    return data;
-  } catch (err) {
-    if (createdNothing(err)) await each((id) => clearCreateStarted(deps.sql, 'documents', firmId, id));
-    else await each((id) => restampCreateStarted(deps.sql, 'documents', firmId, id));
-    throw err;
-  } finally {
-    clearInterval(heartbeat);
-  }
+  return await withHeartbeat(MARK_HEARTBEAT_MS, () => each((id) => restampCreateStarted(deps.sql, 'documents', firmId, id)), async () => {
+    try {
+      const { data } = await deps.client.files.createBulk(
+        smokeballMatterId,
+        chunk.map((doc) => ({ fileName: doc.fileName, fileAdditionalData: { [documentIdKey]: doc.id } })),
+        // The matter may have been created moments ago (by this sync or the one before): a 404 is "not
+        // visible yet", retried within the consistency window; a 404 created nothing, so that is safe.
+        { justCreated: true },
+      );
+      return data;
+    } catch (err) {
+      if (createdNothing(err)) await each((id) => clearCreateStarted(deps.sql, 'documents', firmId, id));
+      else await each((id) => restampCreateStarted(deps.sql, 'documents', firmId, id));
+      throw err;
+    }
+  });
 }

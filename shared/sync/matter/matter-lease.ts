@@ -4,6 +4,7 @@
 import { AppError } from '../../errors.ts';
 import type { Sql } from '../../db/sql.ts';
 import { releaseMatterLease, renewMatterLease, tryAcquireMatterLease } from '../../db/matter-sync.ts';
+import { leaseRenewalMs, withHeartbeat } from '../../heartbeat.ts';
 
 /** Long enough to ride out a slow statement; renewed every third of it while the sync runs. */
 export const MATTER_LEASE_MS = 30_000;
@@ -32,13 +33,9 @@ export async function withMatterLease<T>(deps: LeaseDeps, firmId: string, matter
     }
     await deps.sleep(LEASE_POLL_MS);
   }
-  const heartbeat = setInterval(() => {
-    renewMatterLease(deps.sql, matterId, deps.holder, leaseMs).catch(() => undefined);
-  }, Math.max(1_000, Math.floor(leaseMs / 3)));
   try {
-    return await work();
+    return await withHeartbeat(leaseRenewalMs(leaseMs), () => renewMatterLease(deps.sql, matterId, deps.holder, leaseMs), work);
   } finally {
-    clearInterval(heartbeat);
     await releaseMatterLease(deps.sql, matterId, deps.holder).catch(() => undefined);
   }
 }

@@ -4,6 +4,7 @@
 // matter, now) and the benchmarks.
 import { AppError } from '../../errors.ts';
 import { claimSyncJob, finishSyncJob, renewSyncJobLease, type FinishedStatus, type SyncJob } from '../../db/sync-jobs.ts';
+import { leaseRenewalMs, withHeartbeat } from '../../heartbeat.ts';
 import type { LogFields } from '../../log.ts';
 import { syncMatter, type SyncMatterDeps } from '../matter/sync-matter.ts';
 import { finishWebhookEvent } from '../../db/webhooks.ts';
@@ -101,10 +102,8 @@ async function drain(deps: DrainDeps, options: DrainOptions): Promise<DrainSumma
 }
 
 async function runJob(deps: DrainDeps, job: SyncJob, worker: string, leaseSeconds: number, deadline: number): Promise<FinishedStatus | 'parked'> {
-  const heartbeat = setInterval(() => {
-    renewSyncJobLease(deps.sql, job.id, worker, leaseSeconds).catch(() => undefined);
-  }, Math.max(1_000, (leaseSeconds * 1000) / 3));
-  try {
+  const renew = () => renewSyncJobLease(deps.sql, job.id, worker, leaseSeconds);
+  return await withHeartbeat(leaseRenewalMs(leaseSeconds * 1000), renew, async () => {
     try {
       const handler = deps.jobHandlers?.[job.kind];
       if (handler) {
@@ -146,9 +145,7 @@ async function runJob(deps: DrainDeps, job: SyncJob, worker: string, leaseSecond
       }
       return verdict.outcome === 'parked' && status === 'queued' ? 'parked' : status;
     }
-  } finally {
-    clearInterval(heartbeat);
-  }
+  });
 }
 
 function count(summary: DrainSummary, status: FinishedStatus | 'parked'): void {

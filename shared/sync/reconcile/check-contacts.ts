@@ -11,6 +11,9 @@ import type { Contact } from '../../smokeball/schemas/contact.ts';
 import { contactSide } from '../push/smokeball-values.ts';
 import { applyReadIfNewer } from './apply-read.ts';
 import type { ReconcileCounts } from './counts.ts';
+import { judgeLink } from './judge-link.ts';
+
+const isDeletedContact = (c: Contact) => c.isDeleted === true;
 
 export async function checkContacts(deps: { sql: Sql }, client: SmokeballClient, firmId: string, counts: ReconcileCounts): Promise<void> {
   const linked = await listLinkedClients(deps.sql, firmId);
@@ -22,17 +25,16 @@ export async function checkContacts(deps: { sql: Sql }, client: SmokeballClient,
     const byId = new Map(data.map((c) => [c.id, c]));
     for (const link of chunk) {
       counts.contactsChecked++;
-      let contact: Contact | undefined = byId.get(link.smokeballContactId);
-      if (!contact || contact.isDeleted) {
-        // Too young to judge, or marked deleted already (no call spent on it every night).
-        if (link.recent || link.deleted) continue;
-        const found = contact ? { found: true as const, data: contact } : await client.contacts.find(link.smokeballContactId);
-        if (!found.found || found.data.isDeleted) {
-          gone.push(link.smokeballContactId);
-          continue;
-        }
-        contact = found.data;
+      const judged = await judgeLink(link, byId.get(link.smokeballContactId), {
+        isDeleted: isDeletedContact,
+        find: () => client.contacts.find(link.smokeballContactId),
+      });
+      if (judged.verdict === 'skip') continue;
+      if (judged.verdict === 'gone') {
+        gone.push(link.smokeballContactId);
+        continue;
       }
+      const contact = judged.record;
       if (link.deleted) back.push(link.smokeballContactId);
       if (await applyReadIfNewer(deps.sql, firmId, 'contact', contact.id, contactSide(contact), link.version)) counts.contactsUpdated++;
     }

@@ -1,9 +1,9 @@
 // Linked matters against Smokeball: the account's matters listed page by page (500 a call: a firm of 1,000
 // matters costs 2 calls), each compared by version with what CaseHug holds. A newer one is applied through
 // the webhook path (apply-read.ts), so a missed `matter.updated` is caught up.
-// A linked matter the list does not show, or shows with status Deleted, is read on its own: 404 (or
-// Deleted) marks the link deleted; a matter shown again clears the mark. Links made moments ago are left
-// alone (a new matter may not be listed yet, docs/smokeball.md §8).
+// A linked matter the list shows with status Deleted marks the link deleted; one the list does not show is
+// read on its own, and 404 (or Deleted) marks it; a matter shown again clears the mark (judge-link.ts).
+// Links made moments ago are left alone (a new matter may not be listed yet, docs/smokeball.md §8).
 import type { Sql } from '../../db/sql.ts';
 import { listLinkedMatters, markLinksDeleted } from '../../db/reconcile.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
@@ -11,6 +11,7 @@ import type { Matter } from '../../smokeball/schemas/matter.ts';
 import { matterSide } from '../push/smokeball-values.ts';
 import { applyReadIfNewer } from './apply-read.ts';
 import type { ReconcileCounts } from './counts.ts';
+import { judgeLink } from './judge-link.ts';
 
 const isDeletedStatus = (m: Matter) => (m.status ?? '').toLowerCase() === 'deleted';
 
@@ -26,18 +27,16 @@ export async function checkMatters(deps: { sql: Sql }, client: SmokeballClient, 
   const back: string[] = [];
   for (const link of linked) {
     counts.mattersChecked++;
-    let matter = seen.get(link.smokeballMatterId);
-    if (!matter || isDeletedStatus(matter)) {
-      // Too young to judge, or marked deleted already (no call spent on it every night).
-      if (link.recent || (link.deleted && !matter)) continue;
-      // Not listed: Smokeball's answer about this one matter decides (a list may lag behind).
-      const found = matter ? { found: true as const, data: matter } : await client.matters.find(link.smokeballMatterId);
-      if (!found.found || isDeletedStatus(found.data)) {
-        gone.push(link.smokeballMatterId);
-        continue;
-      }
-      matter = found.data;
+    const judged = await judgeLink(link, seen.get(link.smokeballMatterId), {
+      isDeleted: isDeletedStatus,
+      find: () => client.matters.find(link.smokeballMatterId),
+    });
+    if (judged.verdict === 'skip') continue;
+    if (judged.verdict === 'gone') {
+      gone.push(link.smokeballMatterId);
+      continue;
     }
+    const matter = judged.record;
     if (link.deleted) back.push(link.smokeballMatterId);
     if (await applyReadIfNewer(deps.sql, firmId, 'matter', matter.id, matterSide(matter), link.version)) counts.mattersUpdated++;
   }

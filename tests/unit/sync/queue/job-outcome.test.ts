@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { AppError } from '../../../../shared/errors.ts';
+import { AppError, notConnected, reauthRequired } from '../../../../shared/errors.ts';
 import { SmokeballHttpError, SmokeballNetworkError, SmokeballTokenError, SmokeballUploadError } from '../../../../shared/smokeball/errors.ts';
 import { unmappedError } from '../../../../shared/sync/mapping/resolve.ts';
-import { notConnected, reauthRequired } from '../../../../shared/sync/connection/refresh-token.ts';
 import { SyncRunError } from '../../../../shared/sync/matter/sync-matter.ts';
 import { decideJobOutcome, JOB_BACKOFF_BASE_MS, JOB_BACKOFF_CAP_MS } from '../../../../shared/sync/queue/job-outcome.ts';
 
