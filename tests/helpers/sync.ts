@@ -14,6 +14,9 @@ export const sim = () => new SimControl(inject('simUrl'));
 export type ConnectedFirm = {
   id: string;
   jurisdiction: string;
+  /** The users of the firm's admin and member (the two tokens' `sub`). */
+  adminId: string;
+  memberId: string;
   adminToken: string;
   memberToken: string;
   /** The firm's Smokeball (simulator) account. */
@@ -35,7 +38,7 @@ export async function createConnectedFirm(sql: Sql, jurisdiction = 'IL', options
   const username = await connectFirm(adminToken, `firm-${firm.id}`);
   if (options.autoSync === false) await sql`update public.smokeball_connections set auto_sync = false where firm_id = ${firm.id}`;
   const state = await sim().state(username);
-  return { id: firm.id, jurisdiction, adminToken, memberToken, username, accountId: state.accounts[0].accountId };
+  return { id: firm.id, jurisdiction, adminId: admin.id, memberId: member.id, adminToken, memberToken, username, accountId: state.accounts[0].accountId };
 }
 
 /** Puts a document's bytes in local Storage; returns their sha256. */

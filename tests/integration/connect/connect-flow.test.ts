@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
+import { describe, expect, test } from 'vitest';
+import { createFirm, createMember } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { appUrl, approveAt, completeConnect, followCallback, simAccountId, startConnect } from '../../helpers/connect.ts';
 import { signToken } from '../../helpers/stack.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 describe('connect', () => {
   test('an admin connects: authorize URL, consent, callback → app with connect=<handle>, oauth-complete → a connection row', async () => {

@@ -11,7 +11,8 @@ import { createPostgresRateLimiter } from '../../../shared/smokeball/postgres-ra
 import { rateLimitBucket } from '../../../shared/smokeball/rate-limiter.ts';
 import { appApiKeyContext, appSecretContext } from '../../../shared/sync/smokeball-app.ts';
 import { connectFirm, sim, stackKeys, stackSealer, startUnconfiguredFunction } from '../../helpers/connect.ts';
-import { connectAsSuperuser, createClient, createFirm, createMatter, createMember, type Sql } from '../../helpers/db.ts';
+import { createClient, createFirm, createMatter, createMember } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { findSecretsInLog, readFunctionLog, SecretCollector } from '../../helpers/logs.ts';
 import { SIM_APP } from '../../helpers/smokeball-client.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
@@ -28,22 +29,18 @@ const newApp = (): App => {
   return { clientId: `firm-app-${id}`, clientSecret: `firm-secret-${id}`, apiKey: `firm-api-key-${id}` };
 };
 
-let sql: Sql;
+const sql = useSuperuserSql();
 const seen = new SecretCollector();
 /** Functions without the default app (SMOKEBALL_CLIENT_ID/SECRET/API_KEY unset), on the stack's database. */
 const noDefault: Record<string, Awaited<ReturnType<typeof startUnconfiguredFunction>>> = {};
 
 beforeAll(async () => {
-  sql = connectAsSuperuser();
   const env = { SMOKEBALL_API_URL: inject('simUrl'), SMOKEBALL_AUTH_URL: inject('simUrl'), SUPPORT_EMAIL };
   const [start, health, sync] = await Promise.all(['oauth-start', 'health', 'sync-matter'].map((name) => startUnconfiguredFunction(name, env)));
   Object.assign(noDefault, { 'oauth-start': start, health, 'sync-matter': sync });
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all(Object.values(noDefault).map((fn) => fn.stop()));
-  await sql?.end();
-});
+afterAll(() => Promise.all(Object.values(noDefault).map((fn) => fn.stop())));
 
 /** `npm run smokeball:app -- …` as an operator runs it, against the stack's database and keys. */
 async function smokeballApp(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}) {

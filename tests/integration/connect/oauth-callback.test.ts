@@ -4,7 +4,7 @@
 // to the app as `connect=<handle>`; every failure is a 302 to the app with `error=<code>`. The simulator's
 // request log proves that no code exchange happens. The last test scans the functions' log for every
 // secret this file saw.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, describe, expect, inject, test } from 'vitest';
 import { sha256Hex } from '../../../shared/crypto/hash.ts';
 import { COMPLETION_TTL_S } from '../../../shared/db/oauth-states.ts';
 import { authorizationCodeContext } from '../../../shared/sync/connection/receive-callback.ts';
@@ -21,17 +21,14 @@ import {
   tokenCallsSince,
   tokenLogMark,
 } from '../../helpers/connect.ts';
-import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
+import { createFirm, createMember } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { findSecretsInLog, readFunctionLog, SecretCollector, waitForRequestLogged } from '../../helpers/logs.ts';
 import { functionUrl, signToken } from '../../helpers/stack.ts';
 
-let sql: Sql;
+const sql = useSuperuserSql();
 const seen = new SecretCollector();
 let lastRequestId = '';
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
 
 async function newAdmin() {
   const firm = await createFirm(sql);

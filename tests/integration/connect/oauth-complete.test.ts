@@ -4,7 +4,7 @@
 // The code is exchanged here (PKCE verifier, the state's region), the tokens sealed at rest, and an
 // approval by another Smokeball account than the one the firm's links belong to needs `switchAccount`.
 // The simulator's request log proves which code exchanges happened. The last test scans the log.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
 import { sha256Hex } from '../../../shared/crypto/hash.ts';
 import { accessTokenContext, refreshTokenContext } from '../../../shared/sync/connection/tokens.ts';
 import {
@@ -21,18 +21,15 @@ import {
   tokenCallsSince,
   tokenLogMark,
 } from '../../helpers/connect.ts';
-import { asActor, connectAsSuperuser, createClient, createDocument, createFirm, createMatter, createMember, type Sql } from '../../helpers/db.ts';
+import { asActor, createClient, createDocument, createFirm, createMatter, createMember } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { findSecretsInLog, readFunctionLog, SecretCollector, waitForRequestLogged } from '../../helpers/logs.ts';
 import { functionUrl, signToken } from '../../helpers/stack.ts';
 import { helpFor } from '../../../shared/error-help.ts';
 
-let sql: Sql;
+const sql = useSuperuserSql();
 const seen = new SecretCollector();
 let lastRequestId = '';
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
 
 async function newAdmin(firmId?: string) {
   const firm = firmId ? { id: firmId } : await createFirm(sql);

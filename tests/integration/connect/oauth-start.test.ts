@@ -6,16 +6,13 @@ import { pkceChallenge, sha256Hex } from '../../../shared/crypto/hash.ts';
 import { codeVerifierContext } from '../../../shared/sync/connection/start-connect.ts';
 import { stackKeys, stackSealer, startConnect, startConnectUrl, startUnconfiguredFunction } from '../../helpers/connect.ts';
 import { ErrorEnvelope } from '../../../shared/api/errors.ts';
-import { connectAsSuperuser, createFirm, createMember, createUser, type Sql } from '../../helpers/db.ts';
+import { createFirm, createMember, createUser } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
 import { helpFor } from '../../../shared/error-help.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 async function adminOfNewFirm(jurisdiction = 'IL') {
   const firm = await createFirm(sql, { jurisdiction });

@@ -2,25 +2,16 @@
 // creates the CaseHug matter and its client(s), linked to the Smokeball records — exactly once, however
 // many imports of the same matters run at the same time — maps the matter type back to a case type only
 // when the mapping is unambiguous, and `smokeball-matters` then shows the matters as linked.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as api from '../../../shared/api/functions.ts';
 import { expectAnswer, expectError, readHistoryAsMember } from '../../helpers/contract.ts';
-import { connectAsSuperuser, type Sql } from '../../helpers/db.ts';
+import { useConnectedFirms, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { callFunction } from '../../helpers/stack.ts';
-import { createConnectedFirm, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { sim } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-let other: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser({ max: 4 });
-  [firm, other] = await Promise.all([createConnectedFirm(sql, 'IL', { autoSync: false }), createConnectedFirm(sql, 'IL', { autoSync: false })]);
-});
-afterAll(() => sql.end());
-
-const memberOf = async (f: ConnectedFirm): Promise<string> =>
-  (await sql<{ userId: string }[]>`select user_id as "userId" from public.firm_members where firm_id = ${f.id} and role = 'member'`)[0].userId;
+const sql = useSuperuserSql({ max: 4 });
+const [firm, other] = useConnectedFirms(sql, 2, { autoSync: false });
 
 const postImport = (token: string, body: unknown) =>
   callFunction('import-smokeball-matters', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -167,7 +158,7 @@ describe('import-smokeball-matters', () => {
     expect(accepted).toMatchObject({ queued: 1, alreadyLinked: 0 });
     expect(await waitForBatch(firm.memberToken, accepted.batchId!)).toMatchObject({ total: 1, done: 1, imported: 1 });
     const [job] = await sql<{ id: string }[]>`select id from public.sync_jobs where firm_id = ${firm.id} and batch_id = ${accepted.batchId}`;
-    const run = (await readHistoryAsMember(sql, await memberOf(firm), firm.id)).find((r) => r.job_id === job.id)!;
+    const run = (await readHistoryAsMember(sql, firm.memberId, firm.id)).find((r) => r.job_id === job.id)!;
     expect(run).toMatchObject({ trigger: 'import', status: 'succeeded', counts: { mattersCreated: 1, clientsCreated: 1, clientsLinked: 0 } });
     expect(run.steps.map((s) => [s.step, s.outcome])).toEqual([['case_type', 'mapped'], ['matter', 'imported']]);
   });
@@ -192,7 +183,7 @@ describe('import-smokeball-matters', () => {
     expect(linked).toHaveLength(0);
 
     // Every import run of the firm so far, the failed one too, reads as the contract's history row.
-    const history = (await readHistoryAsMember(sql, await memberOf(firm), firm.id)).filter((r) => r.trigger === 'import');
+    const history = (await readHistoryAsMember(sql, firm.memberId, firm.id)).filter((r) => r.trigger === 'import');
     // Smokeball refuses another account's matter (403 or 404); either way the run failed having counted nothing.
     expect(history.filter((r) => r.status === 'failed').map((r) => [r.error_code, r.counts])).toEqual([[expect.stringMatching(/^smokeball_(forbidden|not_found)$/), {}]]);
   });

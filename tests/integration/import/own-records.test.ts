@@ -3,20 +3,17 @@
 // creating a second. A sync interrupted between Smokeball's create and storing the link leaves exactly
 // that: its retry must then find the matter linked, not fail on the link's unique key. An externalSystemId
 // naming another firm's row is foreign: the import creates as usual and never touches the other firm.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as api from '../../../shared/api/functions.ts';
 import { expectAnswer } from '../../helpers/contract.ts';
-import { connectAsSuperuser, createClient, createFirm, createMatter, type Sql } from '../../helpers/db.ts';
+import { createClient, createFirm, createMatter } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { jobsOfMatter } from '../../helpers/queue.ts';
 import { callFunction } from '../../helpers/stack.ts';
 import { createConnectedFirm, failLinkStore, requestSync, settledSimAccount, sim } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser({ max: 4 });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql({ max: 4 });
 
 const postImport = (token: string, body: unknown) =>
   callFunction('import-smokeball-matters', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

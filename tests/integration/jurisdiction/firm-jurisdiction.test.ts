@@ -1,15 +1,12 @@
 // A firm's Smokeball jurisdiction cannot collide: `firms.smokeball_jurisdiction` is country + subdivision
 // (US-WA, AU-WA), filled from the host's bare code by migration 20261201170100 and its triggers, and a bare
 // `WA` with nothing to decide it is never sent to the US region by default.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
+import { describe, expect, test } from 'vitest';
+import { createFirm, createMember } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 const jurisdictionOf = async (firmId: string) =>
   (await sql<{ j: string | null }[]>`select smokeball_jurisdiction as j from public.firms where id = ${firmId}`)[0].j;

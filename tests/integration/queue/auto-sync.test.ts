@@ -1,17 +1,13 @@
 // Auto-sync on document approval: the trigger queues, the wake-up runs, the file lands in Smokeball.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { describe, expect, test } from 'vitest';
+import { createClient, createDocument, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { jobsOfMatter, runsOfMatter, waitForMatterJobsToEnd, waitForSimFiles } from '../../helpers/queue.ts';
-import { createConnectedFirm, putDocumentObject, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { putDocumentObject, sim } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql);
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql);
 
 describe('auto-sync', () => {
   test('approving a document uploads it to Smokeball and records an automatic run within 3 s', async () => {

@@ -1,23 +1,20 @@
 // A worker killed mid-job: its lease expires and another claim (the stack's sweep) finishes the job,
 // with no duplicate matter or uploaded file in Smokeball.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { createClient, createDocument, createMatter } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { jobsOfMatter, startFunctionProcess, waitForJob, waitForSimFiles } from '../../helpers/queue.ts';
 import { createConnectedFirm, putDocumentObject, settledSimAccount, sim, type ConnectedFirm } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 const LEASE_S = 3;
 
-let sql: Sql;
+const sql = useSuperuserSql();
 let worker: Awaited<ReturnType<typeof startFunctionProcess>>;
 beforeAll(async () => {
-  sql = connectAsSuperuser();
   worker = await startFunctionProcess('sync-worker', { SYNC_LEASE_SECONDS: String(LEASE_S) });
 });
-afterAll(async () => {
-  await worker?.stop();
-  await sql.end();
-});
+afterAll(() => worker?.stop());
 
 type Claimed = { firm: ConnectedFirm; matterId: string; docIds: string[]; jobId: string; slowFaultId: number };
 

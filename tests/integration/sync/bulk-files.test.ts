@@ -3,8 +3,9 @@
 // when that call fails ambiguously (reconciled by listing through the consistency window) and when the
 // uploads after it are cut short (resumed on the files already created, with fresh URLs).
 import { helpFor } from '../../../shared/error-help.ts';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createClient, createDocument, createMatter, newId, type Sql } from '../../helpers/db.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { createClient, createDocument, createMatter, newId } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import {
   accountRequests,
   bookmark,
@@ -21,17 +22,14 @@ import { waitFor } from '../../helpers/wait.ts';
 
 const BULK = 'POST /matters/{id}/documents/files/bulk';
 
-let sql: Sql;
-let firm: ConnectedFirm;
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
   // One sync first, so the firm's matter types are cached and the counts below are the matter's own.
   const client = await createClient(sql, firm.id);
   const warm = await requestSync(firm.memberToken, (await createMatter(sql, firm.id, client.id)).id);
   expect(warm.status).toBe(200);
 });
-afterAll(() => sql.end());
 
 async function matterWithDocuments(count: number) {
   const client = await createClient(sql, firm.id);

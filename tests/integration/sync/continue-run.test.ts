@@ -7,24 +7,20 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRuntime, type Runtime } from '../../../shared/runtime/runtime.ts';
 import { syncMatter } from '../../../shared/sync/matter/sync-matter.ts';
 import { drainDeps } from '../../../shared/runtime/worker-deps.ts';
-import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { createClient, createDocument, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { functionEnv, runsOfMatter, waitForSimFiles } from '../../helpers/queue.ts';
-import { accountRequests, bookmark, createConnectedFirm, putDocumentObject, type ConnectedFirm } from '../../helpers/sync.ts';
+import { accountRequests, bookmark, putDocumentObject } from '../../helpers/sync.ts';
 
 const DOCUMENTS = 4;
 
-let sql: Sql;
-let firm: ConnectedFirm;
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 let runtime: Runtime;
 beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
   runtime = createRuntime(await functionEnv());
 });
-afterAll(async () => {
-  await runtime?.sql.end();
-  await sql.end();
-});
+afterAll(() => runtime?.sql.end());
 
 describe('a job whose sync stopped at a checkpoint', () => {
   test('continues the same run on its next attempt, sending only what was left', { timeout: 60_000 }, async () => {

@@ -1,16 +1,12 @@
 // sync-matter against the simulator: contacts, matter types, matters and documents — exactly once.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { connectAsSuperuser, createClient, createDocument, createMatter, newId, type Sql } from '../../helpers/db.ts';
+import { describe, expect, inject, test } from 'vitest';
+import { createClient, createDocument, createMatter, newId } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { waitFor } from '../../helpers/wait.ts';
-import { accountRequests, bookmark, createConnectedFirm, isWrite, putDocumentObject, requestSync, runRequests, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { accountRequests, bookmark, createConnectedFirm, isWrite, putDocumentObject, requestSync, runRequests, sim } from '../../helpers/sync.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 
 async function matterWithDocuments(count: number, fields: { email?: string | null; caseType?: string } = {}) {
   const client = await createClient(sql, firm.id, { email: fields.email });

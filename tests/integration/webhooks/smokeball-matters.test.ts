@@ -1,17 +1,16 @@
 // smokeball-matters: one page of the firm's Smokeball matters, each marked with the CaseHug
 // matter it is linked to; members may read, others not.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createClient, createFirm, createMatter, createMember, type Sql } from '../../helpers/db.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { createClient, createFirm, createMatter, createMember } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
-import { createConnectedFirm, requestSync, settledSimAccount, type ConnectedFirm } from '../../helpers/sync.ts';
+import { requestSync, settledSimAccount } from '../../helpers/sync.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 /** Smokeball matter id → CaseHug matter id, or null for the one unlinked in CaseHug. */
 const expected = new Map<string, string | null>();
 beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
   for (let i = 0; i < 3; i++) {
     const client = await createClient(sql, firm.id);
     const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
@@ -24,7 +23,6 @@ beforeAll(async () => {
   expected.set(unlinkedSb, null);
   await settledSimAccount(firm.username);
 });
-afterAll(() => sql.end());
 
 type Page = { matters: { id: string; number: string | null; title: string | null; status: string | null; linked: boolean; casehugMatterId: string | null }[]; total: number; offset: number; limit: number };
 const list = (query: string, token?: string) => callFunction(`smokeball-matters${query}`, { method: 'GET', token });

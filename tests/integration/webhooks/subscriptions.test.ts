@@ -1,18 +1,15 @@
 // register-webhooks: one subscription per firm at Smokeball, whatever happens —
 // disconnect removes it, reconnect and re-registration create no duplicate, a subscription Smokeball lost
 // is created again; only a connected firm's admin may register.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { connectFirm } from '../../helpers/connect.ts';
-import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
+import { createFirm, createMember } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
 import { createConnectedFirm, sim, type ConnectedFirm } from '../../helpers/sync.ts';
 import { deliver, signedDelivery, signerFor, simApi } from '../../helpers/webhooks.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 const simSubscriptions = async (f: ConnectedFirm) => (await sim().state(f.username)).accounts[0].subscriptions;
 const ourSubscriptions = (firmId: string) =>
@@ -55,10 +52,7 @@ describe('subscriptions across disconnect and reconnect', () => {
 });
 
 describe('register-webhooks', () => {
-  let firm: ConnectedFirm;
-  beforeAll(async () => {
-    firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-  });
+  const firm = useConnectedFirm(sql, { autoSync: false });
 
   test('is idempotent: called three times, one subscription, same id', async () => {
     const before = await simSubscriptions(firm);
