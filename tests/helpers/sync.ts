@@ -3,10 +3,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { SimControl, SimControlError, type FaultRuleInput, type RequestLogEntry } from '../../dev/smokeball-sim/sim-client.ts';
 import { connectFirm } from './connect.ts';
-import { createFirm, createMember, type Sql } from './db.ts';
+import { createFirm, type Sql } from './db.ts';
+import { createFirmUser } from './firm-users.ts';
 import { HandedOffSync, SyncMatterResult } from '../../shared/api/functions.ts';
 import { conforming } from './contract.ts';
-import { callFunction, signToken } from './stack.ts';
+import { callFunction } from './stack.ts';
 import { waitFor } from './wait.ts';
 
 export const sim = () => new SimControl(inject('simUrl'));
@@ -31,14 +32,12 @@ export type ConnectedFirm = {
  */
 export async function createConnectedFirm(sql: Sql, jurisdiction = 'IL', options: { autoSync?: boolean } = {}): Promise<ConnectedFirm> {
   const firm = await createFirm(sql, { jurisdiction });
-  const admin = await createMember(sql, firm.id, 'admin');
-  const member = await createMember(sql, firm.id, 'member');
-  const adminToken = await signToken({ sub: admin.id, email: admin.email });
-  const memberToken = await signToken({ sub: member.id, email: member.email });
-  const username = await connectFirm(adminToken, `firm-${firm.id}`);
+  const admin = await createFirmUser(sql, firm.id, 'admin');
+  const member = await createFirmUser(sql, firm.id, 'member');
+  const username = await connectFirm(admin.token, `firm-${firm.id}`);
   if (options.autoSync === false) await sql`update public.smokeball_connections set auto_sync = false where firm_id = ${firm.id}`;
   const state = await sim().state(username);
-  return { id: firm.id, jurisdiction, adminId: admin.id, memberId: member.id, adminToken, memberToken, username, accountId: state.accounts[0].accountId };
+  return { id: firm.id, jurisdiction, adminId: admin.id, memberId: member.id, adminToken: admin.token, memberToken: member.token, username, accountId: state.accounts[0].accountId };
 }
 
 /** Puts a document's bytes in local Storage; returns their sha256. */

@@ -1,16 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { createFirm, createMember } from '../../helpers/db.ts';
 import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { createFirmAdmin } from '../../helpers/firm-users.ts';
 import { appUrl, approveAt, completeConnect, followCallback, simAccountId, startConnect } from '../../helpers/connect.ts';
-import { signToken } from '../../helpers/stack.ts';
 
 const sql = useSuperuserSql();
 
 describe('connect', () => {
   test('an admin connects: authorize URL, consent, callback → app with connect=<handle>, oauth-complete → a connection row', async () => {
-    const firm = await createFirm(sql);
-    const admin = await createMember(sql, firm.id, 'admin');
-    const token = await signToken({ sub: admin.id, email: admin.email });
+    const { firm, admin, token } = await createFirmAdmin(sql);
     const username = `firm-${firm.id}`;
 
     const start = await startConnect(token, { returnTo: '/settings/integrations/smokeball' });

@@ -8,6 +8,7 @@ import { accessTokenContext, refreshTokenContext } from '../../../shared/sync/co
 import { approveAt, completeConnect, followCallback, handleFrom, sim, simAccountId, stackSealer, startConnectUrl } from '../../helpers/connect.ts';
 import { createClient, createDocument, createFirm, createMatter, createMember, createUser } from '../../helpers/db.ts';
 import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { createFirmAdmin } from '../../helpers/firm-users.ts';
 import { findSecretsInLog, readFunctionLog, SecretCollector, waitForRequestLogged } from '../../helpers/logs.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
 import { helpFor } from '../../../shared/error-help.ts';
@@ -31,9 +32,7 @@ async function disconnect(token?: string): Promise<{ status: number; body: Disco
 
 /** A firm whose admin connected it to its own simulator account; its tokens are remembered as secrets. */
 async function connectedFirm() {
-  const firm = await createFirm(sql);
-  const admin = await createMember(sql, firm.id, 'admin');
-  const token = await signToken({ sub: admin.id, email: admin.email });
+  const { firm, admin, token } = await createFirmAdmin(sql);
   const username = `firm-${firm.id}`;
   const { url, state } = await startConnectUrl(token);
   seen.add('state', state);

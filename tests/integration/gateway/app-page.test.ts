@@ -8,6 +8,7 @@ import { describe, expect, inject, test } from 'vitest';
 import { approveAt, followCallback, handleFrom, startConnectUrl } from '../../helpers/connect.ts';
 import { createFirm, createMember } from '../../helpers/db.ts';
 import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { createFirmAdmin } from '../../helpers/firm-users.ts';
 import { signToken } from '../../helpers/stack.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
@@ -35,9 +36,7 @@ async function openAppPage(landing: URL, token: string) {
 }
 
 async function landingFor(returnTo: string, username: string) {
-  const firm = await createFirm(sql);
-  const admin = await createMember(sql, firm.id, 'admin');
-  const token = await signToken({ sub: admin.id, email: admin.email });
+  const { firm, admin, token } = await createFirmAdmin(sql);
   const { url } = await startConnectUrl(token, { returnTo });
   const { location } = await followCallback(await approveAt(url, `${username}-${firm.id}`));
   handleFrom(location);

@@ -1,9 +1,10 @@
 // smokeball-matters: one page of the firm's Smokeball matters, each marked with the CaseHug
 // matter it is linked to; members may read, others not.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { createClient, createFirm, createMatter, createMember } from '../../helpers/db.ts';
+import { createClient, createMatter } from '../../helpers/db.ts';
 import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
-import { callFunction, signToken } from '../../helpers/stack.ts';
+import { createFirmAdmin } from '../../helpers/firm-users.ts';
+import { callFunction } from '../../helpers/stack.ts';
 import { requestSync, settledSimAccount } from '../../helpers/sync.ts';
 
 const sql = useSuperuserSql();
@@ -57,9 +58,7 @@ describe('smokeball-matters', () => {
   });
 
   test('a user of another firm is refused (403), even naming this firm', async () => {
-    const stranger = await createFirm(sql);
-    const user = await createMember(sql, stranger.id, 'admin');
-    const token = await signToken({ sub: user.id, email: user.email });
+    const { token } = await createFirmAdmin(sql);
     const res = await list(`?firmId=${firm.id}`, token);
     expect(res.status).toBe(403);
     expect((await res.json()).error.code).toBe('forbidden');
