@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { createClient, createDocument, createMatter } from '../../helpers/db.ts';
 import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { jobsOfMatter, runsOfMatter, waitForMatterJobsToEnd, waitForSimFiles } from '../../helpers/queue.ts';
-import { putDocumentObject, sim } from '../../helpers/sync.ts';
+import { createMatterWithDocuments, putDocumentObject, sim } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 const sql = useSuperuserSql();
@@ -53,15 +53,8 @@ describe('auto-sync', () => {
   describe('bursts coalesce: 20 approvals of one matter', () => {
     /** A matter of the firm with `count` pending documents whose bytes are in Storage. */
     async function matterWithPendingDocuments(count: number) {
-      const client = await createClient(sql, firm.id);
-      const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
-      const docs = [];
-      for (let i = 0; i < count; i++) {
-        const doc = await createDocument(sql, firm.id, matter.id, { status: 'pending', fileName: `burst-${i}.pdf` });
-        await putDocumentObject(doc.storagePath, 512);
-        docs.push(doc);
-      }
-      return { matter, docs };
+      const { matter, documents } = await createMatterWithDocuments(sql, firm.id, count, { status: 'pending', caseType: 'will', fileName: (i) => `burst-${i}.pdf`, bytes: 512 });
+      return { matter, docs: documents };
     }
 
     /** Every document uploaded exactly once, by at most 2 jobs and 2 runs. */

@@ -3,21 +3,18 @@
 // re-authorisation.
 import { describe, expect, test } from 'vitest';
 import { connectFirm } from '../../helpers/connect.ts';
-import { asActor, createClient, createDocument, createMatter } from '../../helpers/db.ts';
+import { asActor, createClient, createMatter } from '../../helpers/db.ts';
 import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { jobsOfMatter, runsOfMatter, waitForJob, waitForSimFiles } from '../../helpers/queue.ts';
-import { accountRequests, bookmark, createConnectedFirm, putDocumentObject, settledSimAccount, sim, withFault, type ConnectedFirm } from '../../helpers/sync.ts';
+import { accountRequests, bookmark, createConnectedFirm, createMatterWithDocuments, settledSimAccount, sim, withFault, type ConnectedFirm } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 const sql = useSuperuserSql();
 
 /** A matter with one pending document of `firm` whose bytes are in Storage. */
 async function matterWithPendingDocument(firm: ConnectedFirm) {
-  const client = await createClient(sql, firm.id);
-  const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
-  const doc = await createDocument(sql, firm.id, matter.id, { status: 'pending' });
-  await putDocumentObject(doc.storagePath, 1024);
-  return { matter, doc };
+  const { matter, documents } = await createMatterWithDocuments(sql, firm.id, 1, { status: 'pending', caseType: 'will', bytes: 1024 });
+  return { matter, doc: documents[0] };
 }
 
 const approve = (documentId: string) => sql`update public.documents set status = 'approved', approved_at = now() where id = ${documentId}`;

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { createClient, createDocument, createMatter, newId } from '../../helpers/db.ts';
 import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { callInternal, jobsOfMatter, waitForJob, waitForSimFiles } from '../../helpers/queue.ts';
-import { createConnectedFirm, putDocumentObject } from '../../helpers/sync.ts';
+import { createConnectedFirm, createMatterWithDocuments, putDocumentObject } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 const sql = useSuperuserSql();
@@ -13,11 +13,8 @@ const sql = useSuperuserSql();
 const firm = useConnectedFirm(sql, { autoSync: false });
 
 async function matterWithApprovedDocument() {
-  const client = await createClient(sql, firm.id);
-  const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
-  const doc = await createDocument(sql, firm.id, matter.id, { status: 'approved' });
-  await putDocumentObject(doc.storagePath, 1024);
-  return { matter, doc };
+  const { matter, documents } = await createMatterWithDocuments(sql, firm.id, 1, { status: 'approved', caseType: 'will', bytes: 1024 });
+  return { matter, doc: documents[0] };
 }
 
 /**

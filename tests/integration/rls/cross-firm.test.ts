@@ -5,12 +5,10 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
   type Actor,
-  type Sql,
   type Tx,
   addMember,
   asActor,
   attempt,
-  connectAsSuperuser,
   createClient,
   createDocument,
   createFirm,

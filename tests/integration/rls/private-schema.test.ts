@@ -4,10 +4,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
   type Actor,
-  type Sql,
   asActor,
   attempt,
-  connectAsSuperuser,
   createFirm,
   createMember,
 } from '../../helpers/db.ts';

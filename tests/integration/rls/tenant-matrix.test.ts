@@ -11,7 +11,6 @@ import {
   type Tx,
   asActor,
   attempt,
-  connectAsSuperuser,
   createClient,
   createDocument,
   createFirm,

@@ -4,10 +4,9 @@
 // The bounded case runs its own sync-matter process with a short SYNC_MATTER_ANSWER_WITHIN_MS, and the
 // simulator takes this firm's matter creates slowly; the stack's job pump runs the queued job.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createClient, createDocument, createMatter } from '../../helpers/db.ts';
 import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { jobsOfMatter, runsOfMatter, startFunctionProcess, waitForJob, waitForSimFiles } from '../../helpers/queue.ts';
-import { accountRequests, bookmark, putDocumentObject, requestSync, withFault } from '../../helpers/sync.ts';
+import { accountRequests, bookmark, createMatterWithDocuments, requestSync, withFault } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 const ANSWER_WITHIN_MS = 1_500;
@@ -25,17 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => bounded?.stop());
 
-async function matterWithDocuments(count: number) {
-  const client = await createClient(sql, firm.id);
-  const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
-  const documents = [];
-  for (let i = 0; i < count; i++) {
-    const doc = await createDocument(sql, firm.id, matter.id, { status: 'approved', fileName: `bounded-${i}.pdf` });
-    await putDocumentObject(doc.storagePath, 2048);
-    documents.push(doc);
-  }
-  return { matter, documents };
-}
+const matterWithDocuments = (count: number) =>
+  createMatterWithDocuments(sql, firm.id, count, { status: 'approved', caseType: 'will', fileName: (i) => `bounded-${i}.pdf`, bytes: 2048 });
 
 function syncThroughBoundedFunction(matterId: string): Promise<Response> {
   return fetch(bounded.url, {

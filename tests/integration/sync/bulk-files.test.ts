@@ -4,19 +4,17 @@
 // uploads after it are cut short (resumed on the files already created, with fresh URLs).
 import { helpFor } from '../../../shared/error-help.ts';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { createClient, createDocument, createMatter, newId } from '../../helpers/db.ts';
+import { createClient, createMatter, newId } from '../../helpers/db.ts';
 import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import {
   accountRequests,
   bookmark,
-  createConnectedFirm,
-  putDocumentObject,
+  createMatterWithDocuments,
   requestSync,
   runRequests,
   sim,
   simAccount,
   withFault,
-  type ConnectedFirm,
 } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
@@ -31,16 +29,8 @@ beforeAll(async () => {
   expect(warm.status).toBe(200);
 });
 
-async function matterWithDocuments(count: number) {
-  const client = await createClient(sql, firm.id);
-  const matter = await createMatter(sql, firm.id, client.id);
-  const documents = [];
-  for (let i = 0; i < count; i++) {
-    const doc = await createDocument(sql, firm.id, matter.id, { status: 'approved', fileName: `bulk-${i}-${newId().slice(0, 8)}.pdf` });
-    documents.push({ ...doc, sha256: await putDocumentObject(doc.storagePath, 1000 + i * 317) });
-  }
-  return { matter, documents };
-}
+const matterWithDocuments = (count: number) =>
+  createMatterWithDocuments(sql, firm.id, count, { status: 'approved', fileName: (i) => `bulk-${i}-${newId().slice(0, 8)}.pdf`, bytes: (i) => 1000 + i * 317 });
 
 /** The Smokeball matter's files once `count` are uploaded and no other file is there. */
 async function settledFiles(smokeballMatterId: string, count: number) {

@@ -8,7 +8,6 @@ import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.t
 import {
   accountRequests,
   bookmark,
-  createConnectedFirm,
   failLinkStore,
   isWrite,
   putDocumentObject,
@@ -16,7 +15,6 @@ import {
   settledSimAccount,
   sim,
   withFault,
-  type ConnectedFirm,
 } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
