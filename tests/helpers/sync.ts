@@ -3,10 +3,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { SimControl, SimControlError, type FaultRuleInput, type RequestLogEntry } from '../../dev/smokeball-sim/sim-client.ts';
 import { connectFirm } from './connect.ts';
-import { createFirm, createMember, type Sql } from './db.ts';
+import { createClient, createDocument, createFirm, createMatter, type Sql } from './db.ts';
+import { createFirmUser } from './firm-users.ts';
 import { HandedOffSync, SyncMatterResult } from '../../shared/api/functions.ts';
 import { conforming } from './contract.ts';
-import { callFunction, signToken } from './stack.ts';
+import { callFunction } from './stack.ts';
 import { waitFor } from './wait.ts';
 
 export const sim = () => new SimControl(inject('simUrl'));
@@ -14,6 +15,9 @@ export const sim = () => new SimControl(inject('simUrl'));
 export type ConnectedFirm = {
   id: string;
   jurisdiction: string;
+  /** The users of the firm's admin and member (the two tokens' `sub`). */
+  adminId: string;
+  memberId: string;
   adminToken: string;
   memberToken: string;
   /** The firm's Smokeball (simulator) account. */
@@ -28,14 +32,12 @@ export type ConnectedFirm = {
  */
 export async function createConnectedFirm(sql: Sql, jurisdiction = 'IL', options: { autoSync?: boolean } = {}): Promise<ConnectedFirm> {
   const firm = await createFirm(sql, { jurisdiction });
-  const admin = await createMember(sql, firm.id, 'admin');
-  const member = await createMember(sql, firm.id, 'member');
-  const adminToken = await signToken({ sub: admin.id, email: admin.email });
-  const memberToken = await signToken({ sub: member.id, email: member.email });
-  const username = await connectFirm(adminToken, `firm-${firm.id}`);
+  const admin = await createFirmUser(sql, firm.id, 'admin');
+  const member = await createFirmUser(sql, firm.id, 'member');
+  const username = await connectFirm(admin.token, `firm-${firm.id}`);
   if (options.autoSync === false) await sql`update public.smokeball_connections set auto_sync = false where firm_id = ${firm.id}`;
   const state = await sim().state(username);
-  return { id: firm.id, jurisdiction, adminToken, memberToken, username, accountId: state.accounts[0].accountId };
+  return { id: firm.id, jurisdiction, adminId: admin.id, memberId: member.id, adminToken: admin.token, memberToken: member.token, username, accountId: state.accounts[0].accountId };
 }
 
 /** Puts a document's bytes in local Storage; returns their sha256. */
@@ -48,6 +50,32 @@ export async function putDocumentObject(storagePath: string, size = 4096): Promi
   });
   if (!res.ok) throw new Error(`storage upload failed: ${res.status}`);
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** What createMatterWithDocuments makes: each document's `sha256` is that of the bytes put in Storage. */
+export type DocumentsOptions = {
+  status: 'approved' | 'pending';
+  /** The size of document `i`'s bytes. */
+  bytes: number | ((i: number) => number);
+  /** Document `i`'s file name (default: createDocument's). */
+  fileName?: (i: number) => string;
+  /** The matter's case type (default: createMatter's). */
+  caseType?: string;
+  /** The client's email (default: createClient's). */
+  clientEmail?: string | null;
+};
+
+/** A matter of the firm, with a client of its own and `count` documents whose bytes are in Storage, made one by one. */
+export async function createMatterWithDocuments(sql: Sql, firmId: string, count: number, options: DocumentsOptions) {
+  const client = await createClient(sql, firmId, { email: options.clientEmail });
+  const matter = await createMatter(sql, firmId, client.id, { caseType: options.caseType });
+  const documents = [];
+  for (let i = 0; i < count; i++) {
+    const doc = await createDocument(sql, firmId, matter.id, { status: options.status, fileName: options.fileName?.(i) });
+    const size = typeof options.bytes === 'number' ? options.bytes : options.bytes(i);
+    documents.push({ ...doc, sha256: await putDocumentObject(doc.storagePath, size) });
+  }
+  return { client, matter, documents };
 }
 
 /** sync-matter `{ matterId }`; its answer (200 run, 202 handoff, or an error) is checked against the contract. */

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
+import { describe, expect, test } from 'vitest';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { createFirmAdmin } from '../../helpers/firm-users.ts';
 import { appUrl, approveAt, completeConnect, followCallback, simAccountId, startConnect } from '../../helpers/connect.ts';
-import { signToken } from '../../helpers/stack.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 describe('connect', () => {
   test('an admin connects: authorize URL, consent, callback → app with connect=<handle>, oauth-complete → a connection row', async () => {
-    const firm = await createFirm(sql);
-    const admin = await createMember(sql, firm.id, 'admin');
-    const token = await signToken({ sub: admin.id, email: admin.email });
+    const { firm, admin, token } = await createFirmAdmin(sql);
     const username = `firm-${firm.id}`;
 
     const start = await startConnect(token, { returnTo: '/settings/integrations/smokeball' });

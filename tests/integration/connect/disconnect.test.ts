@@ -2,22 +2,20 @@
 // credentials and pending connects; keeps the connection row (as `disconnected`, with its auto_sync choice
 // and account), the queued jobs (parked) and every link id; a second call has nothing to do; a reconnect
 // afterwards works. The last test scans the function log for this file's secrets.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
 import { WEBHOOK_CLEANUP_BUDGET_MS } from '../../../shared/sync/connection/disconnect.ts';
 import { accessTokenContext, refreshTokenContext } from '../../../shared/sync/connection/tokens.ts';
 import { approveAt, completeConnect, followCallback, handleFrom, sim, simAccountId, stackSealer, startConnectUrl } from '../../helpers/connect.ts';
-import { connectAsSuperuser, createClient, createDocument, createFirm, createMatter, createMember, createUser, type Sql } from '../../helpers/db.ts';
+import { createClient, createDocument, createFirm, createMatter, createMember, createUser } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { createFirmAdmin } from '../../helpers/firm-users.ts';
 import { findSecretsInLog, readFunctionLog, SecretCollector, waitForRequestLogged } from '../../helpers/logs.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
 import { helpFor } from '../../../shared/error-help.ts';
 
-let sql: Sql;
+const sql = useSuperuserSql();
 const seen = new SecretCollector();
 let lastRequestId = '';
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
 
 type DisconnectBody = {
   disconnected?: boolean;
@@ -34,9 +32,7 @@ async function disconnect(token?: string): Promise<{ status: number; body: Disco
 
 /** A firm whose admin connected it to its own simulator account; its tokens are remembered as secrets. */
 async function connectedFirm() {
-  const firm = await createFirm(sql);
-  const admin = await createMember(sql, firm.id, 'admin');
-  const token = await signToken({ sub: admin.id, email: admin.email });
+  const { firm, admin, token } = await createFirmAdmin(sql);
   const username = `firm-${firm.id}`;
   const { url, state } = await startConnectUrl(token);
   seen.add('state', state);

@@ -11,7 +11,9 @@ import { createPostgresRateLimiter } from '../../../shared/smokeball/postgres-ra
 import { rateLimitBucket } from '../../../shared/smokeball/rate-limiter.ts';
 import { appApiKeyContext, appSecretContext } from '../../../shared/sync/smokeball-app.ts';
 import { connectFirm, sim, stackKeys, stackSealer, startUnconfiguredFunction } from '../../helpers/connect.ts';
-import { connectAsSuperuser, createClient, createFirm, createMatter, createMember, type Sql } from '../../helpers/db.ts';
+import { createClient, createMatter, createMember } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { createFirmAdmin } from '../../helpers/firm-users.ts';
 import { findSecretsInLog, readFunctionLog, SecretCollector } from '../../helpers/logs.ts';
 import { SIM_APP } from '../../helpers/smokeball-client.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
@@ -28,22 +30,18 @@ const newApp = (): App => {
   return { clientId: `firm-app-${id}`, clientSecret: `firm-secret-${id}`, apiKey: `firm-api-key-${id}` };
 };
 
-let sql: Sql;
+const sql = useSuperuserSql();
 const seen = new SecretCollector();
 /** Functions without the default app (SMOKEBALL_CLIENT_ID/SECRET/API_KEY unset), on the stack's database. */
 const noDefault: Record<string, Awaited<ReturnType<typeof startUnconfiguredFunction>>> = {};
 
 beforeAll(async () => {
-  sql = connectAsSuperuser();
   const env = { SMOKEBALL_API_URL: inject('simUrl'), SMOKEBALL_AUTH_URL: inject('simUrl'), SUPPORT_EMAIL };
   const [start, health, sync] = await Promise.all(['oauth-start', 'health', 'sync-matter'].map((name) => startUnconfiguredFunction(name, env)));
   Object.assign(noDefault, { 'oauth-start': start, health, 'sync-matter': sync });
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all(Object.values(noDefault).map((fn) => fn.stop()));
-  await sql?.end();
-});
+afterAll(() => Promise.all(Object.values(noDefault).map((fn) => fn.stop())));
 
 /** `npm run smokeball:app -- …` as an operator runs it, against the stack's database and keys. */
 async function smokeballApp(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}) {
@@ -73,12 +71,6 @@ async function giveFirmApp(firmId: string, app: App, region = 'US') {
   });
 }
 
-async function newFirmAdmin() {
-  const firm = await createFirm(sql);
-  const admin = await createMember(sql, firm.id, 'admin');
-  return { firm, admin, token: await signToken({ sub: admin.id, email: admin.email }) };
-}
-
 async function postOAuthStart(url: string, token: string) {
   const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
   return conformingAnswer(res, new URL(url), 'POST');
@@ -99,13 +91,13 @@ function resign(d: Delivery, key: string, clientId: string): Delivery {
 
 describe('per-firm Smokeball apps', () => {
   const own = newApp();
-  let ownFirm: Awaited<ReturnType<typeof newFirmAdmin>>;
-  let defaultFirm: Awaited<ReturnType<typeof newFirmAdmin>>;
+  let ownFirm: Awaited<ReturnType<typeof createFirmAdmin>>;
+  let defaultFirm: Awaited<ReturnType<typeof createFirmAdmin>>;
   let ownUsername = '';
   let defaultUsername = '';
 
   test('the operator command sets an app without printing or storing a secret in the clear, and refuses secrets as arguments', async () => {
-    ownFirm = await newFirmAdmin();
+    ownFirm = await createFirmAdmin(sql);
     const set = await giveFirmApp(ownFirm.firm.id, own);
     expect(set.stderr).toBe('');
     expect(set.code).toBe(0);
@@ -154,7 +146,7 @@ describe('per-firm Smokeball apps', () => {
   });
 
   test('a firm with its own app connects with it; a firm without one uses the default app', async () => {
-    defaultFirm = await newFirmAdmin();
+    defaultFirm = await createFirmAdmin(sql);
     [ownUsername, defaultUsername] = await Promise.all([
       connectFirm(ownFirm.token, `own-app-${ownFirm.firm.id}`),
       connectFirm(defaultFirm.token, `default-app-${defaultFirm.firm.id}`),
@@ -206,7 +198,7 @@ describe('per-firm Smokeball apps', () => {
   }, 30_000);
 
   test('a firm with neither its own app nor a default is not configured, and only that firm', async () => {
-    const bare = await newFirmAdmin();
+    const bare = await createFirmAdmin(sql);
     const refused = await postOAuthStart(noDefault['oauth-start'].url, bare.token);
     expect(refused.status).toBe(503);
     const { error } = (await refused.json()) as { error: { code: string; message: string } };

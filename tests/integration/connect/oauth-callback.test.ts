@@ -4,7 +4,7 @@
 // to the app as `connect=<handle>`; every failure is a 302 to the app with `error=<code>`. The simulator's
 // request log proves that no code exchange happens. The last test scans the functions' log for every
 // secret this file saw.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, describe, expect, inject, test } from 'vitest';
 import { sha256Hex } from '../../../shared/crypto/hash.ts';
 import { COMPLETION_TTL_S } from '../../../shared/db/oauth-states.ts';
 import { authorizationCodeContext } from '../../../shared/sync/connection/receive-callback.ts';
@@ -21,23 +21,14 @@ import {
   tokenCallsSince,
   tokenLogMark,
 } from '../../helpers/connect.ts';
-import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { createFirmAdmin } from '../../helpers/firm-users.ts';
 import { findSecretsInLog, readFunctionLog, SecretCollector, waitForRequestLogged } from '../../helpers/logs.ts';
-import { functionUrl, signToken } from '../../helpers/stack.ts';
+import { functionUrl } from '../../helpers/stack.ts';
 
-let sql: Sql;
+const sql = useSuperuserSql();
 const seen = new SecretCollector();
 let lastRequestId = '';
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
-
-async function newAdmin() {
-  const firm = await createFirm(sql);
-  const admin = await createMember(sql, firm.id, 'admin');
-  return { firm, admin, token: await signToken({ sub: admin.id, email: admin.email }) };
-}
 
 /** oauth-start, remembering the state and the (unsealed) PKCE verifier as secrets. */
 async function start(token: string, body: unknown = {}) {
@@ -73,7 +64,7 @@ const stateRow = async (stateHash: string) => (await sql`select * from private.o
 
 describe('a callback with a code', () => {
   test('keeps the code sealed on the consumed state, redirects with connect=<handle>, and exchanges nothing', async () => {
-    const { firm, token } = await newAdmin();
+    const { firm, token } = await createFirmAdmin(sql);
     const { url, stateHash } = await start(token, { returnTo: '/settings/integrations?from=onboarding' });
     const withCode = await approve(url, `firm-${firm.id}`);
     const code = withCode.searchParams.get('code')!;
@@ -109,7 +100,7 @@ describe('a callback with a code', () => {
   });
 
   test('a replayed callback URL is refused with invalid_state and leaves the pending completion as it was', async () => {
-    const { firm, token } = await newAdmin();
+    const { firm, token } = await createFirmAdmin(sql);
     const { url, stateHash } = await start(token, { returnTo: '/back' });
     const withCode = await approve(url, `firm-${firm.id}`);
     expect((await callback(withCode)).location?.searchParams.get('connect')).toBeTruthy();
@@ -126,7 +117,7 @@ describe('a callback with a code', () => {
 
 describe('a callback that must not go on', () => {
   test('an expired state → invalid_state to the stored return path, nothing kept', async () => {
-    const { firm, token } = await newAdmin();
+    const { firm, token } = await createFirmAdmin(sql);
     const { url, stateHash } = await start(token, { returnTo: '/settings' });
     const withCode = await approve(url, `firm-${firm.id}`);
     await sql`update private.oauth_states set expires_at = now() - interval '1 second' where state_hash = ${stateHash}`;
@@ -150,7 +141,7 @@ describe('a callback that must not go on', () => {
   });
 
   test('Deny on the consent page → error=access_denied, state gone', async () => {
-    const { firm, token } = await newAdmin();
+    const { firm, token } = await createFirmAdmin(sql);
     const { url, stateHash } = await start(token, { returnTo: '/settings/smokeball' });
     const denied = new URL(await denyAt(url));
     expect(denied.searchParams.get('error')).toBe('access_denied');
@@ -167,7 +158,7 @@ describe('a callback that must not go on', () => {
     ['an unknown error', 'garbage<script>alert(1)</script>', 'authorization_failed'],
     ['an empty-looking error', ' ', 'authorization_failed'],
   ])('%s is passed on as a known code (%s → %s)', async (_name, error, expected) => {
-    const { firm, token } = await newAdmin();
+    const { firm, token } = await createFirmAdmin(sql);
     const { state } = await start(token, { returnTo: '/s' });
     const result = await callback(callbackUrl({ state, error, error_description: 'something <b>bad</b>' }));
     expect(result.status).toBe(302);
@@ -176,7 +167,7 @@ describe('a callback that must not go on', () => {
   });
 
   test('a valid state without a code → error=invalid_request', async () => {
-    const { firm, token } = await newAdmin();
+    const { firm, token } = await createFirmAdmin(sql);
     const { state, stateHash } = await start(token);
     const result = await callback(callbackUrl({ state }));
     expect(result.location?.toString()).toBe(`${appUrl()}/?error=invalid_request`);
@@ -197,7 +188,7 @@ describe('oauth-callback without Smokeball credentials', () => {
 
   test('a valid state lands in the app with error=smokeball_not_configured', async () => {
     fn = await startUnconfiguredFunction('oauth-callback');
-    const { firm, token } = await newAdmin();
+    const { firm, token } = await createFirmAdmin(sql);
     const { url, stateHash } = await start(token, { returnTo: '/settings' });
     const withCode = await approve(url, `firm-${firm.id}`);
     // Straight to the process (not through the gateway, so its log lines are not in the stack's log file).

@@ -4,7 +4,7 @@
 // The code is exchanged here (PKCE verifier, the state's region), the tokens sealed at rest, and an
 // approval by another Smokeball account than the one the firm's links belong to needs `switchAccount`.
 // The simulator's request log proves which code exchanges happened. The last test scans the log.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
 import { sha256Hex } from '../../../shared/crypto/hash.ts';
 import { accessTokenContext, refreshTokenContext } from '../../../shared/sync/connection/tokens.ts';
 import {
@@ -21,24 +21,16 @@ import {
   tokenCallsSince,
   tokenLogMark,
 } from '../../helpers/connect.ts';
-import { asActor, connectAsSuperuser, createClient, createDocument, createFirm, createMatter, createMember, type Sql } from '../../helpers/db.ts';
+import { asActor, createClient, createDocument, createMatter, createMember } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { createFirmAdmin, createFirmUser } from '../../helpers/firm-users.ts';
 import { findSecretsInLog, readFunctionLog, SecretCollector, waitForRequestLogged } from '../../helpers/logs.ts';
-import { functionUrl, signToken } from '../../helpers/stack.ts';
+import { functionUrl } from '../../helpers/stack.ts';
 import { helpFor } from '../../../shared/error-help.ts';
 
-let sql: Sql;
+const sql = useSuperuserSql();
 const seen = new SecretCollector();
 let lastRequestId = '';
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
-
-async function newAdmin(firmId?: string) {
-  const firm = firmId ? { id: firmId } : await createFirm(sql);
-  const admin = await createMember(sql, firm.id, 'admin');
-  return { firm, admin, token: await signToken({ sub: admin.id, email: admin.email }) };
-}
 
 /**
  * oauth-start as `token`, approval at the simulator as `username`, the callback followed by a plain
@@ -78,7 +70,7 @@ const pendingRow = async (stateHash: string) => (await sql`select * from private
 
 describe('a successful completion', () => {
   test('exchanges the code once, seals the tokens, records who and when and both expiries, and answers the account', async () => {
-    const { firm, admin, token } = await newAdmin();
+    const { firm, admin, token } = await createFirmAdmin(sql);
     const username = `firm-${firm.id}`;
     const before = Date.now();
     const { handle, stateHash } = await pendingConnect(token, username, { returnTo: '/settings/integrations' });
@@ -124,7 +116,7 @@ describe('a successful completion', () => {
   });
 
   test('the handle works once: a second completion is 400 invalid_state and makes no second exchange', async () => {
-    const { firm, token } = await newAdmin();
+    const { firm, token } = await createFirmAdmin(sql);
     const username = `firm-${firm.id}`;
     const { handle } = await pendingConnect(token, username);
     expect((await complete(token, { handle })).status).toBe(200);
@@ -139,7 +131,7 @@ describe('a successful completion', () => {
   });
 
   test('a reconnect replaces the tokens and keeps one connection', async () => {
-    const { firm, token } = await newAdmin();
+    const { firm, token } = await createFirmAdmin(sql);
     const username = `firm-${firm.id}`;
     await connectFirm(token, username);
     const first = (await storedTokens(firm.id))!;
@@ -164,7 +156,7 @@ describe('completions at once', () => {
   // shared rate limiter) must not wait for a connection of the same small pool, or as many completions as
   // the pool has connections would wait on each other for ever.
   test('more completions than the instance has database connections all finish', async () => {
-    const admins = await Promise.all(Array.from({ length: 6 }, () => newAdmin()));
+    const admins = await Promise.all(Array.from({ length: 6 }, () => createFirmAdmin(sql)));
     const pendings = await Promise.all(admins.map((a) => pendingConnect(a.token, `firm-${a.firm.id}`)));
     const results = await Promise.all(admins.map((a, i) => complete(a.token, { handle: pendings[i].handle })));
     expect(results.map((r) => r.status)).toEqual(admins.map(() => 200));
@@ -174,15 +166,15 @@ describe('completions at once', () => {
 
 describe('the forwarded-link attack', () => {
   test("admin A starts, a Smokeball user of another firm approves, the callback is followed without A's session: any JWT but A's gets 403 and changes nothing", async () => {
-    const a = await newAdmin();
+    const a = await createFirmAdmin(sql);
     // V: another CaseHug firm, already connected to its own Smokeball account.
-    const v = await newAdmin();
+    const v = await createFirmAdmin(sql);
     const victimUsername = `victim-${v.firm.id}`;
     await connectFirm(v.token, victimUsername);
     const victimConnection = await connectionOf(v.firm.id);
     const victimTokens = (await storedTokens(v.firm.id))!;
     // A colleague: another admin of A's own firm.
-    const colleague = await newAdmin(a.firm.id);
+    const colleague = await createFirmUser(sql, a.firm.id, 'admin');
 
     // A sends the authorize URL to V's user, who approves as V's Smokeball account; V's browser follows
     // the callback and lands in the app with the handle.
@@ -209,8 +201,8 @@ describe('the forwarded-link attack', () => {
   });
 
   test('a wrong user does not consume the handle: the admin who started can still complete', async () => {
-    const a = await newAdmin();
-    const other = await newAdmin();
+    const a = await createFirmAdmin(sql);
+    const other = await createFirmAdmin(sql);
     const { handle } = await pendingConnect(a.token, `firm-${a.firm.id}`);
     expect((await complete(other.token, { handle })).status).toBe(403);
     const ok = await complete(a.token, { handle });
@@ -222,7 +214,7 @@ describe('the forwarded-link attack', () => {
 
 describe('a completion that must not connect', () => {
   test('an expired handle → 400 invalid_state, no exchange, the pending completion gone', async () => {
-    const { firm, token } = await newAdmin();
+    const { firm, token } = await createFirmAdmin(sql);
     const username = `firm-${firm.id}`;
     const { handle, stateHash } = await pendingConnect(token, username);
     await sql`update private.oauth_states set expires_at = now() - interval '1 second' where state_hash = ${stateHash}`;
@@ -241,14 +233,14 @@ describe('a completion that must not connect', () => {
     ['a handle with odd characters', { handle: `${'x'.repeat(40)}/..` }, 400, 'invalid_body'],
     ['an unknown field', { handle: 'x'.repeat(43), firmId: crypto.randomUUID() }, 400, 'invalid_body'],
   ])('%s → %s %s', async (_name, body, status, code) => {
-    const { token } = await newAdmin();
+    const { token } = await createFirmAdmin(sql);
     const result = await complete(token, body);
     expect(result.status).toBe(status);
     expect(result.body.error.code).toBe(code);
   });
 
   test('an admin who lost the role since starting → 403 forbidden, before any code exchange', async () => {
-    const { firm, admin, token } = await newAdmin();
+    const { firm, admin, token } = await createFirmAdmin(sql);
     const username = `firm-${firm.id}`;
     const { handle } = await pendingConnect(token, username);
     await sql`update public.firm_members set role = 'member' where firm_id = ${firm.id} and user_id = ${admin.id}`;
@@ -261,7 +253,7 @@ describe('a completion that must not connect', () => {
   });
 
   test('a code Smokeball refuses (already used) → 502 token_exchange_failed after one refused exchange; the connection is untouched', async () => {
-    const { firm, token } = await newAdmin();
+    const { firm, token } = await createFirmAdmin(sql);
     const username = `firm-${firm.id}`;
     const first = await pendingConnect(token, username);
     expect((await complete(token, { handle: first.handle })).status).toBe(200);
@@ -281,7 +273,7 @@ describe('a completion that must not connect', () => {
   });
 
   test("a code swapped onto another state fails the PKCE check; a state's region cannot be changed from the query", async () => {
-    const { firm, token } = await newAdmin();
+    const { firm, token } = await createFirmAdmin(sql);
     const username = `firm-${firm.id}`;
     const au = await startConnectUrl(token, { region: 'AU', returnTo: '/au' });
     const us = await startConnectUrl(token, { region: 'US', returnTo: '/us' });
@@ -307,7 +299,7 @@ describe('a completion that must not connect', () => {
 
 describe('an approval by another Smokeball account', () => {
   test("409 smokeball_account_changed naming both accounts, nothing changed; with switchAccount the old links move to the history and the firm is on the new account", async () => {
-    const { firm, token } = await newAdmin();
+    const { firm, token } = await createFirmAdmin(sql);
     const oldUsername = `old-${firm.id}`;
     const newUsername = `new-${firm.id}`;
     await connectFirm(token, oldUsername);
@@ -354,7 +346,7 @@ describe('an approval by another Smokeball account', () => {
   });
 
   test('the same account again needs no confirmation and keeps every link', async () => {
-    const { firm, token } = await newAdmin();
+    const { firm, token } = await createFirmAdmin(sql);
     const username = `firm-${firm.id}`;
     await connectFirm(token, username);
     const client = await createClient(sql, firm.id, { smokeballContactId: `contact-${firm.id}` });

@@ -6,22 +6,14 @@ import { pkceChallenge, sha256Hex } from '../../../shared/crypto/hash.ts';
 import { codeVerifierContext } from '../../../shared/sync/connection/start-connect.ts';
 import { stackKeys, stackSealer, startConnect, startConnectUrl, startUnconfiguredFunction } from '../../helpers/connect.ts';
 import { ErrorEnvelope } from '../../../shared/api/errors.ts';
-import { connectAsSuperuser, createFirm, createMember, createUser, type Sql } from '../../helpers/db.ts';
+import { createFirm, createMember, createUser } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { createFirmAdmin } from '../../helpers/firm-users.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
 import { helpFor } from '../../../shared/error-help.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
-
-async function adminOfNewFirm(jurisdiction = 'IL') {
-  const firm = await createFirm(sql, { jurisdiction });
-  const admin = await createMember(sql, firm.id, 'admin');
-  return { firm, admin, token: await signToken({ sub: admin.id, email: admin.email }) };
-}
+const sql = useSuperuserSql();
 
 async function expectError(res: Response, status: number, code: ErrorCode) {
   expect(res.status).toBe(status);
@@ -54,9 +46,9 @@ describe('oauth-start: who may connect', () => {
 });
 
 describe('oauth-start: bad requests get 400 and store nothing', () => {
-  let admin: Awaited<ReturnType<typeof adminOfNewFirm>>;
+  let admin: Awaited<ReturnType<typeof createFirmAdmin>>;
   beforeAll(async () => {
-    admin = await adminOfNewFirm();
+    admin = await createFirmAdmin(sql);
   });
 
   test('a body that is not JSON', async () => {
@@ -94,7 +86,7 @@ describe('oauth-start: bad requests get 400 and store nothing', () => {
 
 describe('oauth-start: what is stored', () => {
   test('only the hash of the state is stored, bound to user, firm, region and return path, expiring in 10 minutes', async () => {
-    const { firm, admin, token } = await adminOfNewFirm();
+    const { firm, admin, token } = await createFirmAdmin(sql);
     const { url, state } = await startConnectUrl(token, { region: 'AU', returnTo: '/settings/smokeball?tab=1' });
     expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes, base64url
 
@@ -130,7 +122,7 @@ describe('oauth-start: what is stored', () => {
 
   test('without a region, the firm jurisdiction decides it (IL → US, NSW → AU), and returnTo defaults to /', async () => {
     for (const [jurisdiction, region] of [['IL', 'US'], ['NSW', 'AU']] as const) {
-      const { firm, token } = await adminOfNewFirm(jurisdiction);
+      const { firm, token } = await createFirmAdmin(sql, { jurisdiction });
       const res = await callFunction('oauth-start', { method: 'POST', token }); // empty body
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ url: expect.stringMatching(/\/oauth2\/authorize\?/) });
@@ -140,7 +132,7 @@ describe('oauth-start: what is stored', () => {
   });
 
   test('each start gets its own state', async () => {
-    const { firm, token } = await adminOfNewFirm();
+    const { firm, token } = await createFirmAdmin(sql);
     const a = await startConnectUrl(token);
     const b = await startConnectUrl(token);
     expect(a.state).not.toBe(b.state);
@@ -155,7 +147,7 @@ describe('oauth-start without Smokeball credentials', () => {
 
   test('answers 503 smokeball_not_configured and stores nothing', async () => {
     fn = await startUnconfiguredFunction('oauth-start');
-    const { firm, token } = await adminOfNewFirm();
+    const { firm, token } = await createFirmAdmin(sql);
     const res = await fetch(fn.url, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -2,22 +2,18 @@
 // disconnected or waiting for re-authorisation are queued (parked), the auto_sync choice is kept, and a
 // reconnect to the same account resumes every parked job and catches up every approved document without
 // a Smokeball file — each document ending in Smokeball exactly once.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { connectFirm } from '../../helpers/connect.ts';
-import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { createClient, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { jobsOfMatter, simFilesByDocument, waitForJob, waitForSimFiles } from '../../helpers/queue.ts';
-import { createConnectedFirm, putDocumentObject, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { createConnectedFirm, createMatterWithDocuments, sim, type ConnectedFirm } from '../../helpers/sync.ts';
 import { callFunction } from '../../helpers/stack.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
+const sql = useSuperuserSql();
 /** A second firm whose jobs prove that the queue's sweeps ran past the parked ones. */
-let bystander: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  bystander = await createConnectedFirm(sql, 'IL', { autoSync: false });
-});
-afterAll(() => sql.end());
+const bystander = useConnectedFirm(sql, { autoSync: false });
 
 async function disconnect(token: string) {
   const res = await callFunction('disconnect', { method: 'POST', token });
@@ -27,15 +23,8 @@ async function disconnect(token: string) {
 
 /** A matter of `firm` with `count` pending documents whose bytes are in Storage. */
 async function matterWithPendingDocuments(firm: ConnectedFirm, count: number) {
-  const client = await createClient(sql, firm.id);
-  const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
-  const docs = [];
-  for (let i = 0; i < count; i++) {
-    const doc = await createDocument(sql, firm.id, matter.id, { status: 'pending', fileName: `doc-${i}.pdf` });
-    await putDocumentObject(doc.storagePath, 512);
-    docs.push(doc);
-  }
-  return { matter, docs };
+  const { matter, documents } = await createMatterWithDocuments(sql, firm.id, count, { status: 'pending', caseType: 'will', fileName: (i) => `doc-${i}.pdf`, bytes: 512 });
+  return { matter, docs: documents };
 }
 
 const approve = (documentId: string) => sql`update public.documents set status = 'approved', approved_at = now() where id = ${documentId}`;

@@ -14,19 +14,16 @@ import { createSmokeballOAuth } from '../../../shared/smokeball/oauth.ts';
 import { createTokenRefresher, type TokenRefresher } from '../../../shared/sync/connection/refresh-token.ts';
 import { accessTokenContext, refreshTokenContext, sealTokens, webhookKeyContext } from '../../../shared/sync/connection/tokens.ts';
 import { sim, stackSealer } from '../../helpers/connect.ts';
-import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
+import { createFirm, createMember, type Sql } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 
-let sql: Sql;
+const sql = useSuperuserSql();
 let sealer: Sealer;
 const pools: SharedSql[] = [];
 beforeAll(async () => {
-  sql = connectAsSuperuser();
   sealer = await stackSealer();
 });
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.end()));
-  await sql.end();
-});
+afterAll(() => Promise.all(pools.map((p) => p.end())));
 
 const TOKEN_TTL_MS = 3600_000;
 const REFRESH_TTL_MS = 30 * 24 * 3600_000;

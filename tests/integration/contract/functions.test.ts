@@ -2,24 +2,24 @@
 // (supabase-js `functions.invoke` with a user's session) and read through the contract: a firm connects,
 // reads its status, syncs a matter with one failing document, meets an unmapped case type, previews its
 // mappings, starts a bulk with an unknown id, and disconnects; the internal callers and the webhook too.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { beforeAll, describe, expect, inject, test } from 'vitest';
 import * as api from '../../../shared/api/index.ts';
 import { helpFor } from '../../../shared/error-help.ts';
 import { approveAt, followCallback, handleFrom } from '../../helpers/connect.ts';
 import { expectAnswer, expectError, invokeAnswer, readAnswer } from '../../helpers/contract.ts';
-import { asActor, connectAsSuperuser, createClient, createDocument, createFirm, createMatter, createMember, addMember, newId, type Sql } from '../../helpers/db.ts';
+import { asActor, createClient, createDocument, createFirm, createMatter, createMember, addMember, newId } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { callInternal } from '../../helpers/queue.ts';
 import { callFunction, functionUrl, signToken, supabaseAs } from '../../helpers/stack.ts';
 import { putDocumentObject } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
+const sql = useSuperuserSql();
 let firm: { id: string };
 let adminToken: string;
 let memberToken: string;
 let memberId: string;
 beforeAll(async () => {
-  sql = connectAsSuperuser();
   firm = await createFirm(sql, { jurisdiction: 'IL' });
   const admin = await createMember(sql, firm.id, 'admin');
   const member = await createMember(sql, firm.id, 'member');
@@ -27,7 +27,6 @@ beforeAll(async () => {
   memberToken = await signToken({ sub: member.id, email: member.email });
   memberId = member.id;
 });
-afterAll(() => sql.end());
 
 const get = (name: string, token: string, query = '') => fetch(`${functionUrl(name)}${query}`, { headers: { authorization: `Bearer ${token}` } });
 

@@ -4,17 +4,15 @@
 // answer and its removal of the handle from the URL are exercised against the real stack. (The browser
 // test, tests/e2e/connect-browser.test.ts, drives the same page in Chromium.)
 import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
 import { approveAt, followCallback, handleFrom, startConnectUrl } from '../../helpers/connect.ts';
-import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
+import { createFirm, createMember } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { createFirmAdmin } from '../../helpers/firm-users.ts';
 import { signToken } from '../../helpers/stack.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 /** Loads the app page at `landing` and runs its script as a browser would, signed in with `token`. */
 async function openAppPage(landing: URL, token: string) {
@@ -38,9 +36,7 @@ async function openAppPage(landing: URL, token: string) {
 }
 
 async function landingFor(returnTo: string, username: string) {
-  const firm = await createFirm(sql);
-  const admin = await createMember(sql, firm.id, 'admin');
-  const token = await signToken({ sub: admin.id, email: admin.email });
+  const { firm, admin, token } = await createFirmAdmin(sql);
   const { url } = await startConnectUrl(token, { returnTo });
   const { location } = await followCallback(await approveAt(url, `${username}-${firm.id}`));
   handleFrom(location);

@@ -2,36 +2,19 @@
 // creates the CaseHug matter and its client(s), linked to the Smokeball records — exactly once, however
 // many imports of the same matters run at the same time — maps the matter type back to a case type only
 // when the mapping is unambiguous, and `smokeball-matters` then shows the matters as linked.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as api from '../../../shared/api/functions.ts';
 import { expectAnswer, expectError, readHistoryAsMember } from '../../helpers/contract.ts';
-import { connectAsSuperuser, type Sql } from '../../helpers/db.ts';
+import { useConnectedFirms, useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { getImportBatch, postImport, seedSmokeballMatter, waitForImportBatch } from '../../helpers/import-matters.ts';
 import { callFunction } from '../../helpers/stack.ts';
-import { createConnectedFirm, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { sim } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-let other: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser({ max: 4 });
-  [firm, other] = await Promise.all([createConnectedFirm(sql, 'IL', { autoSync: false }), createConnectedFirm(sql, 'IL', { autoSync: false })]);
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql({ max: 4 });
+const [firm, other] = useConnectedFirms(sql, 2, { autoSync: false });
 
-const memberOf = async (f: ConnectedFirm): Promise<string> =>
-  (await sql<{ userId: string }[]>`select user_id as "userId" from public.firm_members where firm_id = ${f.id} and role = 'member'`)[0].userId;
-
-const postImport = (token: string, body: unknown) =>
-  callFunction('import-smokeball-matters', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const getBatch = (token: string, batchId: string) => callFunction(`import-smokeball-matters?batchId=${batchId}`, { method: 'GET', token });
-
-async function waitForBatch(token: string, batchId: string): Promise<api.ImportProgress> {
-  return waitFor(async () => {
-    const progress = await expectAnswer(getBatch(token, batchId), api.ImportProgress, 200);
-    return progress.remaining === 0 && progress;
-  }, { timeoutMs: 150_000, intervalMs: 250, what: `import batch ${batchId} to finish` });
-}
+const waitForBatch = (token: string, batchId: string) => waitForImportBatch(token, batchId, 150_000);
 
 describe('import-smokeball-matters', () => {
   test('importing 50 Smokeball matters twice at once creates 50 linked CaseHug matters and each client once', { timeout: 200_000 }, async () => {
@@ -111,9 +94,7 @@ describe('import-smokeball-matters', () => {
   });
 
   test('an import job that runs again after it succeeded creates nothing new (at least once, exactly once in effect)', { timeout: 60_000 }, async () => {
-    const [seeded] = (await sim().seed(firm.username, {
-      matters: [{ matterTypeName: 'Probate', location: 'IL', number: 'RETRY-1', clients: [{ firstName: 'Re', lastName: 'Try' }] }],
-    })).matters;
+    const seeded = await seedSmokeballMatter(firm.username, { matterTypeName: 'Probate', location: 'IL', number: 'RETRY-1', clients: [{ firstName: 'Re', lastName: 'Try' }] });
     const { batchId } = await expectAnswer(postImport(firm.adminToken, { smokeballMatterIds: [seeded.id] }), api.ImportMattersAccepted, 202);
     expect(await waitForBatch(firm.adminToken, batchId!)).toMatchObject({ done: 1, imported: 1 });
     const [row] = await sql<{ id: string; matterId: string }[]>`
@@ -160,26 +141,22 @@ describe('import-smokeball-matters', () => {
   });
 
   test('an import and its history row read through the contract; firmId in the body names the firm', { timeout: 60_000 }, async () => {
-    const [seeded] = (await sim().seed(firm.username, {
-      matters: [{ matterTypeName: 'Divorce', location: 'IL', number: 'HIST-1', clients: [{ firstName: 'His', lastName: 'Tory' }] }],
-    })).matters;
+    const seeded = await seedSmokeballMatter(firm.username, { matterTypeName: 'Divorce', location: 'IL', number: 'HIST-1', clients: [{ firstName: 'His', lastName: 'Tory' }] });
     const accepted = await expectAnswer(postImport(firm.adminToken, { smokeballMatterIds: [seeded.id], firmId: firm.id }), api.ImportMattersAccepted, 202);
     expect(accepted).toMatchObject({ queued: 1, alreadyLinked: 0 });
     expect(await waitForBatch(firm.memberToken, accepted.batchId!)).toMatchObject({ total: 1, done: 1, imported: 1 });
     const [job] = await sql<{ id: string }[]>`select id from public.sync_jobs where firm_id = ${firm.id} and batch_id = ${accepted.batchId}`;
-    const run = (await readHistoryAsMember(sql, await memberOf(firm), firm.id)).find((r) => r.job_id === job.id)!;
+    const run = (await readHistoryAsMember(sql, firm.memberId, firm.id)).find((r) => r.job_id === job.id)!;
     expect(run).toMatchObject({ trigger: 'import', status: 'succeeded', counts: { mattersCreated: 1, clientsCreated: 1, clientsLinked: 0 } });
     expect(run.steps.map((s) => [s.step, s.outcome])).toEqual([['case_type', 'mapped'], ['matter', 'imported']]);
   });
 
   test("another firm's batch id is not found, and its matters are not imported into this firm", async () => {
-    const [seeded] = (await sim().seed(other.username, {
-      matters: [{ matterTypeName: 'Divorce', location: 'IL', clients: [{ firstName: 'Other', lastName: 'Firm' }] }],
-    })).matters;
+    const seeded = await seedSmokeballMatter(other.username, { matterTypeName: 'Divorce', location: 'IL', clients: [{ firstName: 'Other', lastName: 'Firm' }] });
     const { batchId } = await expectAnswer(postImport(other.adminToken, { smokeballMatterIds: [seeded.id] }), api.ImportMattersAccepted, 202);
     await waitForBatch(other.adminToken, batchId!);
 
-    expect(await expectError(getBatch(firm.adminToken, batchId!), 404)).toMatchObject({ code: 'not_found' });
+    expect(await expectError(getImportBatch(firm.adminToken, batchId!), 404)).toMatchObject({ code: 'not_found' });
 
     // A Smokeball matter of another account, named by id: the job fails (Smokeball refuses it), nothing is created.
     const { batchId: stolenBatch } = await expectAnswer(postImport(firm.adminToken, { smokeballMatterIds: [seeded.id] }), api.ImportMattersAccepted, 202);
@@ -192,7 +169,7 @@ describe('import-smokeball-matters', () => {
     expect(linked).toHaveLength(0);
 
     // Every import run of the firm so far, the failed one too, reads as the contract's history row.
-    const history = (await readHistoryAsMember(sql, await memberOf(firm), firm.id)).filter((r) => r.trigger === 'import');
+    const history = (await readHistoryAsMember(sql, firm.memberId, firm.id)).filter((r) => r.trigger === 'import');
     // Smokeball refuses another account's matter (403 or 404); either way the run failed having counted nothing.
     expect(history.filter((r) => r.status === 'failed').map((r) => [r.error_code, r.counts])).toEqual([[expect.stringMatching(/^smokeball_(forbidden|not_found)$/), {}]]);
   });

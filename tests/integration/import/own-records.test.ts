@@ -3,30 +3,18 @@
 // creating a second. A sync interrupted between Smokeball's create and storing the link leaves exactly
 // that: its retry must then find the matter linked, not fail on the link's unique key. An externalSystemId
 // naming another firm's row is foreign: the import creates as usual and never touches the other firm.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as api from '../../../shared/api/functions.ts';
 import { expectAnswer } from '../../helpers/contract.ts';
-import { connectAsSuperuser, createClient, createFirm, createMatter, type Sql } from '../../helpers/db.ts';
+import { createClient, createFirm, createMatter } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { postImport, seedSmokeballMatter, waitForImportBatch } from '../../helpers/import-matters.ts';
 import { jobsOfMatter } from '../../helpers/queue.ts';
-import { callFunction } from '../../helpers/stack.ts';
 import { createConnectedFirm, failLinkStore, requestSync, settledSimAccount, sim } from '../../helpers/sync.ts';
-import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser({ max: 4 });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql({ max: 4 });
 
-const postImport = (token: string, body: unknown) =>
-  callFunction('import-smokeball-matters', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-async function waitForBatch(token: string, batchId: string): Promise<api.ImportProgress> {
-  return waitFor(async () => {
-    const progress = await expectAnswer(callFunction(`import-smokeball-matters?batchId=${batchId}`, { method: 'GET', token }), api.ImportProgress, 200);
-    return progress.remaining === 0 && progress;
-  }, { timeoutMs: 60_000, intervalMs: 250, what: `import batch ${batchId} to finish` });
-}
+const waitForBatch = (token: string, batchId: string) => waitForImportBatch(token, batchId, 60_000);
 
 describe('import meets what CaseHug created', () => {
   test('a matter a sync created but did not link is linked by an import of all matters, and the sync\'s retry then succeeds', { timeout: 120_000 }, async () => {
@@ -75,14 +63,12 @@ describe('import meets what CaseHug created', () => {
     const otherClient = await createClient(sql, other.id);
     const otherMatter = await createMatter(sql, other.id, otherClient.id);
 
-    const [seeded] = (await sim().seed(firm.username, {
-      matters: [{
-        matterTypeName: 'Divorce',
-        location: 'IL',
-        number: 'OWN-1',
-        clients: [{ firstName: 'Own', lastName: 'Client' }, { firstName: 'Foreign', lastName: 'Client' }],
-      }],
-    })).matters;
+    const seeded = await seedSmokeballMatter(firm.username, {
+      matterTypeName: 'Divorce',
+      location: 'IL',
+      number: 'OWN-1',
+      clients: [{ firstName: 'Own', lastName: 'Client' }, { firstName: 'Foreign', lastName: 'Client' }],
+    });
     await sim().editContact(firm.username, seeded.clientIds[0], { externalSystemId: `casehug:client:${own.id}` });
     await sim().editContact(firm.username, seeded.clientIds[1], { externalSystemId: `casehug:client:${otherClient.id}` });
     await sim().editMatter(firm.username, seeded.id, { externalSystemId: `casehug:${otherMatter.id}` });

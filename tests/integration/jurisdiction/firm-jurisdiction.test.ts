@@ -1,15 +1,13 @@
 // A firm's Smokeball jurisdiction cannot collide: `firms.smokeball_jurisdiction` is country + subdivision
 // (US-WA, AU-WA), filled from the host's bare code by migration 20261201170100 and its triggers, and a bare
 // `WA` with nothing to decide it is never sent to the US region by default.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
-import { callFunction, signToken } from '../../helpers/stack.ts';
+import { describe, expect, test } from 'vitest';
+import { createFirm } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { createFirmAdmin } from '../../helpers/firm-users.ts';
+import { callFunction } from '../../helpers/stack.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 const jurisdictionOf = async (firmId: string) =>
   (await sql<{ j: string | null }[]>`select smokeball_jurisdiction as j from public.firms where id = ${firmId}`)[0].j;
@@ -50,14 +48,8 @@ describe('firms.smokeball_jurisdiction', () => {
 });
 
 describe('oauth-start for a WA firm', () => {
-  async function adminOf(jurisdiction: string) {
-    const firm = await createFirm(sql, { jurisdiction });
-    const admin = await createMember(sql, firm.id, 'admin');
-    return { firm, token: await signToken({ sub: admin.id, email: admin.email }) };
-  }
-
   test('undecided and without a region it answers 409 jurisdiction_ambiguous instead of picking the US', async () => {
-    const { firm, token } = await adminOf('WA');
+    const { firm, token } = await createFirmAdmin(sql, { jurisdiction: 'WA' });
     const res = await callFunction('oauth-start', { method: 'POST', token });
     expect(res.status).toBe(409);
     expect((await res.json()).error.code).toBe('jurisdiction_ambiguous');
@@ -65,10 +57,10 @@ describe('oauth-start for a WA firm', () => {
   });
 
   test('AU-WA goes to the AU region; naming a region works for an undecided firm', async () => {
-    const perth = await adminOf('WA');
+    const perth = await createFirmAdmin(sql, { jurisdiction: 'WA' });
     await sql`update public.firms set smokeball_jurisdiction = 'AU-WA' where id = ${perth.firm.id}`;
     expect((await callFunction('oauth-start', { method: 'POST', token: perth.token })).status).toBe(200);
-    const undecided = await adminOf('WA');
+    const undecided = await createFirmAdmin(sql, { jurisdiction: 'WA' });
     const named = await callFunction('oauth-start', {
       method: 'POST',
       token: undecided.token,

@@ -1,17 +1,17 @@
 // The write path of custom mappings: admins write them through PostgREST under RLS, members
 // only read them, and nobody reaches another firm's. SQL as `authenticated` with request.jwt.claims in a
 // rolled-back transaction, asserting exact row sets.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { asActor, attempt, connectAsSuperuser, createFirm, createMember, type Sql, type Tx } from '../../helpers/db.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { asActor, attempt, createFirm, createMember, type Tx } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 
-let sql: Sql;
+const sql = useSuperuserSql();
 let firmId: string;
 let otherFirmId: string;
 let admin: { id: string };
 let member: { id: string };
 let otherAdmin: { id: string };
 beforeAll(async () => {
-  sql = connectAsSuperuser();
   firmId = (await createFirm(sql, { jurisdiction: 'CA' })).id;
   otherFirmId = (await createFirm(sql, { jurisdiction: 'TX' })).id;
   admin = await createMember(sql, firmId, 'admin');
@@ -19,7 +19,6 @@ beforeAll(async () => {
   otherAdmin = await createMember(sql, otherFirmId, 'admin');
   await sql`insert into public.case_type_mappings (firm_id, case_type, matter_type_name) values (${otherFirmId}, 'child_custody', 'SAPCR - Conservatorship')`;
 });
-afterAll(() => sql.end());
 
 const RLS_VIOLATION = '42501';
 const as = (userId: string) => ({ role: 'authenticated' as const, userId });

@@ -2,20 +2,17 @@
 // picker and the preview alike, after authorizing the caller.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startUnconfiguredFunction } from '../../helpers/connect.ts';
-import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
+import { createFirm, createMember } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { signToken } from '../../helpers/stack.ts';
 import { FUNCTION } from './helpers.ts';
 
-let sql: Sql;
+const sql = useSuperuserSql();
 let fn: Awaited<ReturnType<typeof startUnconfiguredFunction>>;
 beforeAll(async () => {
-  sql = connectAsSuperuser();
   fn = await startUnconfiguredFunction(FUNCTION);
 });
-afterAll(async () => {
-  await fn?.stop();
-  await sql.end();
-});
+afterAll(() => fn?.stop());
 
 describe('smokeball-matter-types without Smokeball credentials', () => {
   test.each(['', '?preview=1', '?type=lead'])('GET %s answers 503 smokeball_not_configured', async (query) => {

@@ -1,20 +1,16 @@
 // GET smokeball-matter-types: the Case Type Mappings picker against the simulator — the firm's
 // jurisdiction's catalog grouped by practice area, who may read it, the lead-type and category filters,
 // the cache and its admin-only refresh, and the errors a settings page must show.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { CATALOG } from '../../../dev/smokeball-sim/catalog.ts';
-import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
+import { createFirm, createMember } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { signToken, supabaseAs } from '../../helpers/stack.ts';
-import { accountRequests, createConnectedFirm, type ConnectedFirm } from '../../helpers/sync.ts';
+import { accountRequests, createConnectedFirm } from '../../helpers/sync.ts';
 import { getMatterTypes } from './helpers.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 
 /** The simulator's IL catalog as the picker must show it: live types of one Type, grouped, sorted. */
 function expectedGroups(location: string, type: 0 | 1) {

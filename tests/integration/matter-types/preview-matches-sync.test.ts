@@ -3,19 +3,16 @@
 // through POST sync-matter, and the matter type each created matter has in the simulator is compared
 // with what the preview said. Unmapped ones must fail with 422 matter_type_unmapped — the preview's reason
 // as the message — and create nothing.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createClient, createMatter, createMember, type Sql } from '../../helpers/db.ts';
+import { describe, expect, test } from 'vitest';
+import { createClient, createMatter, createMember } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { accountRequests, bookmark, createConnectedFirm, isWrite, requestSync, settledSimAccount } from '../../helpers/sync.ts';
 import { catalogType, getMatterTypes, saveMappingAs } from './helpers.ts';
 import { helpFor } from '../../../shared/error-help.ts';
 
 type Entry = { caseType: string; how: string; matterType: { id: string; name: string; category: string } | null; reason: string };
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 /** Syncs run this many at a time: the Postgres limiter keeps them under the simulator's 5/s per endpoint. */
 const SYNC_CONCURRENCY = 5;

@@ -1,8 +1,9 @@
 // GET smokeball-matter-types?preview=1: what each case type maps to before anything is synced — the
 // general type exactly where a state's catalog lacks the built-in type, and custom mappings (written by
 // an admin under RLS) taking over, or reported as unmapped with the reason when they name nothing.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createMember, type Sql } from '../../helpers/db.ts';
+import { describe, expect, test } from 'vitest';
+import { createMember } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { createConnectedFirm } from '../../helpers/sync.ts';
 import { BUILT_IN_CASE_TYPES } from '../../../shared/sync/mapping/catalog.ts';
 import { generalNameIn, STATES } from '../../unit/sync/mapping/sim-catalog.ts';
@@ -10,11 +11,7 @@ import { catalogType, getMatterTypes, saveMappingAs } from './helpers.ts';
 
 type Entry = { caseType: string; how: string; matterType: { id: string; name: string; category: string } | null; reason: string; matterCount: number };
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 async function preview(token: string): Promise<{ jurisdiction: string; mappings: Entry[] }> {
   const res = await getMatterTypes(token, '?preview=1');

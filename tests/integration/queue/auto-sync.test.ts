@@ -1,17 +1,13 @@
 // Auto-sync on document approval: the trigger queues, the wake-up runs, the file lands in Smokeball.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { describe, expect, test } from 'vitest';
+import { createClient, createDocument, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { jobsOfMatter, runsOfMatter, waitForMatterJobsToEnd, waitForSimFiles } from '../../helpers/queue.ts';
-import { createConnectedFirm, putDocumentObject, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { createMatterWithDocuments, putDocumentObject, sim } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql);
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql);
 
 describe('auto-sync', () => {
   test('approving a document uploads it to Smokeball and records an automatic run within 3 s', async () => {
@@ -57,15 +53,8 @@ describe('auto-sync', () => {
   describe('bursts coalesce: 20 approvals of one matter', () => {
     /** A matter of the firm with `count` pending documents whose bytes are in Storage. */
     async function matterWithPendingDocuments(count: number) {
-      const client = await createClient(sql, firm.id);
-      const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
-      const docs = [];
-      for (let i = 0; i < count; i++) {
-        const doc = await createDocument(sql, firm.id, matter.id, { status: 'pending', fileName: `burst-${i}.pdf` });
-        await putDocumentObject(doc.storagePath, 512);
-        docs.push(doc);
-      }
-      return { matter, docs };
+      const { matter, documents } = await createMatterWithDocuments(sql, firm.id, count, { status: 'pending', caseType: 'will', fileName: (i) => `burst-${i}.pdf`, bytes: 512 });
+      return { matter, docs: documents };
     }
 
     /** Every document uploaded exactly once, by at most 2 jobs and 2 runs. */

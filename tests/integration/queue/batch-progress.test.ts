@@ -2,21 +2,16 @@
 // latest run, written here as the queue would have left them: succeeded, partial and failed add up with
 // what remains to the total; a job superseded by a newer job of its matter (an approval's) follows that
 // job and its run; items are paged in a stable order.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as api from '../../../shared/api/functions.ts';
 import { expectAnswer } from '../../helpers/contract.ts';
-import { connectAsSuperuser, createClient, createMatter, newId, type Sql } from '../../helpers/db.ts';
+import { createClient, createMatter, newId } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { callFunction } from '../../helpers/stack.ts';
-import { createConnectedFirm, type ConnectedFirm } from '../../helpers/sync.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  // Auto-sync off and jobs not due: nothing but this test touches the rows.
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+// Auto-sync off and jobs not due: nothing but this test touches the rows.
+const firm = useConnectedFirm(sql, { autoSync: false });
 
 async function job(matterId: string, batchId: string | null, status: string, at: string, errorCode: string | null = null): Promise<string> {
   const [row] = await sql<{ id: string }[]>`

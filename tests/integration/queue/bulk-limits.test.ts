@@ -4,19 +4,18 @@
 import type { ErrorEnvelope } from '../../../shared/api/errors.ts';
 import { BulkSyncAccepted } from '../../../shared/api/functions.ts';
 import { readAnswer } from '../../helpers/contract.ts';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { helpFor } from '../../../shared/error-help.ts';
 import { MAX_MEMBER_BULK_MATTER_IDS } from '../../../shared/sync/queue/bulk-sync.ts';
-import { connectAsSuperuser, createClient, newId, type Sql } from '../../helpers/db.ts';
+import { createClient, newId } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { callFunction } from '../../helpers/stack.ts';
-import { createConnectedFirm, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { sim } from '../../helpers/sync.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 let matterIds: string[];
 beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
   await sim().revoke(firm.username);
   await sql`update public.smokeball_connections set status = 'needs_reauth' where firm_id = ${firm.id}`;
   const client = await createClient(sql, firm.id);
@@ -25,7 +24,6 @@ beforeAll(async () => {
     insert into public.matters (id, firm_id, client_id, case_type, title)
     select id, ${firm.id}, ${client.id}, 'will', 'Bulk ' || id from unnest(${matterIds}::uuid[]) as id`;
 });
-afterAll(() => sql.end());
 
 const postSync = async (token: string, body: unknown) => {
   const res = await callFunction('sync-matter', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

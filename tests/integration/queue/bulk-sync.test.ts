@@ -1,22 +1,18 @@
 // Bulk sync: `sync-matter` with `{ all: true }` (admin) or `{ matterIds }` queues one job per
 // matter under a batch id; the queue runs them through the shared rate limiter, so 100 matters of 3
 // firms reach Smokeball with no 429; `GET sync-matter?batchId=` shows the progress to the firm only.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as api from '../../../shared/api/functions.ts';
-import { connectAsSuperuser, createClient, createMatter, newId, type Sql } from '../../helpers/db.ts';
+import { createClient, createMatter, newId } from '../../helpers/db.ts';
+import { useConnectedFirms, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { conforming } from '../../helpers/contract.ts';
 import { callFunction } from '../../helpers/stack.ts';
-import { createConnectedFirm, settledSimAccount, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { settledSimAccount, sim } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-let firms: ConnectedFirm[];
-beforeAll(async () => {
-  sql = connectAsSuperuser({ max: 4 });
-  // Auto-sync off: only the bulk jobs touch these accounts.
-  firms = await Promise.all([0, 1, 2].map(() => createConnectedFirm(sql, 'IL', { autoSync: false })));
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql({ max: 4 });
+// Auto-sync off: only the bulk jobs touch these accounts.
+const firms = useConnectedFirms(sql, 3, { autoSync: false });
 
 type Progress = api.BatchProgress;
 

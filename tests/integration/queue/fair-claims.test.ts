@@ -1,18 +1,12 @@
 // Fair claiming (migration 20261201180100_fair_claims.sql): jobs are claimed round-robin across firms, so
 // one firm's thousands of queued jobs do not put another firm's single job behind them.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { connectAsSuperuser, newId, type Sql, type Tx } from '../../helpers/db.ts';
-import { createConnectedFirm, type ConnectedFirm } from '../../helpers/sync.ts';
+import { expect, test } from 'vitest';
+import { newId, type Tx } from '../../helpers/db.ts';
+import { useConnectedFirms, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 
-let sql: Sql;
-let firmA: ConnectedFirm;
-let firmB: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  // Auto-sync off: nothing but this test's own jobs exists for these firms.
-  [firmA, firmB] = await Promise.all([createConnectedFirm(sql, 'IL', { autoSync: false }), createConnectedFirm(sql, 'IL', { autoSync: false })]);
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+// Auto-sync off: nothing but this test's own jobs exists for these firms.
+const [firmA, firmB] = useConnectedFirms(sql, 2, { autoSync: false });
 
 class Rollback extends Error {}
 

@@ -1,26 +1,20 @@
 // Failed jobs: retried with backoff until they succeed, `dead` at once when retrying cannot help or
 // when the budget is spent (the error kept, readable by the firm), parked while the connection needs
 // re-authorisation.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { connectFirm } from '../../helpers/connect.ts';
-import { asActor, connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { asActor, createClient, createMatter } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { jobsOfMatter, runsOfMatter, waitForJob, waitForSimFiles } from '../../helpers/queue.ts';
-import { accountRequests, bookmark, createConnectedFirm, putDocumentObject, settledSimAccount, sim, withFault, type ConnectedFirm } from '../../helpers/sync.ts';
+import { accountRequests, bookmark, createConnectedFirm, createMatterWithDocuments, settledSimAccount, sim, withFault, type ConnectedFirm } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 /** A matter with one pending document of `firm` whose bytes are in Storage. */
 async function matterWithPendingDocument(firm: ConnectedFirm) {
-  const client = await createClient(sql, firm.id);
-  const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
-  const doc = await createDocument(sql, firm.id, matter.id, { status: 'pending' });
-  await putDocumentObject(doc.storagePath, 1024);
-  return { matter, doc };
+  const { matter, documents } = await createMatterWithDocuments(sql, firm.id, 1, { status: 'pending', caseType: 'will', bytes: 1024 });
+  return { matter, doc: documents[0] };
 }
 
 const approve = (documentId: string) => sql`update public.documents set status = 'approved', approved_at = now() where id = ${documentId}`;
@@ -66,18 +60,16 @@ describe('job retries', () => {
     expect(job).toMatchObject({ status: 'dead', attempts: 1, lastErrorCode: 'smokeball_bad_request' });
     expect(job.lastErrorMessage).toMatch(/Smokeball rejected the request \(status 400\) \(POST \/matters\)/);
 
-    const [member] = await sql<{ user_id: string }[]>`select user_id from public.firm_members where firm_id = ${firm.id} and role = 'member'`;
-    const seen = await asActor(sql, { role: 'authenticated', userId: member.user_id }, (tx) => tx`
+    const seen = await asActor(sql, { role: 'authenticated', userId: firm.memberId }, (tx) => tx`
       select id, status, last_error_code, last_error_message from public.sync_jobs where subject_id = ${matter.id}`);
     expect(seen).toEqual([{ id: job.id, status: 'dead', last_error_code: 'smokeball_bad_request', last_error_message: job.lastErrorMessage }]);
-    const runsSeen = await asActor(sql, { role: 'authenticated', userId: member.user_id }, (tx) => tx`
+    const runsSeen = await asActor(sql, { role: 'authenticated', userId: firm.memberId }, (tx) => tx`
       select status, error_code from public.sync_runs where job_id = ${job.id}`);
     expect(runsSeen).toEqual([{ status: 'failed', error_code: 'smokeball_bad_request' }]);
 
     // Another firm's member sees none of it.
     const other = await createConnectedFirm(sql);
-    const [otherMember] = await sql<{ user_id: string }[]>`select user_id from public.firm_members where firm_id = ${other.id} and role = 'member'`;
-    const hidden = await asActor(sql, { role: 'authenticated', userId: otherMember.user_id }, (tx) => tx`
+    const hidden = await asActor(sql, { role: 'authenticated', userId: other.memberId }, (tx) => tx`
       select id from public.sync_jobs where subject_id = ${matter.id}`);
     expect(hidden).toEqual([]);
   });

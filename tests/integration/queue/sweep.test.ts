@@ -1,27 +1,20 @@
 // The periodic sweep alone completes every job (none sends a wake-up of its own), and the two internal
 // functions refuse what they must: no or wrong secret key, a malformed body; a non-approval event is
 // acknowledged.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createClient, createDocument, createMatter, newId, type Sql } from '../../helpers/db.ts';
+import { describe, expect, test } from 'vitest';
+import { createClient, createDocument, createMatter, newId } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { callInternal, jobsOfMatter, waitForJob, waitForSimFiles } from '../../helpers/queue.ts';
-import { createConnectedFirm, putDocumentObject, type ConnectedFirm } from '../../helpers/sync.ts';
+import { createConnectedFirm, createMatterWithDocuments, putDocumentObject } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  // Auto-sync off: approving a document queues nothing and notifies no one; the tests queue jobs themselves.
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+// Auto-sync off: approving a document queues nothing and notifies no one; the tests queue jobs themselves.
+const firm = useConnectedFirm(sql, { autoSync: false });
 
 async function matterWithApprovedDocument() {
-  const client = await createClient(sql, firm.id);
-  const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
-  const doc = await createDocument(sql, firm.id, matter.id, { status: 'approved' });
-  await putDocumentObject(doc.storagePath, 1024);
-  return { matter, doc };
+  const { matter, documents } = await createMatterWithDocuments(sql, firm.id, 1, { status: 'approved', caseType: 'will', bytes: 1024 });
+  return { matter, doc: documents[0] };
 }
 
 /**

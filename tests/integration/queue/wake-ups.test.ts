@@ -8,26 +8,21 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { WAKE_CHANNEL, startJobPump } from '../../../dev/job-pump.ts';
-import { connectAsSuperuser, createClient, createFirm, createMatter, newId, type Sql } from '../../helpers/db.ts';
+import { createClient, createFirm, createMatter, newId } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-let listener: Sql;
+const sql = useSuperuserSql();
+const listener = useSuperuserSql({ max: 1 });
 const received: { firmIds?: string[]; sentinel?: string }[] = [];
 
 beforeAll(async () => {
-  sql = connectAsSuperuser();
-  listener = connectAsSuperuser({ max: 1 });
   await listener.listen(WAKE_CHANNEL, (payload) => {
     const body = JSON.parse(payload) as { firm_ids?: string[]; sentinel?: string };
     received.push({ firmIds: body.firm_ids, sentinel: body.sentinel });
   });
-});
-afterAll(async () => {
-  await listener?.end();
-  await sql?.end();
 });
 
 /** Runs `statements`, then returns the wake-ups that named `firmId`, each as its list of firm ids. */

@@ -1,23 +1,19 @@
 // A worker killed mid-job: its lease expires and another claim (the stack's sweep) finishes the job,
 // with no duplicate matter or uploaded file in Smokeball.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { jobsOfMatter, startFunctionProcess, waitForJob, waitForSimFiles } from '../../helpers/queue.ts';
-import { createConnectedFirm, putDocumentObject, settledSimAccount, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { createConnectedFirm, createMatterWithDocuments, settledSimAccount, sim, type ConnectedFirm } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 const LEASE_S = 3;
 
-let sql: Sql;
+const sql = useSuperuserSql();
 let worker: Awaited<ReturnType<typeof startFunctionProcess>>;
 beforeAll(async () => {
-  sql = connectAsSuperuser();
   worker = await startFunctionProcess('sync-worker', { SYNC_LEASE_SECONDS: String(LEASE_S) });
 });
-afterAll(async () => {
-  await worker?.stop();
-  await sql.end();
-});
+afterAll(() => worker?.stop());
 
 type Claimed = { firm: ConnectedFirm; matterId: string; docIds: string[]; jobId: string; slowFaultId: number };
 
@@ -31,14 +27,8 @@ async function claimedByOurWorker(): Promise<Claimed> {
   for (let attempt = 1; attempt <= 5; attempt++) {
     // Auto-sync off: the documents are approved without a job; the test queues the one job itself.
     const firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-    const client = await createClient(sql, firm.id);
-    const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
-    const docIds: string[] = [];
-    for (let i = 0; i < 2; i++) {
-      const doc = await createDocument(sql, firm.id, matter.id, { status: 'approved', fileName: `crash-${i}.pdf` });
-      await putDocumentObject(doc.storagePath, 64 * 1024);
-      docIds.push(doc.id);
-    }
+    const { matter, documents } = await createMatterWithDocuments(sql, firm.id, 2, { status: 'approved', caseType: 'will', fileName: (i) => `crash-${i}.pdf`, bytes: 64 * 1024 });
+    const docIds = documents.map((d) => d.id);
     // Uploads of this account stall, so the job is mid-way (matter created, first file record created,
     // its bytes on the way) when the worker dies. Long enough to kill the worker in; short enough that
     // the simulator's pending timer is gone before the stack stops (it would hold the process open).

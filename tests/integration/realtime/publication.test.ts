@@ -3,14 +3,11 @@
 // columns only; the import's progress and the two-way sync's conflicts whole); RLS is on for each, so Realtime's per-subscriber SELECT check lets a member see their own
 // firm's changes and nothing of another firm's; and deletes, which Realtime sends without that check,
 // carry only the primary key (replica identity default, never full).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { asActor, connectAsSuperuser, createClient, createDocument, createFirm, createMatter, createMember, newId, type Sql, type Tx } from '../../helpers/db.ts';
+import { describe, expect, test } from 'vitest';
+import { asActor, createClient, createDocument, createFirm, createMatter, createMember, newId, type Tx } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 const WATCHED = ['documents', 'matters', 'smokeball_connections', 'smokeball_imports', 'smokeball_sync_conflicts', 'sync_jobs', 'sync_runs'];
 

@@ -3,26 +3,19 @@
 // contact changed in Smokeball applied, a matter and a contact deleted in Smokeball marked, and the document whose file
 // is gone unlinked and uploaded again by the matter's queued sync. A second run finds nothing to repair
 // and spends only a few calls. Each run is one sync_runs row (trigger 'reconcile') with its counts.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import * as api from '../../../shared/api/functions.ts';
 import { expectAnswer, expectError, readHistoryAsMember } from '../../helpers/contract.ts';
 import { callInternal } from '../../helpers/queue.ts';
-import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { createClient, createDocument, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirms, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { callFunction } from '../../helpers/stack.ts';
-import { createConnectedFirm, putDocumentObject, requestSync, settledSimAccount, sim, simAccount, type ConnectedFirm } from '../../helpers/sync.ts';
+import { putDocumentObject, requestSync, settledSimAccount, sim, simAccount } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-let other: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser({ max: 4 });
-  [firm, other] = await Promise.all([createConnectedFirm(sql, 'IL', { autoSync: false }), createConnectedFirm(sql, 'IL', { autoSync: false })]);
-});
-afterAll(async () => {
-  await sim().dropWebhooks(firm.username, false);
-  await sql.end();
-});
+const sql = useSuperuserSql({ max: 4 });
+const [firm, other] = useConnectedFirms(sql, 2, { autoSync: false });
+afterAll(() => sim().dropWebhooks(firm.username, false));
 
 const postReconcile = (token: string, body = '{}') =>
   callFunction('reconcile', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body });
@@ -124,8 +117,7 @@ describe('reconcile', () => {
   });
 
   test('the reconciliation\'s history row reads as the contract says', async () => {
-    const [member] = await sql<{ userId: string }[]>`select user_id as "userId" from public.firm_members where firm_id = ${firm.id} and role = 'member'`;
-    const runs = (await readHistoryAsMember(sql, member.userId, firm.id)).filter((r) => r.trigger === 'reconcile');
+    const runs = (await readHistoryAsMember(sql, firm.memberId, firm.id)).filter((r) => r.trigger === 'reconcile');
     expect(runs.length).toBeGreaterThanOrEqual(2);
     for (const run of runs) {
       expect(run.steps.map((s) => s.step)).toEqual(['subscription', 'matters', 'contacts', 'files']);

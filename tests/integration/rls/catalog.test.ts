@@ -2,18 +2,11 @@
 // every exposed table, nothing for anon, policies through wrapped security-definer helpers, safe
 // search_path, indexes under every policy column and foreign key, a check on every status-like column,
 // `updated_at` maintained by a trigger. Plus the two queue/history indexes features rely on.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type Sql, asActor, connectAsSuperuser, createClient, createFirm, createMatter, newId } from '../../helpers/db.ts';
+import { expect, test } from 'vitest';
+import { asActor, createClient, createFirm, createMatter, newId } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 
-let sql: Sql;
-
-beforeAll(() => {
-  sql = connectAsSuperuser({ max: 1 });
-});
-
-afterAll(async () => {
-  await sql?.end();
-});
+const sql = useSuperuserSql({ max: 1 });
 
 test('row-level security is enabled on every table in the public schema', async () => {
   const rows = await sql`

@@ -2,15 +2,13 @@
 // firm B — on insert and on update. Policies' WITH CHECK stop writes into a firm the user is not in;
 // composite foreign keys `(firm_id, parent_id)` stop cross-firm links for every role, the service role
 // and users who belong to both firms included; column grants keep `firm_id` immutable for users.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import {
   type Actor,
-  type Sql,
   type Tx,
   addMember,
   asActor,
   attempt,
-  connectAsSuperuser,
   createClient,
   createDocument,
   createFirm,
@@ -19,10 +17,11 @@ import {
   createUser,
   newId,
 } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 
 type Firm = { id: string; client: string; matter: string; document: string; subscription: string; job: string };
 
-let sql: Sql;
+const sql = useSuperuserSql({ max: 1 });
 let A: Firm;
 let B: Firm;
 let aMember: Actor;
@@ -44,7 +43,6 @@ async function createFirmWithRows(): Promise<Firm> {
 }
 
 beforeAll(async () => {
-  sql = connectAsSuperuser({ max: 1 });
   A = await createFirmWithRows();
   B = await createFirmWithRows();
   aMember = { role: 'authenticated', userId: (await createMember(sql, A.id, 'member')).id };
@@ -53,10 +51,6 @@ beforeAll(async () => {
   await addMember(sql, A.id, user.id, 'admin');
   await addMember(sql, B.id, user.id, 'member');
   both = { role: 'authenticated', userId: user.id };
-});
-
-afterAll(async () => {
-  await sql?.end();
 });
 
 /** Runs one statement as the actor (rolled back) and returns the Postgres error code, or 'ok'. */

@@ -10,21 +10,14 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { ROOT, applyHostSchemaStandIn, applyMigrations, bootstrapDatabase, seedDatabase } from '../../../dev/db/migrate.ts';
-import { type Sql, asActor, attempt, connectAsSuperuser } from '../../helpers/db.ts';
+import { type Sql, asActor, attempt } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 
 class Rollback extends Error {}
 
 const SCHEMA_MIGRATIONS = ['20261126000100', '20261126000200', '20261126000300'];
 
-let sql: Sql;
-
-beforeAll(() => {
-  sql = connectAsSuperuser({ max: 1 });
-});
-
-afterAll(async () => {
-  await sql?.end();
-});
+const sql = useSuperuserSql({ max: 1 });
 
 test('a second `supabase migration up` applies nothing', async () => {
   const output = await applyMigrations(inject('dbUrl'));

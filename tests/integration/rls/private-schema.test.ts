@@ -1,16 +1,15 @@
 // `anon` and `authenticated` get "permission denied" on everything in `private`,
 // including through any function they can execute, and nothing in an exposed schema returns a token, key
 // or state. Everything here is found by introspection, so a new table or function is covered on arrival.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import {
   type Actor,
-  type Sql,
   asActor,
   attempt,
-  connectAsSuperuser,
   createFirm,
   createMember,
 } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 
 /** Column names that would hold a secret: sealed values, tokens, keys, OAuth state and PKCE verifiers. */
 const SECRET_COLUMN = /^(sealed_.*|.*secret.*|.*password.*|.*verifier.*|.*state_hash.*|.*webhook_key.*|(access_|refresh_)?token|api_key|private_key)$/;
@@ -28,13 +27,12 @@ const EXECUTABLE_BY_AUTHENTICATED = [
 ];
 const EXPOSED_AND_PRIVATE = ['public', 'private'];
 
-let sql: Sql;
+const sql = useSuperuserSql({ max: 1 });
 let privateTables: { name: string; firstColumn: string }[];
 let firmId: string;
 let adminId: string;
 
 beforeAll(async () => {
-  sql = connectAsSuperuser({ max: 1 });
   privateTables = await sql<{ name: string; firstColumn: string }[]>`
     select format('%I.%I', n.nspname, c.relname) as name,
            (select a.attname from pg_catalog.pg_attribute a
@@ -46,10 +44,6 @@ beforeAll(async () => {
   const firm = await createFirm(sql);
   firmId = firm.id;
   adminId = (await createMember(sql, firm.id, 'admin')).id;
-});
-
-afterAll(async () => {
-  await sql?.end();
 });
 
 test('the private schema has the secret tables', () => {

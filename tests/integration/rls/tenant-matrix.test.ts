@@ -3,7 +3,7 @@
 // columns, firm moves, connection settings). Every cell comes from the one table `MATRIX` below and asserts
 // its exact outcome. A table that exists in `public` or `private` but is missing from `MATRIX` fails, so a
 // new table cannot ship without deciding who may touch it.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import {
   type Actor,
@@ -11,7 +11,6 @@ import {
   type Tx,
   asActor,
   attempt,
-  connectAsSuperuser,
   createClient,
   createDocument,
   createFirm,
@@ -20,6 +19,7 @@ import {
   createUser,
   newId,
 } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // The expectation table.
@@ -713,20 +713,15 @@ const countOutcome = (count: number): string => (count === 1 ? 'Y' : count === 0
 // ---------------------------------------------------------------------------------------------------
 // The tests
 // ---------------------------------------------------------------------------------------------------
-let sql: Sql;
+const sql = useSuperuserSql({ max: 1 });
 let x: Fixture;
 
 beforeAll(async () => {
-  sql = connectAsSuperuser({ max: 1 });
   const A = await createFirmFixture(sql, 'A');
   const B = await createFirmFixture(sql, 'B');
   const outsider = await createUser(sql);
   const spare = await createUser(sql);
   x = { A, B, outsider: outsider.id, spare: spare.id };
-});
-
-afterAll(async () => {
-  await sql?.end();
 });
 
 test('every table in the public and private schemas is in the matrix, and every matrix table exists', async () => {

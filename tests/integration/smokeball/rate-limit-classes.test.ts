@@ -3,17 +3,13 @@
 // served within about a second while bulk saturates the bucket; a higher class goes before a lower one;
 // firms of one class share it. Measured in slot positions (how many other grants come first), not time.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { createPostgresRateLimiter } from '../../../shared/smokeball/postgres-rate-limiter.ts';
 import { gcraParameters, type RequestPriority } from '../../../shared/smokeball/rate-limiter.ts';
-import { connectAsSuperuser, type Sql } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser({ max: 8 });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql({ max: 8 });
 
 // Smokeball's own limit: 5 rps, burst 5 (the limiter's defaults for these).
 const LIMIT = { rps: 5, burst: 5 };

@@ -1,15 +1,11 @@
 // The shared limiter's horizon: a slot further away than the cap is refused and not reserved, so one
 // caller's flood cannot push every firm's next slot minutes ahead (migration 20261126000500).
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { createPostgresRateLimiter } from '../../../shared/smokeball/postgres-rate-limiter.ts';
-import { connectAsSuperuser, type Sql } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 const reserve = async (bucket: string, maxWaitMs: number | null) =>
   Number((await sql`select private.smokeball_rate_limit_reserve(${bucket}, 200, 0, ${maxWaitMs}) as wait`)[0].wait);

@@ -4,9 +4,9 @@
 // The bounded case runs its own sync-matter process with a short SYNC_MATTER_ANSWER_WITHIN_MS, and the
 // simulator takes this firm's matter creates slowly; the stack's job pump runs the queued job.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { jobsOfMatter, runsOfMatter, startFunctionProcess, waitForJob, waitForSimFiles } from '../../helpers/queue.ts';
-import { accountRequests, bookmark, createConnectedFirm, putDocumentObject, requestSync, withFault, type ConnectedFirm } from '../../helpers/sync.ts';
+import { accountRequests, bookmark, createMatterWithDocuments, requestSync, withFault } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 const ANSWER_WITHIN_MS = 1_500;
@@ -15,31 +15,17 @@ const ANSWER_WITHIN_MS = 1_500;
 const MATTER_CREATE_LATENCY_MS = 2_500;
 const DOCUMENTS = 5;
 
-let sql: Sql;
-let firm: ConnectedFirm;
+const sql = useSuperuserSql();
+// Auto-sync off: approving the documents queues nothing; only the hand-off queues a job.
+const firm = useConnectedFirm(sql, { autoSync: false });
 let bounded: Awaited<ReturnType<typeof startFunctionProcess>>;
 beforeAll(async () => {
-  sql = connectAsSuperuser();
-  // Auto-sync off: approving the documents queues nothing; only the hand-off queues a job.
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
   bounded = await startFunctionProcess('sync-matter', { SYNC_MATTER_ANSWER_WITHIN_MS: String(ANSWER_WITHIN_MS) });
 });
-afterAll(async () => {
-  await bounded?.stop();
-  await sql.end();
-});
+afterAll(() => bounded?.stop());
 
-async function matterWithDocuments(count: number) {
-  const client = await createClient(sql, firm.id);
-  const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
-  const documents = [];
-  for (let i = 0; i < count; i++) {
-    const doc = await createDocument(sql, firm.id, matter.id, { status: 'approved', fileName: `bounded-${i}.pdf` });
-    await putDocumentObject(doc.storagePath, 2048);
-    documents.push(doc);
-  }
-  return { matter, documents };
-}
+const matterWithDocuments = (count: number) =>
+  createMatterWithDocuments(sql, firm.id, count, { status: 'approved', caseType: 'will', fileName: (i) => `bounded-${i}.pdf`, bytes: 2048 });
 
 function syncThroughBoundedFunction(matterId: string): Promise<Response> {
   return fetch(bounded.url, {

@@ -3,46 +3,34 @@
 // when that call fails ambiguously (reconciled by listing through the consistency window) and when the
 // uploads after it are cut short (resumed on the files already created, with fresh URLs).
 import { helpFor } from '../../../shared/error-help.ts';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createClient, createDocument, createMatter, newId, type Sql } from '../../helpers/db.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { createClient, createMatter, newId } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import {
   accountRequests,
   bookmark,
-  createConnectedFirm,
-  putDocumentObject,
+  createMatterWithDocuments,
   requestSync,
   runRequests,
   sim,
   simAccount,
   withFault,
-  type ConnectedFirm,
 } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 const BULK = 'POST /matters/{id}/documents/files/bulk';
 
-let sql: Sql;
-let firm: ConnectedFirm;
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
   // One sync first, so the firm's matter types are cached and the counts below are the matter's own.
   const client = await createClient(sql, firm.id);
   const warm = await requestSync(firm.memberToken, (await createMatter(sql, firm.id, client.id)).id);
   expect(warm.status).toBe(200);
 });
-afterAll(() => sql.end());
 
-async function matterWithDocuments(count: number) {
-  const client = await createClient(sql, firm.id);
-  const matter = await createMatter(sql, firm.id, client.id);
-  const documents = [];
-  for (let i = 0; i < count; i++) {
-    const doc = await createDocument(sql, firm.id, matter.id, { status: 'approved', fileName: `bulk-${i}-${newId().slice(0, 8)}.pdf` });
-    documents.push({ ...doc, sha256: await putDocumentObject(doc.storagePath, 1000 + i * 317) });
-  }
-  return { matter, documents };
-}
+const matterWithDocuments = (count: number) =>
+  createMatterWithDocuments(sql, firm.id, count, { status: 'approved', fileName: (i) => `bulk-${i}-${newId().slice(0, 8)}.pdf`, bytes: (i) => 1000 + i * 317 });
 
 /** The Smokeball matter's files once `count` are uploaded and no other file is there. */
 async function settledFiles(smokeballMatterId: string, count: number) {

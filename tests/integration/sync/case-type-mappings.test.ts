@@ -1,11 +1,11 @@
 // listCaseTypeOverrides() against the real schema: a firm's rows, exactly, in case type order, and in the
 // shape the resolver takes (the CaseTypeOverride schema).
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { CaseTypeOverride, listCaseTypeOverrides } from '../../../shared/db/case-type-mappings.ts';
-import { connectAsSuperuser, createFirm } from '../../helpers/db.ts';
+import { createFirm } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 
-const sql = connectAsSuperuser();
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 async function addOverride(firmId: string, caseType: string, target: { id?: string; name?: string }) {
   await sql`

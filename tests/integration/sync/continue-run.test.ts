@@ -7,35 +7,24 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRuntime, type Runtime } from '../../../shared/runtime/runtime.ts';
 import { syncMatter } from '../../../shared/sync/matter/sync-matter.ts';
 import { drainDeps } from '../../../shared/runtime/worker-deps.ts';
-import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { createClient, createDocument, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { functionEnv, runsOfMatter, waitForSimFiles } from '../../helpers/queue.ts';
-import { accountRequests, bookmark, createConnectedFirm, putDocumentObject, type ConnectedFirm } from '../../helpers/sync.ts';
+import { accountRequests, bookmark, createMatterWithDocuments, putDocumentObject } from '../../helpers/sync.ts';
 
 const DOCUMENTS = 4;
 
-let sql: Sql;
-let firm: ConnectedFirm;
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 let runtime: Runtime;
 beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
   runtime = createRuntime(await functionEnv());
 });
-afterAll(async () => {
-  await runtime?.sql.end();
-  await sql.end();
-});
+afterAll(() => runtime?.sql.end());
 
 describe('a job whose sync stopped at a checkpoint', () => {
   test('continues the same run on its next attempt, sending only what was left', { timeout: 60_000 }, async () => {
-    const client = await createClient(sql, firm.id);
-    const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
-    const documents = [];
-    for (let i = 0; i < DOCUMENTS; i++) {
-      const doc = await createDocument(sql, firm.id, matter.id, { status: 'approved', fileName: `segment-${i}.pdf` });
-      await putDocumentObject(doc.storagePath, 1024);
-      documents.push(doc);
-    }
+    const { matter, documents } = await createMatterWithDocuments(sql, firm.id, DOCUMENTS, { status: 'approved', caseType: 'will', fileName: (i) => `segment-${i}.pdf`, bytes: 1024 });
     const [job] = await sql<{ id: string }[]>`
       insert into public.sync_jobs (firm_id, kind, subject_id, trigger, status, attempts, locked_by, locked_until)
       values (${firm.id}, 'sync_matter', ${matter.id}, 'auto', 'running', 1, 'test-worker', now() + interval '10 minutes')

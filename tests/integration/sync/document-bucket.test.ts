@@ -2,18 +2,14 @@
 // secret key, which opens every bucket. So only the document bucket(s) are read: a row pointing into
 // another bucket fails that document (document_unavailable) without a byte leaving Storage or a file
 // record at Smokeball, while the matter's other documents sync as usual.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
+import { describe, expect, inject, test } from 'vitest';
+import { createClient, createDocument, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { simFilesByDocument } from '../../helpers/queue.ts';
-import { createConnectedFirm, putDocumentObject, requestSync, settledSimAccount, type ConnectedFirm } from '../../helpers/sync.ts';
+import { putDocumentObject, requestSync, settledSimAccount } from '../../helpers/sync.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 
 describe('documents outside the document bucket', () => {
   test('are not read or uploaded; the rest of the matter syncs', async () => {

@@ -4,22 +4,18 @@
 // documents still go, and the run is partial and names the one left out.
 import { truncate, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
 import { DEFAULT_MAX_DOCUMENT_MIB } from '../../../shared/config.ts';
-import { connectAsSuperuser, createClient, createDocument, createMatter, newId, type Sql } from '../../helpers/db.ts';
+import { createClient, createDocument, createMatter, newId } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { waitFor } from '../../helpers/wait.ts';
-import { bookmark, createConnectedFirm, putDocumentObject, requestSync, runRequests, type ConnectedFirm } from '../../helpers/sync.ts';
+import { bookmark, putDocumentObject, requestSync, runRequests } from '../../helpers/sync.ts';
 
 /** The limit the test stack's functions run with (the stack passes SYNC_* variables through). */
 const LIMIT_BYTES = Math.floor(Number(process.env.SYNC_MAX_DOCUMENT_MIB ?? DEFAULT_MAX_DOCUMENT_MIB) * 2 ** 20);
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 
 async function approvedDocument(matterId: string) {
   return createDocument(sql, firm.id, matterId, { status: 'approved', fileName: `doc-${newId().slice(0, 8)}.pdf`, sizeBytes: 2048 });

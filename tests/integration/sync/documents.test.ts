@@ -1,18 +1,14 @@
 // sync-matter's documents (docs/architecture.md §5): bytes arrive exactly as stored, streamed (a 5 MB document too), one
 // document that cannot be read leaves the others done and the run `partial` with a message a firm admin
 // can act on, and a re-sync sends only what is missing. The sync history row says what happened.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createClient, createDocument, createMatter, newId, type Sql } from '../../helpers/db.ts';
+import { describe, expect, test } from 'vitest';
+import { createClient, createDocument, createMatter, newId } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { waitFor } from '../../helpers/wait.ts';
-import { accountRequests, bookmark, createConnectedFirm, putDocumentObject, requestSync, runRequests, simAccount, type ConnectedFirm } from '../../helpers/sync.ts';
+import { accountRequests, bookmark, putDocumentObject, requestSync, runRequests, simAccount } from '../../helpers/sync.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 
 async function newMatter() {
   const client = await createClient(sql, firm.id);

@@ -2,12 +2,12 @@
 // dies after Smokeball accepted a create but before the link was stored, when Smokeball answers a create
 // with a 5xx, and when two syncs run at once. Failures are injected in the database (a trigger that makes
 // storing one row's link fail) and in the simulator (fault rules scoped to this file's own accounts).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createClient, createDocument, createMatter, newId, type Sql } from '../../helpers/db.ts';
+import { describe, expect, test } from 'vitest';
+import { createClient, createDocument, createMatter, newId } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import {
   accountRequests,
   bookmark,
-  createConnectedFirm,
   failLinkStore,
   isWrite,
   putDocumentObject,
@@ -15,17 +15,11 @@ import {
   settledSimAccount,
   sim,
   withFault,
-  type ConnectedFirm,
 } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 
 async function newMatter(fields: { email?: string } = {}) {
   const client = await createClient(sql, firm.id, { email: fields.email });

@@ -2,9 +2,10 @@
 // storm is absorbed by retries, a firm that is not connected or must re-authorise gets a clear 409 and
 // nothing is sent, and a grant revoked in Smokeball turns into smokeball_reauth_required on the first call.
 // Faults are rules scoped to this file's own simulator accounts and removed afterwards.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { helpFor } from '../../../shared/error-help.ts';
-import { connectAsSuperuser, createClient, createFirm, createMatter, createMember, type Sql } from '../../helpers/db.ts';
+import { createClient, createFirm, createMatter, createMember } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { signToken } from '../../helpers/stack.ts';
 import {
   accountRequests,
@@ -19,11 +20,7 @@ import {
   type ConnectedFirm,
 } from '../../helpers/sync.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 async function newMatter(firm: { id: string }) {
   const client = await createClient(sql, firm.id);

@@ -2,19 +2,15 @@
 // (what the POST bodies carried), field by field, not just that something was created. The simulator
 // shows a person's unset phone objects as empty ones, as the real API does (docs/smokeball.md §2 "Get"),
 // so "nothing else was sent" reads as: every other person field is empty.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { CATALOG } from '../../../dev/smokeball-sim/catalog.ts';
-import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
-import { createConnectedFirm, requestSync, settledSimAccount, type ConnectedFirm } from '../../helpers/sync.ts';
+import { createClient, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { requestSync, settledSimAccount } from '../../helpers/sync.ts';
 import { simApi } from '../../helpers/webhooks.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 
 type Stored = Record<string, any>;
 

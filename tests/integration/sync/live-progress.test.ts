@@ -1,20 +1,16 @@
 // A running run shows its progress: each step is written to its sync_runs row as it happens (what the
 // app's history and a Realtime subscriber see), not only when the run ends. Smokeball's file creation is
 // slowed for this firm's account so the run is caught mid-way; the test polls the row, it does not time.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import * as api from '../../../shared/api/index.ts';
 import { expectAnswer } from '../../helpers/contract.ts';
-import { connectAsSuperuser, createClient, createDocument, createMatter, type Sql } from '../../helpers/db.ts';
-import { createConnectedFirm, putDocumentObject, requestSync, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { createClient, createDocument, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { putDocumentObject, requestSync, sim } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 
 test('a running run has its contact, matter and first documents recorded before it ends', async () => {
   const client = await createClient(sql, firm.id);

@@ -1,17 +1,14 @@
 // sync-matter picks the Smokeball matter type (docs/architecture.md §5, §6) against the simulator's catalog: each of the
 // 30 built-in case types in IL, the practice area's general type where a state lacks one, a firm's
 // overrides by id and by name, and a type nobody mapped — which creates nothing.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { CATALOG } from '../../../dev/smokeball-sim/catalog.ts';
-import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
+import { createClient, createMatter } from '../../helpers/db.ts';
+import { useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { accountRequests, bookmark, createConnectedFirm, isWrite, requestSync, settledSimAccount, type ConnectedFirm } from '../../helpers/sync.ts';
 import { DESIGN_TABLE } from '../../unit/sync/mapping/design-table.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 /** The simulator's matter type (not a lead type, not deleted) of that name in that state. */
 function catalogType(location: string, name: string) {

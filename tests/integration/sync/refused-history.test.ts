@@ -9,9 +9,10 @@ import { helpFor } from '../../../shared/error-help.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { MAX_MEMBER_BULK_MATTER_IDS } from '../../../shared/sync/queue/bulk-sync.ts';
 import { startUnconfiguredFunction } from '../../helpers/connect.ts';
-import { connectAsSuperuser, createClient, createFirm, createMatter, createMember, newId, type Sql } from '../../helpers/db.ts';
+import { createClient, createFirm, createMatter, createMember, newId } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { callFunction, signToken } from '../../helpers/stack.ts';
-import { accountRequests, bookmark, createConnectedFirm, requestSync, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { accountRequests, bookmark, createConnectedFirm, requestSync, sim } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 type RunRow = {
@@ -28,11 +29,7 @@ type RunRow = {
   steps: { step: string; outcome: string; detail?: string }[];
 };
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 const runsOf = (firmId: string) => sql<RunRow[]>`
   select id, matter_id as "matterId", job_id as "jobId", trigger, status, error_code as "errorCode",
@@ -154,12 +151,11 @@ describe('refused syncs in the history', () => {
 
 describe('refused syncs in the history, without Smokeball credentials', () => {
   let fn: Awaited<ReturnType<typeof startUnconfiguredFunction>>;
-  let firm: ConnectedFirm;
   beforeAll(async () => {
     fn = await startUnconfiguredFunction('sync-matter');
-    firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
   });
   afterAll(() => fn?.stop());
+  const firm = useConnectedFirm(sql, { autoSync: false });
 
   const post = (body: unknown) =>
     fetch(fn.url, {

@@ -1,27 +1,21 @@
 // sync-matter against the simulator: contacts, matter types, matters and documents — exactly once.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { connectAsSuperuser, createClient, createDocument, createMatter, newId, type Sql } from '../../helpers/db.ts';
+import { describe, expect, inject, test } from 'vitest';
+import { newId } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { waitFor } from '../../helpers/wait.ts';
-import { accountRequests, bookmark, createConnectedFirm, isWrite, putDocumentObject, requestSync, runRequests, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { accountRequests, bookmark, createConnectedFirm, createMatterWithDocuments, isWrite, requestSync, runRequests, sim } from '../../helpers/sync.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 
-async function matterWithDocuments(count: number, fields: { email?: string | null; caseType?: string } = {}) {
-  const client = await createClient(sql, firm.id, { email: fields.email });
-  const matter = await createMatter(sql, firm.id, client.id, { caseType: fields.caseType ?? 'divorce_standard' });
-  const documents = [];
-  for (let i = 0; i < count; i++) {
-    const doc = await createDocument(sql, firm.id, matter.id, { status: 'approved', fileName: `evidence-${i}-${newId().slice(0, 6)}.pdf` });
-    documents.push({ ...doc, sha256: await putDocumentObject(doc.storagePath, 2048 + i) });
-  }
-  return { client, matter, documents };
-}
+const matterWithDocuments = (count: number, fields: { email?: string | null; caseType?: string } = {}) =>
+  createMatterWithDocuments(sql, firm.id, count, {
+    status: 'approved',
+    caseType: fields.caseType ?? 'divorce_standard',
+    clientEmail: fields.email,
+    fileName: (i) => `evidence-${i}-${newId().slice(0, 6)}.pdf`,
+    bytes: (i) => 2048 + i,
+  });
 
 describe('sync-matter', () => {
   test('a new client with 3 approved documents: contact and matter created, files uploaded with their exact bytes', async () => {

@@ -3,8 +3,9 @@
 // back, edits on both sides are decided by each side's own time with the loser kept, and the webhook
 // echoing our own write changes nothing.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
-import { createConnectedFirm, requestSync, sim, withFault, type ConnectedFirm } from '../../helpers/sync.ts';
+import { connectAsSuperuser, createClient, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { requestSync, sim, withFault } from '../../helpers/sync.ts';
 import { callInternal } from '../../helpers/queue.ts';
 import { SyncMatterResult, WebhookAck } from '../../../shared/api/functions.ts';
 import { expectAnswer, readHistoryAsMember } from '../../helpers/contract.ts';
@@ -16,25 +17,17 @@ import { drainDeps } from '../../../shared/runtime/worker-deps.ts';
 import { pushLinkedRecord } from '../../../shared/sync/push/push-record.ts';
 import { dropRefusedFields, markFieldsSent } from '../../../shared/db/two-way.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-let memberId: string;
+const sql = useSuperuserSql();
+// Auto-sync off: only the edits of these tests queue work for the firm.
+const firm = useConnectedFirm(sql, { autoSync: false });
 let runtime: Runtime;
 beforeAll(async () => {
-  sql = connectAsSuperuser();
   runtime = createRuntime(await functionEnv());
-  // Auto-sync off: only the edits of these tests queue work for the firm.
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-  const [member] = await sql<{ user_id: string }[]>`select user_id from public.firm_members where firm_id = ${firm.id} and role = 'member'`;
-  memberId = member.user_id;
 });
-afterAll(async () => {
-  await runtime?.sql.end();
-  await sql.end();
-});
+afterAll(() => runtime?.sql.end());
 
 /** The firm's history as the app reads it, every row parsed with the contract's SyncRunRow. */
-const historyOf = () => readHistoryAsMember(sql, memberId, firm.id);
+const historyOf = () => readHistoryAsMember(sql, firm.memberId, firm.id);
 
 type Json = Record<string, any>;
 const simContact = async (id: string): Promise<Json | undefined> =>
@@ -54,7 +47,7 @@ async function linkedMatter(name: string) {
 /** An edit the way the app makes it: committed by a firm member under RLS (PostgREST's role and claims). */
 async function editAsMember(table: 'clients' | 'matters', id: string, set: Record<string, string>): Promise<void> {
   await sql.begin(async (tx) => {
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: memberId, role: 'authenticated', aud: 'authenticated' })}, true)`;
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: firm.memberId, role: 'authenticated', aud: 'authenticated' })}, true)`;
     await tx.unsafe('set local role authenticated');
     const rows = table === 'clients'
       ? await tx`update public.clients set ${tx(set)} where id = ${id} returning id`

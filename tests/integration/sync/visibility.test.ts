@@ -2,18 +2,14 @@
 // naming a contact created moments before, and files on a matter created moments before, are refused
 // (404, 403 or 400) until the resource is visible. The client rides that out within the consistency
 // window, so a fresh matter with documents syncs `succeeded` on the first call, every time.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createClient, createDocument, createMatter, newId, type Sql } from '../../helpers/db.ts';
-import { accountRequests, createConnectedFirm, putDocumentObject, requestSync, settledSimAccount, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { describe, expect, test } from 'vitest';
+import { createClient, createDocument, createMatter, newId } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { accountRequests, putDocumentObject, requestSync, settledSimAccount, sim } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 
 const MATTERS = 50;
 const DOCUMENTS_PER_MATTER = 3;

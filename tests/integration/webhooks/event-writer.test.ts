@@ -6,25 +6,22 @@
 // refuses new ones at once with 503 webhook_intake_busy.
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { beforeAll, expect, inject, test } from 'vitest';
 import { isRetryableErrorCode } from '../../../shared/api/errors.ts';
 import type { StoredEvent } from '../../../shared/db/webhooks.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { createWebhookEventWriter } from '../../../shared/sync/webhooks/event-writer.ts';
-import { connectAsSuperuser, type Sql } from '../../helpers/db.ts';
-import { createConnectedFirm, type ConnectedFirm } from '../../helpers/sync.ts';
+import { type Sql } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
+const sql = useSuperuserSql({ max: 3 });
+const firm = useConnectedFirm(sql, { autoSync: false });
 let subscription: { id: string; smokeballSubscriptionId: string };
 
 beforeAll(async () => {
-  sql = connectAsSuperuser({ max: 3 });
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
   [subscription] = await sql<{ id: string; smokeballSubscriptionId: string }[]>`
     select id, smokeball_subscription_id as "smokeballSubscriptionId" from public.webhook_subscriptions where firm_id = ${firm.id}`;
 });
-afterAll(() => sql.end());
 
 const event = (fingerprint: string, subscriptionId = subscription.id): StoredEvent => ({
   firmId: firm.id,

@@ -1,23 +1,21 @@
 // `error` events fail the run that sent the request and clear a link that will never resolve;
 // echoes of our own requests are recognised by RequestId and cost no re-fetch; `noop` and unknown event
 // types are acknowledged and ignored.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { helpFor } from '../../../shared/error-help.ts';
-import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
+import { createClient, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { runsOfMatter } from '../../helpers/queue.ts';
-import { accountRequests, bookmark, createConnectedFirm, requestSync, settledSimAccount, sim, withFault, type ConnectedFirm } from '../../helpers/sync.ts';
+import { accountRequests, bookmark, requestSync, settledSimAccount, sim, withFault } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { countEvents, deliver, signedDelivery, signerFor, simApi, type DeliverySigner } from '../../helpers/webhooks.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 let signer: DeliverySigner;
 beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
   signer = await signerFor(sql, firm);
 });
-afterAll(() => sql.end());
 
 describe('error events', () => {
   test('an async failure of POST /matters fails the run with Smokeball’s message and clears the link, so a re-sync creates it', async () => {

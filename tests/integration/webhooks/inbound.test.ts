@@ -1,18 +1,14 @@
 // Inbound webhooks: a matter or contact edited "in Smokeball" reaches CaseHug; forged deliveries don't.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
+import { describe, expect, inject, test } from 'vitest';
+import { createClient, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { callFunction } from '../../helpers/stack.ts';
-import { createConnectedFirm, requestSync, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { requestSync, sim } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { conformingAnswer } from '../../helpers/contract.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql);
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql);
 
 describe('inbound webhooks', () => {
   test('connecting registered one subscription at Smokeball, and register-webhooks again creates no duplicate', async () => {

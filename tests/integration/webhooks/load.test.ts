@@ -5,9 +5,10 @@
 // a few are edits made in Smokeball, re-fetched and applied. Prints p50/p99 ack latency and throughput.
 import { randomUUID } from 'node:crypto';
 import { sha256Hex } from '../../../shared/crypto/hash.ts';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
-import { accountRequests, bookmark, createConnectedFirm, requestSync, settledSimAccount, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { createClient, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { accountRequests, bookmark, requestSync, settledSimAccount, sim } from '../../helpers/sync.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { expectedMatterFields, signedDelivery, signerFor, simMatter, webhookUrl, type Delivery, type DeliverySigner } from '../../helpers/webhooks.ts';
 
@@ -16,13 +17,11 @@ const SENDERS = 50;
 const DUPLICATES = 200;
 const FOREIGN_EDITS = 10;
 
-let sql: Sql;
-let firm: ConnectedFirm;
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 let signer: DeliverySigner;
 const linked: { matterId: string; sbMatterId: string; requestIds: string[] }[] = [];
 beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
   signer = await signerFor(sql, firm);
   for (let i = 0; i < 5; i++) {
     const client = await createClient(sql, firm.id);
@@ -33,7 +32,6 @@ beforeAll(async () => {
   }
   await settledSimAccount(firm.username);
 }, 60_000);
-afterAll(() => sql.end());
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 

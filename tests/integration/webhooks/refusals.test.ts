@@ -3,25 +3,20 @@
 // for each case, then 1,000 random malformed or forged deliveries (fast-check).
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { signWebhook } from '../../../dev/smokeball-sim/signature.ts';
 import { unixMsToTicks } from '../../../shared/sync/webhooks/verify-delivery.ts';
-import { connectAsSuperuser, type Sql } from '../../helpers/db.ts';
+import { useConnectedFirms, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { SIM_APP } from '../../helpers/smokeball-client.ts';
-import { createConnectedFirm, type ConnectedFirm } from '../../helpers/sync.ts';
 import { countEvents, deliver, signedDelivery, signerFor, webhookUrl, type Delivery, type DeliverySigner } from '../../helpers/webhooks.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-let other: ConnectedFirm;
+const sql = useSuperuserSql();
+const [firm, other] = useConnectedFirms(sql, 2, { autoSync: false });
 let signer: DeliverySigner;
 let otherSigner: DeliverySigner;
 beforeAll(async () => {
-  sql = connectAsSuperuser();
-  [firm, other] = await Promise.all([createConnectedFirm(sql, 'IL', { autoSync: false }), createConnectedFirm(sql, 'IL', { autoSync: false })]);
   [signer, otherSigner] = await Promise.all([signerFor(sql, firm), signerFor(sql, other)]);
 });
-afterAll(() => sql.end());
 
 const MINUTE_MS = 60_000;
 

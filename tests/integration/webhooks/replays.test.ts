@@ -4,15 +4,15 @@
 // firm's subscription at the simulator (our record stays, so the receiver still accepts the firm's
 // signature) and delivers what it wants, in the order it wants.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { applyMatterIfNewer } from '../../../shared/db/apply-webhook.ts';
-import { connectAsSuperuser, createClient, createMatter, type Sql } from '../../helpers/db.ts';
-import { accountRequests, bookmark, createConnectedFirm, requestSync, settledSimAccount, sim, type ConnectedFirm } from '../../helpers/sync.ts';
+import { createClient, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirms, useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { accountRequests, bookmark, requestSync, settledSimAccount, sim, type ConnectedFirm } from '../../helpers/sync.ts';
 import { deliver, expectedMatterFields, settledEventsOf, signedDelivery, signerFor, simApi, simMatter, type DeliverySigner } from '../../helpers/webhooks.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
-let other: ConnectedFirm;
+const sql = useSuperuserSql();
+const [firm, other] = useConnectedFirms(sql, 2, { autoSync: false });
 let signer: DeliverySigner;
 type Linked = { matterId: string; clientId: string; sbMatterId: string; sbContactId: string };
 let m1: Linked;
@@ -32,8 +32,6 @@ const matterRow = async (id: string) =>
   (await sql`select status, title, case_number, smokeball_version::text as smokeball_version, smokeball_matter_id from public.matters where id = ${id}`)[0];
 
 beforeAll(async () => {
-  sql = connectAsSuperuser();
-  [firm, other] = await Promise.all([createConnectedFirm(sql, 'IL', { autoSync: false }), createConnectedFirm(sql, 'IL', { autoSync: false })]);
   signer = await signerFor(sql, firm);
   m1 = await linkedMatter(firm, 'First');
   m2 = await linkedMatter(firm, 'Second');
@@ -43,7 +41,6 @@ beforeAll(async () => {
   const res = await simApi(sql, firm.id, 'DELETE', `/webhooks/${signer.subscriptionId}`);
   expect(res.status).toBe(200);
 });
-afterAll(() => sql.end());
 
 describe('replays and ordering', () => {
   test('the same delivery five times is stored once, processed once and re-fetched once', async () => {

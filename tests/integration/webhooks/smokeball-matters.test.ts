@@ -1,17 +1,17 @@
 // smokeball-matters: one page of the firm's Smokeball matters, each marked with the CaseHug
 // matter it is linked to; members may read, others not.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectAsSuperuser, createClient, createFirm, createMatter, createMember, type Sql } from '../../helpers/db.ts';
-import { callFunction, signToken } from '../../helpers/stack.ts';
-import { createConnectedFirm, requestSync, settledSimAccount, type ConnectedFirm } from '../../helpers/sync.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { createClient, createMatter } from '../../helpers/db.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { createFirmAdmin } from '../../helpers/firm-users.ts';
+import { callFunction } from '../../helpers/stack.ts';
+import { requestSync, settledSimAccount } from '../../helpers/sync.ts';
 
-let sql: Sql;
-let firm: ConnectedFirm;
+const sql = useSuperuserSql();
+const firm = useConnectedFirm(sql, { autoSync: false });
 /** Smokeball matter id → CaseHug matter id, or null for the one unlinked in CaseHug. */
 const expected = new Map<string, string | null>();
 beforeAll(async () => {
-  sql = connectAsSuperuser();
-  firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
   for (let i = 0; i < 3; i++) {
     const client = await createClient(sql, firm.id);
     const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will' });
@@ -24,7 +24,6 @@ beforeAll(async () => {
   expected.set(unlinkedSb, null);
   await settledSimAccount(firm.username);
 });
-afterAll(() => sql.end());
 
 type Page = { matters: { id: string; number: string | null; title: string | null; status: string | null; linked: boolean; casehugMatterId: string | null }[]; total: number; offset: number; limit: number };
 const list = (query: string, token?: string) => callFunction(`smokeball-matters${query}`, { method: 'GET', token });
@@ -59,9 +58,7 @@ describe('smokeball-matters', () => {
   });
 
   test('a user of another firm is refused (403), even naming this firm', async () => {
-    const stranger = await createFirm(sql);
-    const user = await createMember(sql, stranger.id, 'admin');
-    const token = await signToken({ sub: user.id, email: user.email });
+    const { token } = await createFirmAdmin(sql);
     const res = await list(`?firmId=${firm.id}`, token);
     expect(res.status).toBe(403);
     expect((await res.json()).error.code).toBe('forbidden');

@@ -1,18 +1,15 @@
 // register-webhooks: one subscription per firm at Smokeball, whatever happens —
 // disconnect removes it, reconnect and re-registration create no duplicate, a subscription Smokeball lost
 // is created again; only a connected firm's admin may register.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { connectFirm } from '../../helpers/connect.ts';
-import { connectAsSuperuser, createFirm, createMember, type Sql } from '../../helpers/db.ts';
-import { callFunction, signToken } from '../../helpers/stack.ts';
+import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
+import { createFirmAdmin } from '../../helpers/firm-users.ts';
+import { callFunction } from '../../helpers/stack.ts';
 import { createConnectedFirm, sim, type ConnectedFirm } from '../../helpers/sync.ts';
 import { deliver, signedDelivery, signerFor, simApi } from '../../helpers/webhooks.ts';
 
-let sql: Sql;
-beforeAll(() => {
-  sql = connectAsSuperuser();
-});
-afterAll(() => sql.end());
+const sql = useSuperuserSql();
 
 const simSubscriptions = async (f: ConnectedFirm) => (await sim().state(f.username)).accounts[0].subscriptions;
 const ourSubscriptions = (firmId: string) =>
@@ -55,10 +52,7 @@ describe('subscriptions across disconnect and reconnect', () => {
 });
 
 describe('register-webhooks', () => {
-  let firm: ConnectedFirm;
-  beforeAll(async () => {
-    firm = await createConnectedFirm(sql, 'IL', { autoSync: false });
-  });
+  const firm = useConnectedFirm(sql, { autoSync: false });
 
   test('is idempotent: called three times, one subscription, same id', async () => {
     const before = await simSubscriptions(firm);
@@ -108,9 +102,8 @@ describe('register-webhooks', () => {
   });
 
   test('a firm that is not connected gets 409 not_connected', async () => {
-    const lonely = await createFirm(sql);
-    const admin = await createMember(sql, lonely.id, 'admin');
-    const res = await register(await signToken({ sub: admin.id, email: admin.email }));
+    const { token } = await createFirmAdmin(sql);
+    const res = await register(token);
     expect(res.status).toBe(409);
     expect((await res.json()).error.code).toBe('not_connected');
   });
@@ -127,9 +120,7 @@ describe('two CaseHug firms on one Smokeball account', () => {
     expect(firstSubscription).toBeDefined();
 
     // A second firm (another office) connects the same Smokeball account: its connect registers its own.
-    const office = await createFirm(sql, { jurisdiction: 'IL' });
-    const officeAdmin = await createMember(sql, office.id, 'admin');
-    const officeToken = await signToken({ sub: officeAdmin.id, email: officeAdmin.email });
+    const { firm: office, token: officeToken } = await createFirmAdmin(sql, { jurisdiction: 'IL' });
     await connectFirm(officeToken, first.username);
     expect(await ourSubscriptions(office.id)).toHaveLength(1);
     expect((await register(officeToken)).status).toBe(200);
