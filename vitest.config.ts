@@ -1,15 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Files that spend Smokeball's shared rate limit by the hundred (every test firm uses the one client id,
- * so they slow every other file's syncs): they run after the rest, one at a time, on their own stack.
+ * Files that run after the rest, one at a time, on their own stack:
+ * - files that spend Smokeball's shared rate limit by the hundred (every test firm uses the one client id,
+ *   so they slow every other file's syncs);
+ * - files that change the shared simulator's behaviour for every account for a while (a write visibility
+ *   delay of a minute), which would hold another file's writes invisible if it ran alongside.
  */
-const RATE_LIMIT_HEAVY = [
+const RUN_ALONE = [
   'tests/integration/queue/bulk-sync.test.ts',
   'tests/integration/matter-types/preview-matches-sync.test.ts',
   'tests/integration/sync/matter-types.test.ts',
   // Two imports of 50 matters: about 200 reads of `GET /matters/{id}` and `POST /contacts/batch`.
   'tests/integration/import/import-matters.test.ts',
+  // Holds every account's writes invisible for 60 s in one test.
+  'tests/integration/sync/two-way.test.ts',
 ];
 
 const integration = {
@@ -45,7 +50,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
-          exclude: RATE_LIMIT_HEAVY,
+          exclude: RUN_ALONE,
           ...integration,
           sequence: { groupOrder: 1 },
           // The stack itself needs the machine's 2 cores too.
@@ -54,8 +59,8 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'integration-heavy',
-          include: RATE_LIMIT_HEAVY,
+          name: 'integration-alone',
+          include: RUN_ALONE,
           ...integration,
           sequence: { groupOrder: 2 },
           maxWorkers: 1,
