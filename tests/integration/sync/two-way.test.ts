@@ -337,9 +337,11 @@ describe('two-way sync', () => {
       // The firm closes the matter in Smokeball; its webhook re-fetches the matter: Closed, newer, old title.
       const since = new Date();
       await sim().editMatter(firm.username, smokeballMatterId, { status: 'Closed' });
+      // The firm's edit, not a late (re)delivery of an echo of our own earlier writes to this matter, which
+      // the simulator may send at any time and which is ignored as own_request.
       const event = await waitFor(async () => {
         const [e] = await sql`select status, error_code from public.webhook_events where resource_id = ${smokeballMatterId}
-                              and received_at >= ${since} and status <> 'received'`;
+                              and received_at >= ${since} and status <> 'received' and error_code is distinct from 'own_request'`;
         return e;
       }, { timeoutMs: 10_000, what: 'the Smokeball edit to be processed' });
       expect(event).toEqual({ status: 'processed', error_code: 'applied' });
@@ -467,8 +469,9 @@ describe('two-way sync', () => {
       const since = new Date();
       await sim().editContact(firm.username, contactId, { person: { lastName: 'Smokeball' } });
       const event = await waitFor(async () => {
+        // The firm's edit, not a late echo of our own earlier writes (ignored as own_request).
         const [e] = await sql`select status, error_code from public.webhook_events where resource_id = ${contactId}
-                              and received_at >= ${since} and status <> 'received'`;
+                              and received_at >= ${since} and status <> 'received' and error_code is distinct from 'own_request'`;
         return e;
       }, { what: 'the Smokeball edit to be processed' });
       expect(event).toEqual({ status: 'ignored', error_code: 'apply_disabled' });
