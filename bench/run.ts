@@ -20,6 +20,7 @@ import { DENO } from '../dev/deno-binaries.ts';
 import { round, waitForQueueIdle, type BenchContext } from './lib/bench-stack.ts';
 import { formatTable } from './lib/report.ts';
 import { runAutoSyncLatencyScenario } from './scenarios/auto-sync-latency.ts';
+import { runEditLatencyScenario } from './scenarios/edit-latency.ts';
 import { runBulkSyncScenario } from './scenarios/bulk-sync.ts';
 import { runFairnessScenario } from './scenarios/fairness.ts';
 import { runLargeDocumentScenario } from './scenarios/large-document.ts';
@@ -29,7 +30,7 @@ import { runWebhookIntakeScenario } from './scenarios/webhook-intake.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
-const SCENARIO_NAMES = ['bulk-sync', 'rate-limiter', 'large-document', 'webhook-intake', 'auto-sync-latency', 'fairness', 'reconcile'] as const;
+const SCENARIO_NAMES = ['bulk-sync', 'rate-limiter', 'large-document', 'webhook-intake', 'auto-sync-latency', 'edit-latency', 'fairness', 'reconcile'] as const;
 type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** The simulator as the bench sets it: Smokeball's limit, 30–80 ms per request, consent auto-approved. */
@@ -133,6 +134,8 @@ async function runScenario(name: ScenarioName, ctx: BenchContext): Promise<Recor
       return withPump(ctx, { listen: false }, () => runWebhookIntakeScenario(ctx));
     case 'auto-sync-latency':
       return withPump(ctx, { listen: true }, () => runAutoSyncLatencyScenario(ctx));
+    case 'edit-latency':
+      return withPump(ctx, { listen: true }, () => runEditLatencyScenario(ctx));
     case 'fairness':
       // Starts the pump itself (LISTEN wake-ups, production's sweep) once the idle measurements are done.
       return runFairnessScenario(ctx);

@@ -39,6 +39,11 @@ function figures(r: Report): { result: string; aim: string } {
         result: `${r.approvals} approvals: approval → uploaded p50 ${s(r.p50Ms)}, p95 ${s(r.p95Ms)} (max ${s(r.maxMs)})`,
         aim: 'p50 ≤ 2 s',
       };
+    case 'edit-latency':
+      return {
+        result: `${r.edits} matters edited in Smokeball: edit → CaseHug row p50 ${s(r.p50Ms)}, p95 ${s(r.p95Ms)} (max ${s(r.maxMs)})`,
+        aim: 'p95 ≤ 3 s',
+      };
     case 'reconcile':
       return {
         result: `${r.matters} linked matters / clients / documents, no drift: **${r.apiCalls} API calls** per run (request log: ${r.apiCallsLogged}; ${Object.entries((r.requestsByEndpoint as Record<string, number>) ?? {}).map(([e, n]) => `${e} ${n}`).join(', ')}), first run ${r.firstRunApiCalls}, repaired ${r.repaired}, wall ${s(r.wallMs)}`,

