@@ -2,19 +2,16 @@
 // `contacts.getMany` (POST /contacts/batch, ≤ 500 ids, omitted ids for what does not resolve),
 // `contacts.find` / `matters.find` (404 as a result), and `files.listByCursor` following the cursor the
 // `next` links carry, every file once.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimControl } from '../../../dev/smokeball-sim/sim-client.ts';
-import { startSmokeballSim, type SmokeballSim } from '../../../dev/smokeball-sim/server.ts';
+import type { SimControl } from '../../../dev/smokeball-sim/sim-client.ts';
+import type { SmokeballSim } from '../../../dev/smokeball-sim/server.ts';
+import { startTestSim, uniqueName } from '../smokeball-sim/helpers.ts';
 import { createSimClient, fixedToken } from '../../helpers/smokeball-client.ts';
-
-const uniqueName = (prefix: string) => `${prefix}-${randomBytes(5).toString('hex')}`;
 
 let sim: SmokeballSim;
 let control: SimControl;
 beforeAll(async () => {
-  sim = await startSmokeballSim({ port: 0, rateLimit: { enabled: false } });
-  control = new SimControl(sim.url);
+  ({ sim, control } = await startTestSim());
 });
 afterAll(() => sim.close());
 

@@ -2,21 +2,18 @@
 // a write naming a resource the client created moments ago waits until it is probably visible, rides out
 // the 404/403/400 the simulator answers while it is not, and learns from them how long to wait; the same
 // answer for a resource it did not just create stays final.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimControl } from '../../../dev/smokeball-sim/sim-client.ts';
-import { startSmokeballSim, type SmokeballSim } from '../../../dev/smokeball-sim/server.ts';
+import type { SimControl } from '../../../dev/smokeball-sim/sim-client.ts';
+import type { SmokeballSim } from '../../../dev/smokeball-sim/server.ts';
 import { SmokeballHttpError } from '../../../shared/smokeball/errors.ts';
 import { createFreshResources } from '../../../shared/smokeball/fresh-resources.ts';
+import { startTestSim, uniqueName } from '../smokeball-sim/helpers.ts';
 import { createSimClient, fixedToken } from '../../helpers/smokeball-client.ts';
-
-const uniqueName = (prefix: string) => `${prefix}-${randomBytes(5).toString('hex')}`;
 
 let sim: SmokeballSim;
 let control: SimControl;
 beforeAll(async () => {
-  sim = await startSmokeballSim({ port: 0, rateLimit: { enabled: false } });
-  control = new SimControl(sim.url);
+  ({ sim, control } = await startTestSim());
 });
 afterAll(() => sim.close());
 
@@ -46,9 +43,9 @@ describe('writes naming a just-created resource', () => {
   it('a resource slower than the prior wait costs refusals once; the learned wait spares the writes after it', async () => {
     // Every write takes 1.5 s to show, three times the prior: the first dependent write is refused (a
     // loaded machine would have to stall for a second not to be), and the client learns from it.
-    const slow = await startSmokeballSim({ port: 0, rateLimit: { enabled: false }, writeVisibilityDelayMs: 1_500 });
+    const slow = await startTestSim({ writeVisibilityDelayMs: 1_500 });
     try {
-      const account = await new SimControl(slow.url).createAccount(uniqueName('learned'));
+      const account = await slow.control.createAccount(uniqueName('learned'));
       const fresh = createFreshResources(() => Date.now());
       const { client, calls } = createSimClient({ simUrl: slow.url, tokens: fixedToken(account.accessToken), freshResources: fresh });
       const typeId = await divorceTypeId(client);
@@ -65,7 +62,7 @@ describe('writes naming a just-created resource', () => {
       expect(refusedPerRound.slice(1)).toEqual([0, 0]);
       expect(fresh.settleMs(0)).toBeGreaterThanOrEqual(1_500);
     } finally {
-      await slow.close();
+      await slow.sim.close();
     }
   });
 
@@ -90,16 +87,16 @@ describe('writes naming a just-created resource', () => {
   });
 
   it('a 400 for a contact that never existed is final after one request (lenient: Smokeball validates at once)', async () => {
-    const lenient = await startSmokeballSim({ port: 0, rateLimit: { enabled: false }, lenient: true });
+    const lenient = await startTestSim({ lenient: true });
     try {
-      const account = await new SimControl(lenient.url).createAccount(uniqueName('invalid'));
+      const account = await lenient.control.createAccount(uniqueName('invalid'));
       const { client, calls } = createSimClient({ simUrl: lenient.url, tokens: fixedToken(account.accessToken) });
       const typeId = await divorceTypeId(client);
       const error = await client.matters.create({ matterTypeId: typeId, clientIds: ['00000000-0000-4000-8000-000000000000'], status: 'Open' }).catch((e: unknown) => e);
       expect((error as SmokeballHttpError).upstreamStatus).toBe(400);
       expect(calls.filter((c) => c.endpoint === 'POST /matters')).toHaveLength(1);
     } finally {
-      await lenient.close();
+      await lenient.sim.close();
     }
   });
 });

@@ -2,21 +2,15 @@
 // creates only when the caller opts in), a 400 is final, a just-created id's 404 is eventual consistency,
 // Retry-After is honoured, and a 401 costs exactly one real token refresh and one retry. Each block has its
 // own simulator (fault rules, clock and rate limit are per instance), with faults scoped to one account.
-import { randomBytes } from 'node:crypto';
 import { createFreshResources } from '../../../shared/smokeball/fresh-resources.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimControl, type RequestLogEntry } from '../../../dev/smokeball-sim/sim-client.ts';
-import { startSmokeballSim, type SmokeballSim } from '../../../dev/smokeball-sim/server.ts';
+import type { SimControl, RequestLogEntry } from '../../../dev/smokeball-sim/sim-client.ts';
+import type { SmokeballSim } from '../../../dev/smokeball-sim/server.ts';
 import type { SmokeballClient } from '../../../shared/smokeball/client.ts';
 import { SmokeballHttpError } from '../../../shared/smokeball/errors.ts';
+import { startTestSim, uniqueName } from '../smokeball-sim/helpers.ts';
 import { createSimClient, fixedToken, refreshingTokens } from '../../helpers/smokeball-client.ts';
 
-const uniqueName = (prefix: string) => `${prefix}-${randomBytes(5).toString('hex')}`;
-
-async function startSim(options: Parameters<typeof startSmokeballSim>[0] = {}) {
-  const sim = await startSmokeballSim({ port: 0, rateLimit: { enabled: false }, ...options });
-  return { sim, control: new SimControl(sim.url) };
-}
 
 /** The log entries after `since` that belong to `accountId`. */
 async function logOf(control: SimControl, accountId: string, since = 0): Promise<RequestLogEntry[]> {
@@ -47,7 +41,7 @@ async function seedContacts(client: SmokeballClient, tag: string, count: number)
 describe('5xx: reads ride out 30% of 503s; creates are retried only when the caller opts in', () => {
   let sim: SmokeballSim;
   let control: SimControl;
-  beforeAll(async () => ({ sim, control } = await startSim({ writeVisibilityDelayMs: 0 })));
+  beforeAll(async () => ({ sim, control } = await startTestSim({ writeVisibilityDelayMs: 0 })));
   afterAll(() => sim.close());
 
   // With p = 0.3 and the default 5 attempts a call fails with probability 0.3^5 ≈ 0.24 %, so 40 calls
@@ -108,7 +102,7 @@ describe('final answers: a 400 is never retried; a 404 is retried only for a jus
   let sim: SmokeballSim;
   let control: SimControl;
   // Writes become readable 300 ms after their 202, so an immediate read of the new id is a 404.
-  beforeAll(async () => ({ sim, control } = await startSim({ writeVisibilityDelayMs: 300 })));
+  beforeAll(async () => ({ sim, control } = await startTestSim({ writeVisibilityDelayMs: 300 })));
   afterAll(() => sim.close());
 
   it('a 400 from the API is final: one request', async () => {
@@ -169,7 +163,7 @@ describe('429: Retry-After is honoured', () => {
   let control: SimControl;
   // One request per second and no burst, with Retry-After; the client has no limiter of its own, so
   // concurrent calls are throttled by the simulator.
-  beforeAll(async () => ({ sim, control } = await startSim({ rateLimit: { enabled: true, rps: 1, burst: 1, retryAfter: true } })));
+  beforeAll(async () => ({ sim, control } = await startTestSim({ rateLimit: { enabled: true, rps: 1, burst: 1, retryAfter: true } })));
   afterAll(() => sim.close());
 
   it('a throttled call waits at least Retry-After before its next attempt, then succeeds', async () => {
@@ -204,7 +198,7 @@ describe('401: one token refresh, one retry', () => {
   let sim: SmokeballSim;
   let control: SimControl;
   // Own simulator: the test moves its clock, which expires every access token in it.
-  beforeAll(async () => ({ sim, control } = await startSim()));
+  beforeAll(async () => ({ sim, control } = await startTestSim()));
   afterAll(() => sim.close());
 
   it('an expired access token costs exactly one refresh_token grant and one retry, which succeeds', async () => {
