@@ -157,6 +157,22 @@ export async function waitFor<T>(check: () => Promise<T | false | undefined | nu
   }
 }
 
+/**
+ * How long from `act` until `check` sees its effect (polled every `intervalMs`, so a figure may be late
+ * by up to that much), in ms.
+ */
+export async function timeUntil(act: () => Promise<unknown>, check: () => Promise<unknown>, options: { timeoutMs: number; intervalMs: number; what: string }): Promise<number> {
+  const started = performance.now();
+  await act();
+  await waitFor(async () => Boolean(await check()), options);
+  return performance.now() - started;
+}
+
+/** A latency scenario's figures: p50, p95 and max of its samples, in whole ms. */
+export function latencyFigures(latencies: number[]): { p50Ms: number; p95Ms: number; maxMs: number } {
+  return { p50Ms: Math.round(percentile(latencies, 50)), p95Ms: Math.round(percentile(latencies, 95)), maxMs: Math.round(Math.max(...latencies)) };
+}
+
 /** Waits until the queue holds no queued or running job (so the next scenario starts on a quiet limiter). */
 export async function waitForQueueIdle(ctx: BenchContext, timeoutMs: number): Promise<void> {
   await waitFor(

@@ -8,9 +8,8 @@ import {
   createConnectedFirm,
   createDocument,
   createMatter,
-  percentile,
-  round,
-  waitFor,
+  latencyFigures,
+  timeUntil,
   waitForUploadedFiles,
   type BenchContext,
   type BenchDocument,
@@ -43,16 +42,16 @@ export async function runAutoSyncLatencyScenario(ctx: BenchContext): Promise<Aut
 
   const latencies: number[] = [];
   for (const doc of documents) {
-    const started = performance.now();
-    await ctx.sql`update public.documents set status = 'approved', approved_at = now() where id = ${doc.id}`;
-    await waitFor(
-      async () => {
-        const [row] = await ctx.sql<{ fileId: string | null }[]>`select smokeball_file_id as "fileId" from public.documents where id = ${doc.id}`;
-        return row?.fileId;
-      },
-      { timeoutMs: PER_APPROVAL_DEADLINE_MS, intervalMs: POLL_MS, what: `document ${doc.id} to be uploaded after approval` },
+    latencies.push(
+      await timeUntil(
+        () => ctx.sql`update public.documents set status = 'approved', approved_at = now() where id = ${doc.id}`,
+        async () => {
+          const [row] = await ctx.sql<{ fileId: string | null }[]>`select smokeball_file_id as "fileId" from public.documents where id = ${doc.id}`;
+          return row?.fileId;
+        },
+        { timeoutMs: PER_APPROVAL_DEADLINE_MS, intervalMs: POLL_MS, what: `document ${doc.id} to be uploaded after approval` },
+      ),
     );
-    latencies.push(performance.now() - started);
   }
 
   await waitForUploadedFiles(ctx, firm.username, documents);
@@ -60,9 +59,7 @@ export async function runAutoSyncLatencyScenario(ctx: BenchContext): Promise<Aut
   return {
     name: 'auto-sync-latency',
     approvals,
-    p50Ms: Math.round(percentile(latencies, 50)),
-    p95Ms: Math.round(percentile(latencies, 95)),
-    maxMs: Math.round(Math.max(...latencies)),
+    ...latencyFigures(latencies),
     meanMs: Math.round(latencies.reduce((a, b) => a + b, 0) / latencies.length),
     pollIntervalMs: POLL_MS,
   };

@@ -9,9 +9,9 @@
 import {
   createConnectedFirm,
   createMatter,
-  percentile,
+  latencyFigures,
   syncMatterNow,
-  waitFor,
+  timeUntil,
   waitForQueueIdle,
   waitForSettledAccount,
   type BenchContext,
@@ -48,24 +48,22 @@ export async function runEditLatencyScenario(ctx: BenchContext): Promise<EditLat
   const latencies: number[] = [];
   for (const [n, { matterId, smokeballMatterId }] of linked.entries()) {
     const description = `Edited in Smokeball ${n}`;
-    const started = performance.now();
-    await ctx.sim.editMatter(firm.username, smokeballMatterId, { description });
-    await waitFor(
-      async () => {
-        const [row] = await ctx.sql<{ title: string }[]>`select title from public.matters where id = ${matterId}`;
-        return row?.title === description;
-      },
-      { timeoutMs: PER_EDIT_DEADLINE_MS, intervalMs: POLL_MS, what: `the Smokeball edit of matter ${matterId} to reach CaseHug` },
+    latencies.push(
+      await timeUntil(
+        () => ctx.sim.editMatter(firm.username, smokeballMatterId, { description }),
+        async () => {
+          const [row] = await ctx.sql<{ title: string }[]>`select title from public.matters where id = ${matterId}`;
+          return row?.title === description;
+        },
+        { timeoutMs: PER_EDIT_DEADLINE_MS, intervalMs: POLL_MS, what: `the Smokeball edit of matter ${matterId} to reach CaseHug` },
+      ),
     );
-    latencies.push(performance.now() - started);
   }
 
   return {
     name: 'edit-latency',
     edits,
-    p50Ms: Math.round(percentile(latencies, 50)),
-    p95Ms: Math.round(percentile(latencies, 95)),
-    maxMs: Math.round(Math.max(...latencies)),
+    ...latencyFigures(latencies),
     pollIntervalMs: POLL_MS,
   };
 }
