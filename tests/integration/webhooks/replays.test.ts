@@ -5,7 +5,8 @@
 // signature) and delivers what it wants, in the order it wants.
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { applyMatterIfNewer } from '../../../shared/db/apply-webhook.ts';
+import { applyFromSmokeball } from '../../../shared/sync/push/apply-from-smokeball.ts';
+import { matterSide } from '../../../shared/sync/push/smokeball-values.ts';
 import { createClient, createMatter } from '../../helpers/db.ts';
 import { useConnectedFirms, useSuperuserSql } from '../../helpers/file-fixtures.ts';
 import { accountRequests, bookmark, requestSync, settledSimAccount, sim, type ConnectedFirm } from '../../helpers/sync.ts';
@@ -83,18 +84,19 @@ describe('replays and ordering', () => {
     expect(await matterRow(m1.matterId)).toMatchObject({ status: 'closed', title: 'Second edit', case_number: 'SB-2', smokeball_version: String(v2.versionId) });
   });
 
-  test('an older version never overwrites a newer one: the guard is in the UPDATE itself', async () => {
+  test('an older version never overwrites a newer one: the record is locked and its version compared', async () => {
     const client = await createClient(sql, firm.id);
     const sbId = `guard-${randomUUID()}`;
     const matter = await createMatter(sql, firm.id, client.id, { smokeballMatterId: sbId });
-    const newer = { version: 638_000_000_000_000_002n, status: 'closed' as const, caseNumber: 'NEW', title: 'Newer' };
-    const older = { version: 638_000_000_000_000_001n, status: 'open' as const, caseNumber: 'OLD', title: 'Older' };
+    const newer = matterSide({ versionId: '638000000000000002', status: 'Closed', number: 'NEW', description: 'Newer' });
+    const older = matterSide({ versionId: '638000000000000001', status: 'Open', number: 'OLD', description: 'Older' });
+    const apply = async (firmId: string, side: typeof newer) => (await applyFromSmokeball(sql as never, firmId, 'matter', { smokeballId: sbId }, side)).outcome;
     // Both at once, many times: whatever the interleaving, the newer wins.
-    const outcomes = await Promise.all([...Array.from({ length: 5 }, () => applyMatterIfNewer(sql as never, firm.id, sbId, older)), applyMatterIfNewer(sql as never, firm.id, sbId, newer)]);
+    const outcomes = await Promise.all([...Array.from({ length: 5 }, () => apply(firm.id, older)), apply(firm.id, newer)]);
     expect(outcomes.filter((o) => o === 'applied').length).toBeGreaterThanOrEqual(1);
-    expect(await applyMatterIfNewer(sql as never, firm.id, sbId, older)).toBe('stale');
-    expect(await applyMatterIfNewer(sql as never, firm.id, sbId, newer)).toBe('stale');
-    expect(await applyMatterIfNewer(sql as never, other.id, sbId, newer)).toBe('not_linked');
+    expect(await apply(firm.id, older)).toBe('stale');
+    expect(await apply(firm.id, newer)).toBe('stale');
+    expect(await apply(other.id, newer)).toBe('not_linked');
     expect(await matterRow(matter.id)).toMatchObject({ status: 'closed', case_number: 'NEW', title: 'Newer', smokeball_version: '638000000000000002' });
   });
 
