@@ -4,6 +4,7 @@
 // linked row is `on conflict … do nothing`, then the row that holds the link is read back, so retries and
 // concurrent imports of the same Smokeball record all end on the one CaseHug row.
 import type { ImportProgress } from '../api/functions.ts';
+import { findLinkedMatter } from './links.ts';
 import type { Sql, Tx } from './sql.ts';
 
 export type ImportRow = {
@@ -14,15 +15,6 @@ export type ImportRow = {
   status: 'queued' | 'imported' | 'linked' | 'failed';
   matterId: string | null;
 };
-
-/** Of these Smokeball matter ids, the ones a CaseHug matter of the firm is linked to already. */
-export async function linkedSmokeballMatterIds(sql: Sql, firmId: string, smokeballMatterIds: string[]): Promise<Set<string>> {
-  if (smokeballMatterIds.length === 0) return new Set();
-  const rows = await sql<{ id: string }[]>`
-    select smokeball_matter_id as id from public.matters
-    where firm_id = ${firmId} and smokeball_matter_id = any(${smokeballMatterIds}::text[])`;
-  return new Set(rows.map((r) => r.id));
-}
 
 /** One import row and one queued import_matter job per Smokeball matter, in one transaction. */
 export async function enqueueImports(
@@ -52,13 +44,6 @@ export async function loadImport(sql: Sql, firmId: string, importId: string): Pr
     select id, firm_id as "firmId", batch_id as "batchId", smokeball_matter_id as "smokeballMatterId", status, matter_id as "matterId"
     from public.smokeball_imports where firm_id = ${firmId} and id = ${importId}`;
   return row;
-}
-
-/** The CaseHug matter linked to this Smokeball matter, if any. */
-export async function findLinkedMatter(sql: Sql | Tx, firmId: string, smokeballMatterId: string): Promise<string | undefined> {
-  const [row] = await sql<{ id: string }[]>`
-    select id from public.matters where firm_id = ${firmId} and smokeball_matter_id = ${smokeballMatterId}`;
-  return row?.id;
 }
 
 export type ImportedClient = {

@@ -8,8 +8,9 @@
 // own-records.ts) links that row instead of creating another; one naming another firm's row is foreign.
 import { AppError } from '../../errors.ts';
 import {
-  attachRunMatter, ensureLinkedClient, ensureLinkedMatter, findLinkedMatter, finishImport, linkOwnClient, linkOwnMatter, loadImport,
+  attachRunMatter, ensureLinkedClient, ensureLinkedMatter, finishImport, linkOwnClient, linkOwnMatter, loadImport,
 } from '../../db/imports.ts';
+import { findLinkedMatter } from '../../db/links.ts';
 import { readFirmJurisdiction } from '../../db/two-way.ts';
 import type { Sql } from '../../db/sql.ts';
 import type { ImportCounts } from '../../api/sync-history.ts';

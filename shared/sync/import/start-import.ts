@@ -5,7 +5,8 @@
 import type { ImportMattersAccepted, ImportMattersRequest, ImportProgress } from '../../api/functions.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { FirmMembership } from '../../db/firms.ts';
-import { enqueueImports, linkedSmokeballMatterIds, readImportProgress } from '../../db/imports.ts';
+import { enqueueImports, readImportProgress } from '../../db/imports.ts';
+import { listMatterLinks } from '../../db/links.ts';
 import type { Sql } from '../../db/sql.ts';
 import { recordRefusedRun } from '../../db/sync-runs.ts';
 import type { SmokeballClient } from '../../smokeball/client.ts';
@@ -56,7 +57,7 @@ export async function startImport(
   } else {
     ids = selection.ids;
   }
-  const linked = await linkedSmokeballMatterIds(deps.sql, firm.firmId, ids);
+  const linked = new Set((await listMatterLinks(deps.sql, firm.firmId, ids)).map((l) => l.smokeballMatterId));
   const batchId = crypto.randomUUID();
   const queued = await enqueueImports(deps.sql, { firmId: firm.firmId, batchId, requestedBy: userId, smokeballMatterIds: ids.filter((id) => !linked.has(id)) });
   return { batchId: queued > 0 ? batchId : null, queued, alreadyLinked: linked.size };
