@@ -12,7 +12,8 @@ export type MatterAction = 'created' | 'linked' | 'existing';
 
 export const matterExternalId = (matterId: string) => `casehug:${matterId}`;
 
-const STATUS: Record<SyncSubject['matter']['status'], MatterStatus> = { open: 'Open', pending: 'Pending', closed: 'Closed' };
+/** A CaseHug matter status as Smokeball names it, for a create and for a pushed edit. */
+export const SMOKEBALL_MATTER_STATUS: Record<SyncSubject['matter']['status'], MatterStatus> = { open: 'Open', pending: 'Pending', closed: 'Closed' };
 
 export async function ensureMatter(
   deps: SyncStepDeps,
@@ -36,7 +37,7 @@ export async function ensureMatter(
   const input: MatterCreateInput = {
     matterTypeId: matterTypeId(),
     clientIds: [contactId],
-    status: STATUS[subject.status],
+    status: SMOKEBALL_MATTER_STATUS[subject.status],
     description: subject.title,
     externalSystemId: matterExternalId(subject.id),
     ...(subject.caseNumber ? { number: subject.caseNumber } : {}),

@@ -17,9 +17,10 @@ import type { SmokeballRegion } from '../../smokeball/hosts.ts';
 import type { SmokeballJurisdiction } from '../../smokeball/jurisdiction.ts';
 import type { RequestPriority } from '../../smokeball/rate-limiter.ts';
 import type { ApiCallRecord } from '../../smokeball/request.ts';
-import type { MatterPatchInput, MatterStatus } from '../../smokeball/schemas/matter.ts';
+import type { MatterPatchInput } from '../../smokeball/schemas/matter.ts';
 import { checkConnection, usableOrThrow } from '../connection/require-connection.ts';
 import { phoneCountryOf } from '../matter/ensure-contact.ts';
+import { SMOKEBALL_MATTER_STATUS } from '../matter/ensure-matter.ts';
 import { createRunRecorder } from '../matter/run-recorder.ts';
 import { applyPlan } from './apply-from-smokeball.ts';
 import { contactWithCaseHugValues } from './contact-body.ts';
@@ -42,8 +43,6 @@ export type PushOutcome = {
   conflicts: number;
   runId?: string;
 };
-
-const STATUS: Record<string, MatterStatus> = { open: 'Open', pending: 'Pending', closed: 'Closed' };
 
 /** The push job: throws (for the queue's retry) only what another attempt may fix. */
 export async function pushLinkedRecord(deps: PushDeps, job: { firmId: string; kind: PushJobKind; recordId: string; jobId: string | null }): Promise<PushOutcome> {
@@ -199,6 +198,7 @@ function matterPatchOf(values: Partial<Record<OwnedField, string | null>>): Matt
   const patch: MatterPatchInput = {};
   if ('title' in values) patch.description = values.title ?? '';
   if ('case_number' in values) patch.number = values.case_number ?? '';
-  if ('status' in values && values.status && STATUS[values.status]) patch.status = STATUS[values.status];
+  const status = values.status ? SMOKEBALL_MATTER_STATUS[values.status as keyof typeof SMOKEBALL_MATTER_STATUS] : undefined;
+  if ('status' in values && status) patch.status = status;
   return patch;
 }
