@@ -1,9 +1,10 @@
 // Smokeball's API and auth hosts per region and environment (docs/smokeball.md §1 "Base URLs").
 // Region and environment hosts must never be mixed [BASE], so both are chosen together here, once.
 import { z } from 'zod';
+import { SmokeballRegion } from '../api/functions.ts';
 
-export const SmokeballRegion = z.enum(['US', 'AU', 'UK']);
-export type SmokeballRegion = z.infer<typeof SmokeballRegion>;
+// The contract's region (what the app sends and reads) is the one this file chooses hosts for.
+export { SmokeballRegion };
 
 export const SmokeballEnvironment = z.enum(['production', 'staging']);
 export type SmokeballEnvironment = z.infer<typeof SmokeballEnvironment>;

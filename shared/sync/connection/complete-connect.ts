@@ -24,9 +24,6 @@ import { authorizationCodeContext } from './receive-callback.ts';
 import { codeVerifierContext } from './start-connect.ts';
 import { sealTokens } from './tokens.ts';
 
-export const CompleteConnectBody = OAuthCompleteRequest;
-export type CompleteConnectBody = z.infer<typeof CompleteConnectBody>;
-
 export type CompleteConnectDeps = {
   sql: Sql;
   sealer: Sealer;
@@ -65,7 +62,7 @@ export const invalidHandle = () =>
 
 export async function completeConnect(
   deps: CompleteConnectDeps,
-  input: { userId: string } & CompleteConnectBody,
+  input: { userId: string } & z.infer<typeof OAuthCompleteRequest>,
 ): Promise<CompleteConnectResult> {
   const handleHash = await sha256Hex(input.handle);
   // One completion at a time per handle: the row stays locked while the code is exchanged, so a double
@@ -116,7 +113,7 @@ export async function completeConnect(
   return { connected: true, accountId: stored?.accountId ?? outcome.accountId, switchedAccount: outcome.switched, jobsResumed: outcome.resumed, jobsQueued: outcome.caughtUp };
 }
 
-async function completeLocked(deps: CompleteConnectDeps, tx: Tx, handleHash: string, input: { userId: string } & CompleteConnectBody): Promise<Outcome> {
+async function completeLocked(deps: CompleteConnectDeps, tx: Tx, handleHash: string, input: { userId: string } & z.infer<typeof OAuthCompleteRequest>): Promise<Outcome> {
   const pending = await lockPendingCompletion(tx, handleHash);
   if (!pending) return { kind: 'invalid_state' };
   if (!pending.fresh) {

@@ -2,7 +2,7 @@
 // id whose progress (succeeded, partial, failed, remaining, and each matter) the firm reads. The jobs run
 // on the same queue as auto-sync, paced by the shared rate limiter.
 import type { z } from 'zod';
-import { BatchProgress, BulkSyncAccepted, SyncMatterRequest } from '../../api/functions.ts';
+import { BatchProgress, BulkSyncAccepted } from '../../api/functions.ts';
 import { AppError, forbidden, notFound } from '../../errors.ts';
 import { checkConnection } from '../connection/require-connection.ts';
 import type { Sql } from '../../db/sql.ts';
@@ -11,15 +11,11 @@ import { enqueueBulkSync } from '../../db/sync-jobs.ts';
 import { recordRefusedRun } from '../../db/sync-runs.ts';
 import { adoptQueuedJobsIntoBatch, readBatchItems, readBatchTotals } from '../../db/batch-progress.ts';
 
-export { MAX_BULK_MATTER_IDS } from '../../api/functions.ts';
 /**
  * A plain member's bulk names at most this many matters. Every firm shares Smokeball's 5 requests/s, so a
  * bulk of hundreds is a firm-wide decision (an admin's, like `{ all: true }`), not one member's click.
  */
 export const MAX_MEMBER_BULK_MATTER_IDS = 50;
-
-export const SyncRequestBody = SyncMatterRequest;
-export type SyncRequestBody = z.infer<typeof SyncRequestBody>;
 
 export async function startBulkSync(
   deps: { sql: Sql; assertConfigured?(): Promise<void> },
