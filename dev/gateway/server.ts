@@ -10,8 +10,9 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { JWK, JWTPayload } from 'jose';
 import type { FunctionProcess } from './function-process.ts';
 import { randomUUID } from 'node:crypto';
-import { isRetryableErrorCode, type ErrorCode, type ErrorEnvelope } from '../../shared/api/errors.ts';
-import { helpFor } from '../../shared/error-help.ts';
+import type { ErrorCode } from '../../shared/api/errors.ts';
+import { AppError } from '../../shared/errors.ts';
+import { errorEnvelope } from '../../shared/http/respond.ts';
 import { createProjectJwtVerifier } from './project-jwt.ts';
 
 export type GatewayOptions = {
@@ -187,6 +188,5 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
   const requestId = randomUUID();
-  const body: ErrorEnvelope = { error: { code, message, help: helpFor(code), retryable: isRetryableErrorCode(code) }, requestId };
-  sendJson(res, status, body, { ...CORS_HEADERS, 'x-request-id': requestId });
+  sendJson(res, status, errorEnvelope(new AppError({ code, status, message }), requestId), { ...CORS_HEADERS, 'x-request-id': requestId });
 }
