@@ -28,27 +28,41 @@ comment on column public.smokeball_connections.apply_from_smokeball is
 grant update (push_to_smokeball, apply_from_smokeball) on table public.smokeball_connections to authenticated;
 
 -- ---------------------------------------------------------------------------------------------------
--- The queue learns two kinds. The allowed kinds are read from the constraint in place and extended, so
--- kinds another migration added survive whichever runs first.
+-- Extends a single-column `check (col in (…))` / `col = any (array[…])` constraint by values, keeping
+-- whatever values it allows now. Owner-only; used by migrations.
 -- ---------------------------------------------------------------------------------------------------
-do $migration$
+create or replace function private.smokeball_extend_check_values(p_table regclass, p_constraint text, p_column text, p_values text[])
+returns void
+language plpgsql
+set search_path = ''
+as $$
 declare
   v_def text;
-  v_kinds text[];
+  v_current text[];
+  v_all text[];
 begin
   select pg_catalog.pg_get_constraintdef(c.oid) into v_def
-  from pg_catalog.pg_constraint c
-  where c.conrelid = 'public.sync_jobs'::regclass and c.conname = 'sync_jobs_kind_check';
-  select coalesce(array_agg(distinct m[1]), '{}') into v_kinds
-  from regexp_matches(coalesce(v_def, ''), '''([a-z_]+)''', 'g') as m;
-  v_kinds := array(select distinct k from unnest(v_kinds || array['sync_matter', 'process_webhook', 'push_contact', 'push_matter']) k order by k);
-  alter table public.sync_jobs drop constraint if exists sync_jobs_kind_check;
-  -- Written as `kind in ('a', 'b')`, which Postgres keeps as one quoted literal per kind, so a later
-  -- migration can read the list back the same way.
-  execute format('alter table public.sync_jobs add constraint sync_jobs_kind_check check (kind in (%s))',
-                 (select string_agg(quote_literal(k), ', ') from unnest(v_kinds) k));
-end
-$migration$;
+  from pg_catalog.pg_constraint c where c.conrelid = p_table and c.conname = p_constraint;
+  if v_def is not null then
+    select coalesce(pg_catalog.array_agg(m[1]), '{}') into v_current
+    from pg_catalog.regexp_matches(v_def, '''([a-z_]+)''', 'g') as m;
+    execute pg_catalog.format('alter table %s drop constraint %I', p_table, p_constraint);
+  else
+    v_current := '{}';
+  end if;
+  select pg_catalog.array_agg(distinct v order by v) into v_all from pg_catalog.unnest(v_current || p_values) as v;
+  -- Written as `col in ('a', 'b')`, which Postgres keeps as one quoted literal per value, so the next
+  -- migration reads the list back the same way.
+  execute pg_catalog.format('alter table %s add constraint %I check (%I in (%s))', p_table, p_constraint, p_column,
+                            (select pg_catalog.string_agg(pg_catalog.quote_literal(v), ', ') from pg_catalog.unnest(v_all) as v));
+end;
+$$;
+revoke all on function private.smokeball_extend_check_values(regclass, text, text, text[]) from public, anon, authenticated;
+
+-- The queue learns two kinds, added to whatever kinds the constraint allows now, so kinds another
+-- migration added survive whichever runs first.
+select private.smokeball_extend_check_values('public.sync_jobs', 'sync_jobs_kind_check', 'kind',
+                                             array['sync_matter', 'process_webhook', 'push_contact', 'push_matter']);
 
 -- One queued push per record: later edits of the same record ride on the queued job.
 create unique index if not exists sync_jobs_one_queued_push_idx on public.sync_jobs (firm_id, kind, subject_id)
