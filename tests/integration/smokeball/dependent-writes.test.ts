@@ -7,13 +7,15 @@ import type { SimControl } from '../../../dev/smokeball-sim/sim-client.ts';
 import type { SmokeballSim } from '../../../dev/smokeball-sim/server.ts';
 import { SmokeballHttpError } from '../../../shared/smokeball/errors.ts';
 import { createFreshResources } from '../../../shared/smokeball/fresh-resources.ts';
-import { startTestSim, uniqueName } from '../smokeball-sim/helpers.ts';
+import { startTestSim, uniqueName, withVisibilityDelay, type TestSim } from '../smokeball-sim/helpers.ts';
 import { createSimClient, fixedToken } from '../../helpers/smokeball-client.ts';
 
+let testSim: TestSim;
 let sim: SmokeballSim;
 let control: SimControl;
 beforeAll(async () => {
-  ({ sim, control } = await startTestSim());
+  testSim = await startTestSim();
+  ({ sim, control } = testSim);
 });
 afterAll(() => sim.close());
 
@@ -23,7 +25,7 @@ async function divorceTypeId(client: ReturnType<typeof createSimClient>['client'
 }
 
 describe('writes naming a just-created resource', () => {
-  it('contact → matter → 3 files, each sent at once after the previous 202, all succeed', async () => {
+  it('contact → matter → 3 files, each written right after the previous 202: all succeed, any not-yet-visible refusal ridden out', async () => {
     const account = await control.createAccount(uniqueName('dependent'));
     const { client, calls } = createSimClient({ simUrl: sim.url, tokens: fixedToken(account.accessToken) });
     const typeId = await divorceTypeId(client);
@@ -43,11 +45,10 @@ describe('writes naming a just-created resource', () => {
   it('a resource slower than the prior wait costs refusals once; the learned wait spares the writes after it', async () => {
     // Every write takes 1.5 s to show, three times the prior: the first dependent write is refused (a
     // loaded machine would have to stall for a second not to be), and the client learns from it.
-    const slow = await startTestSim({ writeVisibilityDelayMs: 1_500 });
-    try {
-      const account = await slow.control.createAccount(uniqueName('learned'));
+    await withVisibilityDelay(testSim, 1_500, async () => {
+      const account = await control.createAccount(uniqueName('learned'));
       const fresh = createFreshResources(() => Date.now());
-      const { client, calls } = createSimClient({ simUrl: slow.url, tokens: fixedToken(account.accessToken), freshResources: fresh });
+      const { client, calls } = createSimClient({ simUrl: sim.url, tokens: fixedToken(account.accessToken), freshResources: fresh });
       const typeId = await divorceTypeId(client);
       const refusedPerRound: number[] = [];
       for (let round = 0; round < 3; round++) {
@@ -61,9 +62,7 @@ describe('writes naming a just-created resource', () => {
       expect(refusedPerRound[0]).toBeGreaterThan(0);
       expect(refusedPerRound.slice(1)).toEqual([0, 0]);
       expect(fresh.settleMs(0)).toBeGreaterThanOrEqual(1_500);
-    } finally {
-      await slow.sim.close();
-    }
+    });
   });
 
   it('a 400 that does not name the just-created client is final after one request', async () => {
