@@ -58,7 +58,7 @@ export async function api<T = any>(
  * a read or write right after a 202 is refused: with the usual 100–600 ms, a loaded machine can take
  * longer than the delay between the 202 and the next request, and the resource is rightly visible.
  */
-export async function withVisibilityDelay<T>(t: TestSim, ms: number, body: () => Promise<T>): Promise<T> {
+export async function withVisibilityDelay<T>(t: Pick<TestSim, 'control'>, ms: number, body: () => Promise<T>): Promise<T> {
   const before = (await t.control.getConfig()).writeVisibilityDelayMs;
   await t.control.config({ writeVisibilityDelayMs: ms });
   try {

@@ -7,15 +7,13 @@ import type { SimControl } from '../../../dev/smokeball-sim/sim-client.ts';
 import type { SmokeballSim } from '../../../dev/smokeball-sim/server.ts';
 import { SmokeballHttpError } from '../../../shared/smokeball/errors.ts';
 import { createFreshResources } from '../../../shared/smokeball/fresh-resources.ts';
-import { startTestSim, uniqueName, withVisibilityDelay, type TestSim } from '../smokeball-sim/helpers.ts';
+import { startTestSim, uniqueName, withVisibilityDelay } from '../smokeball-sim/helpers.ts';
 import { createSimClient, fixedToken } from '../../helpers/smokeball-client.ts';
 
-let testSim: TestSim;
 let sim: SmokeballSim;
 let control: SimControl;
 beforeAll(async () => {
-  testSim = await startTestSim();
-  ({ sim, control } = testSim);
+  ({ sim, control } = await startTestSim());
 });
 afterAll(() => sim.close());
 
@@ -45,7 +43,7 @@ describe('writes naming a just-created resource', () => {
   it('a resource slower than the prior wait costs refusals once; the learned wait spares the writes after it', async () => {
     // Every write takes 1.5 s to show, three times the prior: the first dependent write is refused (a
     // loaded machine would have to stall for a second not to be), and the client learns from it.
-    await withVisibilityDelay(testSim, 1_500, async () => {
+    await withVisibilityDelay({ control }, 1_500, async () => {
       const account = await control.createAccount(uniqueName('learned'));
       const fresh = createFreshResources(() => Date.now());
       const { client, calls } = createSimClient({ simUrl: sim.url, tokens: fixedToken(account.accessToken), freshResources: fresh });

@@ -11,6 +11,7 @@ import { SyncMatterResult, WebhookAck } from '../../../shared/api/functions.ts';
 import { expectAnswer, readHistoryAsMember } from '../../helpers/contract.ts';
 import { deliver, signedDelivery, signerFor } from '../../helpers/webhooks.ts';
 import { waitFor } from '../../helpers/wait.ts';
+import { withVisibilityDelay } from '../smokeball-sim/helpers.ts';
 import { functionEnv } from '../../helpers/queue.ts';
 import { createRuntime, type Runtime } from '../../../shared/runtime/runtime.ts';
 import { drainDeps } from '../../../shared/runtime/worker-deps.ts';
@@ -328,9 +329,7 @@ describe('two-way sync', () => {
     const { matterId, smokeballMatterId } = await linkedMatter('Max');
     const title = 'Max estate (revised)';
     // Our PATCH is accepted at once and visible only a minute later: every read below is taken before.
-    const { writeVisibilityDelayMs } = await sim().getConfig();
-    await sim().config({ writeVisibilityDelayMs: 60_000 });
-    try {
+    await withVisibilityDelay({ control: sim() }, 60_000, async () => {
       await editAsMember('matters', matterId, { title });
       const [job] = await pushesDone(matterId);
       expect(job.status).toBe('succeeded');
@@ -353,9 +352,7 @@ describe('two-way sync', () => {
       const [m] = await sql`select title, status from public.matters where id = ${matterId}`;
       expect(m).toEqual({ title, status: 'closed' });
       expect(await pendingOf(matterId)).toMatchObject({ title: { value: title, sent: { value: title } } });
-    } finally {
-      await sim().config({ writeVisibilityDelayMs });
-    }
+    });
   });
 
   test('a Smokeball read that shows the sent value settles it; a later CaseHug edit of the field is sent again', async () => {
