@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectAsSuperuser, createClient, createMatter } from '../../helpers/db.ts';
 import { useConnectedFirm, useSuperuserSql } from '../../helpers/file-fixtures.ts';
-import { requestSync, sim, withFault } from '../../helpers/sync.ts';
+import { accountRequests, bookmark, requestSync, sim, withFault } from '../../helpers/sync.ts';
 import { callInternal } from '../../helpers/queue.ts';
 import { SyncMatterResult, WebhookAck } from '../../../shared/api/functions.ts';
 import { expectAnswer, readHistoryAsMember } from '../../helpers/contract.ts';
@@ -192,11 +192,15 @@ describe('two-way sync', () => {
   test('a push that fails for a while (503) is retried and keeps its edit until it is sent', async () => {
     const { clientId, contactId } = await linkedMatter('Ola');
     const email = `ola.new-${crypto.randomUUID()}@example.com`;
+    const mark = await bookmark(firm.accountId);
     await withFault({ account: firm.accountId, method: 'PUT', endpoint: 'PUT /contacts/{id}', status: 503, count: 2 }, async () => {
       await editAsMember('clients', clientId, { email });
       await waitFor(async () => (await simContact(contactId))?.person.email === email, { timeoutMs: 20_000, what: 'the retried push' });
     });
     expect((await jobsOf(clientId)).some((j) => j.status === 'dead')).toBe(false);
+    // Retried: the two refused PUTs of this contact, then the one that was accepted.
+    const puts = (await accountRequests(firm.accountId, mark)).filter((r) => r.endpoint === 'PUT /contacts/{id}' && r.path.includes(contactId));
+    expect(puts.map((r) => r.status >= 200 && r.status < 300 ? 'accepted' : r.status)).toEqual([503, 503, 'accepted']);
   });
 
   test('a contact edited in Smokeball reaches CaseHug and queues no push back', async () => {
