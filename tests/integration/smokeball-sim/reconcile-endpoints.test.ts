@@ -62,9 +62,11 @@ describe('deletions', () => {
 
   it('a matter deleted (API or by a firm user) vanishes: GET 404, not listed, its files gone', async () => {
     const seeded = await t.control.seed(username, {
-      matters: [0, 1].map((i) => ({ matterTypeName: 'Probate', location: 'IL', number: `DEL-${i}`, clients: [{ firstName: 'D', lastName: `El ${i}` }] })),
+      matters: [0, 1].map((i) => ({ matterTypeName: 'Probate', location: 'IL', number: `DEL-${i}`, clients: [{ firstName: 'D', lastName: `El ${i}` }], files: ['x.pdf'] })),
     });
     const [viaApi, viaUser] = seeded.matters.map((m) => m.id);
+    const fileOf = (i: number) => `/matters/${seeded.matters[i].id}/documents/files/${seeded.matters[i].fileIds[0]}`;
+    for (const i of [0, 1]) expect((await api(t.url, token, 'GET', fileOf(i))).status).toBe(200);
     expect((await api(t.url, token, 'DELETE', `/matters/${viaApi}`)).status).toBe(202);
     await eventually(async () => (await api(t.url, token, 'GET', `/matters/${viaApi}`)).status === 404, 'the matter to vanish');
     await t.control.deleteMatter(username, viaUser);
@@ -72,6 +74,11 @@ describe('deletions', () => {
     const listed = (await api(t.url, token, 'GET', '/matters')).body.value.map((m: { id: string }) => m.id);
     expect(listed).not.toContain(viaApi);
     expect(listed).not.toContain(viaUser);
+    // Their files went with them: neither matter's files can be listed or read any more.
+    for (const i of [0, 1]) {
+      expect((await api(t.url, token, 'GET', `/matters/${seeded.matters[i].id}/documents/files`)).status).toBe(404);
+      expect((await api(t.url, token, 'GET', fileOf(i))).status).toBe(404);
+    }
   });
 
   it('a file deleted vanishes from the matter\'s files', async () => {
