@@ -112,7 +112,7 @@ async function runJob(deps: DrainDeps, job: SyncJob, worker: string, leaseSecond
         await processWebhookEvent(deps, { firmId: job.firmId, eventId: job.subjectId });
       } else if (isPushJob(job.kind)) {
         await pushLinkedRecord(deps, { firmId: job.firmId, kind: job.kind, recordId: job.subjectId, jobId: job.id });
-      } else {
+      } else if (job.kind === 'sync_matter') {
         // The matter's lease names this job, not only this worker: two lanes of one worker (say, a job
         // whose worker died and a newer job of the same matter) must never both hold it.
         const outcome = await syncMatter(
@@ -125,6 +125,10 @@ async function runJob(deps: DrainDeps, job: SyncJob, worker: string, leaseSecond
           const status = await finishSyncJob(deps.sql, { jobId: job.id, worker, outcome: 'parked', retryInMs: 0 });
           return status === 'queued' ? 'parked' : status;
         }
+      } else {
+        // A kind whose handler these deps lack (import and reconcile jobs come with `jobHandlers`): its
+        // subject is not a matter, so it fails here and is retried, never run as a matter sync.
+        throw new AppError({ code: 'internal_error', status: 500, message: `This worker has no handler for ${job.kind} jobs` });
       }
       return await finishSyncJob(deps.sql, { jobId: job.id, worker, outcome: 'succeeded' });
     } catch (err) {
