@@ -145,11 +145,18 @@ export async function markDisconnected(tx: Tx, firmId: string): Promise<boolean>
 }
 
 /** The connection's public columns only: no sealed token is read. Undefined when the firm never connected. */
-export type ConnectionState = { region: 'US' | 'AU' | 'UK'; status: ConnectionStatus; accountId: string | null; autoSync: boolean };
+export type ConnectionState = {
+  region: 'US' | 'AU' | 'UK';
+  status: ConnectionStatus;
+  accountId: string | null;
+  autoSync: boolean;
+  /** Whether the firm takes Smokeball's edits into CaseHug (two-way sync). */
+  applyFromSmokeball: boolean;
+};
 
 export async function readConnectionState(sql: Sql, firmId: string): Promise<ConnectionState | undefined> {
   const [row] = await sql<ConnectionState[]>`
-    select region, status, account_id as "accountId", auto_sync as "autoSync"
+    select region, status, account_id as "accountId", auto_sync as "autoSync", apply_from_smokeball as "applyFromSmokeball"
     from public.smokeball_connections where firm_id = ${firmId}`;
   return row;
 }

@@ -285,12 +285,6 @@ export async function dropPendingFields(sql: Sql, firmId: string, kind: RecordKi
   await sql`delete from private.smokeball_pending_pushes where firm_id = ${firmId} and record_kind = ${kind} and record_id = ${recordId}`;
 }
 
-/** Whether the firm applies Smokeball's edits to CaseHug (smokeball_connections.apply_from_smokeball). */
-export async function appliesFromSmokeball(sql: Sql, firmId: string): Promise<boolean> {
-  const [row] = await sql<{ on: boolean }[]>`select apply_from_smokeball as on from public.smokeball_connections where firm_id = ${firmId}`;
-  return row?.on ?? false;
-}
-
 /**
  * Whether a push of the CaseHug record linked to this Smokeball record is running under a live lease: its
  * read and its write are not one step, so a webhook of the record waits until the push has written.

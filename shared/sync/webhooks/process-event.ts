@@ -8,7 +8,6 @@ import { isContactLinked, isMatterLinked } from '../../db/links.ts';
 import { checkConnection, usableOrThrow } from '../connection/require-connection.ts';
 import { hasRunningSync, recordAsyncFailure } from '../../db/apply-webhook.ts';
 import { markLinksDeleted } from '../../db/reconcile.ts';
-import { appliesFromSmokeball } from '../../db/two-way.ts';
 import type { Sql } from '../../db/sql.ts';
 import { finishWebhookEvent, isOwnRequest, loadWebhookEvent } from '../../db/webhooks.ts';
 import type { LogFields } from '../../log.ts';
@@ -61,7 +60,7 @@ async function decideAndApply(
   if (!decision.usable && decision.state === 'none') return { status: 'ignored', reason: 'not_connected' };
   const connection = usableOrThrow(decision);
   // The firm chose not to take Smokeball's edits: no re-fetch either.
-  if (!(await appliesFromSmokeball(deps.sql, firmId))) return { status: 'ignored', reason: 'apply_disabled' };
+  if (!connection.applyFromSmokeball) return { status: 'ignored', reason: 'apply_disabled' };
   const client = await deps.clientFor({ firmId, region: connection.region, priority: 'webhook' }, () => undefined);
   const [resource] = event.eventType.split('.');
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionState } from '../../../../shared/db/connections.ts';
 import { decideConnection, usableOrThrow } from '../../../../shared/sync/connection/require-connection.ts';
 
-const state = (status: ConnectionState['status']): ConnectionState => ({ region: 'AU', status, accountId: 'acc-1', autoSync: true });
+const state = (status: ConnectionState['status']): ConnectionState => ({ region: 'AU', status, accountId: 'acc-1', autoSync: true, applyFromSmokeball: true });
 
 describe('decideConnection', () => {
   it('a connected firm is usable, with its region and account', () => {
