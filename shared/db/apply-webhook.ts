@@ -1,8 +1,9 @@
-// What a webhook changes besides the record's fields (those go through
+// What webhook processing writes besides a record's fields (those go through
 // shared/sync/push/apply-from-smokeball.ts, which weighs CaseHug's unpushed edits and guards on Smokeball's
-// version): an `error` event failing the run that sent the write.
+// version): an `error` event failing the run that sent the write, and whether a run that may not have
+// recorded that write's RequestId yet is still going.
 import { helpFor } from '../error-help.ts';
-import type { Sql, Tx } from './sql.ts';
+import type { Sql } from './sql.ts';
 
 /**
  * An `error` event: Smokeball failed, after its 202, the write this RequestId sent. The run that sent it
